@@ -1,0 +1,176 @@
+/**
+ * Rules that depend on the environment's stage or on several fields at once.
+ *
+ * Each rule is one entry: an id named after what it enforces, the reason in one line, and a check
+ * that returns the problems it finds (path inside the environment + message). Field-level limits
+ * (ranges, formats) are in schema.ts.
+ */
+import type { EnvironmentConfig } from "./resolve";
+import { STAGES, type Stage } from "./schema";
+
+export interface Problem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly reason: string;
+  readonly check: (env: EnvironmentConfig) => Problem[];
+}
+
+const atLeast = (env: EnvironmentConfig, stage: Stage) => STAGES.indexOf(env.stage) >= STAGES.indexOf(stage);
+const problem = (path: Problem["path"], message: string): Problem[] => [{ path, message }];
+const ok: Problem[] = [];
+
+const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
+
+function checkUrls(env: EnvironmentConfig, field: "callbackUrls" | "logoutUrls"): Problem[] {
+  return env.appClient[field].flatMap((raw, i): Problem[] => {
+    const path = ["appClient", field, i];
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return problem(path, `must be an absolute URL, got ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol === "http:" && url.hostname === "localhost") {
+      return env.stage === "dev"
+        ? ok
+        : problem(path, `http://localhost is allowed in dev only; use https://${env.domainName}/..., got ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== "https:") {
+      return problem(path, `must use https (http://localhost only in dev), got ${JSON.stringify(raw)}`);
+    }
+    const onDomain = url.hostname === env.domainName || url.hostname.endsWith(`.${env.domainName}`);
+    if (atLeast(env, "staging") && !onDomain) {
+      return problem(path, `must be on ${env.domainName} in ${env.stage}, got ${JSON.stringify(raw)}`);
+    }
+    return ok;
+  });
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    id: "PasswordMinimumLength",
+    reason: "staging and prod hold real accounts: passwords of at least 12 characters",
+    check: (env) =>
+      atLeast(env, "staging") && env.userPool.passwordPolicy.minimumLength < 12
+        ? problem(["userPool", "passwordPolicy", "minimumLength"], `must be at least 12 in ${env.stage}, got ${env.userPool.passwordPolicy.minimumLength}`)
+        : ok,
+  },
+  {
+    id: "DeletionProtection",
+    reason: "deleting a user pool deletes every user irrecoverably",
+    check: (env) =>
+      atLeast(env, "staging") && !env.userPool.deletionProtection
+        ? problem(["userPool", "deletionProtection"], `must be true in ${env.stage}, got false`)
+        : ok,
+  },
+  {
+    id: "ThreatProtectionEnforcedInProd",
+    reason: "prod relies on adaptive authentication instead of mandatory MFA (see MfaOnWithPasskeys)",
+    check: (env) =>
+      env.stage === "prod" && env.userPool.threatProtection !== "ENFORCED"
+        ? problem(["userPool", "threatProtection"], `must be ENFORCED in prod, got ${JSON.stringify(env.userPool.threatProtection)}`)
+        : ok,
+  },
+  {
+    id: "ThreatProtectionNeedsPlus",
+    reason: "AUDIT and ENFORCED fail with FeatureUnavailableInTierException below the PLUS tier",
+    check: (env) =>
+      env.userPool.threatProtection !== "OFF" && env.userPool.tier !== "PLUS"
+        ? problem(["userPool", "tier"], `must be PLUS when threatProtection is ${env.userPool.threatProtection}, got ${JSON.stringify(env.userPool.tier)}`)
+        : ok,
+  },
+  {
+    id: "EssentialsFeaturesNeedTier",
+    reason: "passkeys and password history need the ESSENTIALS or PLUS tier",
+    check: (env) => {
+      if (env.userPool.tier !== "LITE") return ok;
+      const needs = [
+        env.userPool.passkeys.enabled ? "passkeys" : undefined,
+        env.userPool.passwordPolicy.passwordHistorySize > 0 ? "password history" : undefined,
+      ].filter(Boolean);
+      return needs.length ? problem(["userPool", "tier"], `must be ESSENTIALS or PLUS for ${needs.join(" and ")}, got "LITE"`) : ok;
+    },
+  },
+  {
+    id: "MfaInProd",
+    reason: "prod must offer TOTP MFA to every user",
+    check: (env) =>
+      env.stage === "prod" && env.userPool.mfa === "OFF"
+        ? problem(["userPool", "mfa"], `must be OPTIONAL or ON in prod, got "OFF"`)
+        : ok,
+  },
+  {
+    // Cognito rejects MFA ON with WEB_AUTHN as a first factor unless FactorConfiguration is
+    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (issue #50110).
+    id: "MfaOnWithPasskeys",
+    reason: "MFA ON plus passkeys as a first factor is not deployable on aws provider 5.100.0",
+    check: (env) =>
+      env.userPool.mfa === "ON" && env.userPool.passkeys.enabled
+        ? problem(["userPool", "mfa"], `must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"`)
+        : ok,
+  },
+  {
+    id: "PasskeyUserVerificationInProd",
+    reason: "a prod passkey must prove the user (biometric or PIN), not only the device",
+    check: (env) =>
+      env.stage === "prod" && env.userPool.passkeys.enabled && env.userPool.passkeys.userVerification !== "required"
+        ? problem(["userPool", "passkeys", "userVerification"], `must be "required" in prod, got ${JSON.stringify(env.userPool.passkeys.userVerification)}`)
+        : ok,
+  },
+  {
+    id: "SesEmailOutsideDev",
+    reason: "Cognito's default sender is limited to 50 emails a day: not enough for real users",
+    check: (env) =>
+      atLeast(env, "staging") && env.userPool.email.sender !== "SES"
+        ? problem(["userPool", "email", "sender"], `must be "SES" in ${env.stage}, got ${JSON.stringify(env.userPool.email.sender)}`)
+        : ok,
+  },
+  {
+    id: "TokensNotLongerThanRefresh",
+    reason: "Cognito refuses access or ID tokens that outlive the refresh token",
+    check: (env) =>
+      (["accessTokenMinutes", "idTokenMinutes"] as const).flatMap((field) =>
+        env.appClient[field] > env.appClient.refreshTokenMinutes
+          ? problem(["appClient", field], `must not exceed refreshTokenMinutes (${env.appClient.refreshTokenMinutes}), got ${env.appClient[field]}`)
+          : ok,
+      ),
+  },
+  { id: "CallbackUrls", reason: "OAuth redirects only to this app over https", check: (env) => checkUrls(env, "callbackUrls") },
+  { id: "LogoutUrls", reason: "OAuth redirects only to this app over https", check: (env) => checkUrls(env, "logoutUrls") },
+  {
+    id: "LogRetentionInProd",
+    reason: "prod logs are evidence for a year at least",
+    check: (env) =>
+      env.stage === "prod" && env.monitoring.logRetentionDays < 365
+        ? problem(["monitoring", "logRetentionDays"], `must be at least 365 in prod, got ${env.monitoring.logRetentionDays}`)
+        : ok,
+  },
+  {
+    id: "ClientImportNeedsPool",
+    reason: "an existing app client can only be adopted together with its user pool",
+    check: (env) =>
+      env.appClient.existingClientId && !env.userPool.existingUserPoolId
+        ? problem(["appClient", "existingClientId"], "needs userPool.existingUserPoolId (the pool the client belongs to)")
+        : ok,
+  },
+  {
+    id: "AccessLogsElsewhere",
+    reason: "logging a bucket into itself loops forever",
+    check: (env) =>
+      env.state.accessLogBucket === env.state.bucket
+        ? problem(["state", "accessLogBucket"], `must differ from the state bucket, got ${JSON.stringify(env.state.accessLogBucket)}`)
+        : ok,
+  },
+  {
+    id: "ReservedTags",
+    reason: "Project, Environment and ManagedBy are set by the stack",
+    check: (env) =>
+      Object.keys(env.tags)
+        .filter((k) => RESERVED_TAGS.includes(k))
+        .flatMap((k) => problem(["tags", k], `is set by the stack; remove it (reserved: ${RESERVED_TAGS.join(", ")})`)),
+  },
+];

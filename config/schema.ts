@@ -1,0 +1,272 @@
+/**
+ * The shape of one environment's settings, with Cognito's and AWS's own limits as rules.
+ *
+ * This file only describes single fields and their defaults. Rules that depend on the environment
+ * (prod is stricter than dev) or on several fields at once live in `rules.ts`, so each rule is
+ * written once and has one refusing test.
+ */
+import { z } from "zod";
+import { AWS_REGIONS } from "./aws-regions";
+
+/** Environments are ranked: rules name the lowest stage they apply to. */
+export const STAGES = ["dev", "staging", "prod"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Values CloudWatch Logs accepts for `retention_in_days`. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const MINUTE = 1;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Cognito token lifetime limits (UserPoolClient API reference). */
+export const TOKEN_LIMITS = {
+  accessOrIdMinutes: { min: 5 * MINUTE, max: 1 * DAY },
+  refreshMinutes: { min: 60 * MINUTE, max: 3650 * DAY },
+} as const;
+
+const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const hostname = (what: string) =>
+  z.string().regex(hostnamePattern, `must be a lowercase DNS ${what} such as "taskflow.example.com"`);
+
+const int = (min: number, max: number, unit = "") =>
+  z
+    .number()
+    .int(`must be a whole number${unit}`)
+    .min(min, `must be between ${min} and ${max}${unit}`)
+    .max(max, `must be between ${min} and ${max}${unit}`);
+
+export const accountIdSchema = z.string().regex(/^\d{12}$/, "must be 12 digits");
+
+export const regionSchema = z
+  .string()
+  .refine((r) => AWS_REGIONS.includes(r), "must be an AWS Region name such as \"ap-northeast-1\"");
+
+/** S3 bucket naming rules (general purpose buckets), as written in the S3 user guide. */
+export const bucketNameSchema = z
+  .string()
+  .min(3, "must be 3 to 63 characters")
+  .max(63, "must be 3 to 63 characters")
+  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit")
+  .refine((s) => !s.includes(".."), "must not contain two adjacent dots")
+  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), "must not look like an IP address")
+  .refine((s) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(s), "must not start with xn--, sthree- or amzn-s3-demo-")
+  .refine((s) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s), "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)")
+  // Dots break virtual-hosted TLS certificates for the state bucket; refuse them rather than debug them later.
+  .refine((s) => !s.includes("."), "must not contain dots (TLS to virtual-hosted buckets fails with dotted names)");
+
+/** Length of one alarm period. CloudWatch's standard resolution: 60 s or a multiple of 60 s. */
+const periodSecondsSchema = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(60, "must be at least 60 seconds (standard-resolution metrics)")
+  .refine((p) => p % 60 === 0, "must be a multiple of 60 seconds");
+
+const alarmSchema = (defaults: { threshold: number; periodSeconds?: number; evaluationPeriods: number }) =>
+  z
+    .object({
+      /** Value the statistic must exceed. */
+      threshold: z.number().positive("must be greater than 0"),
+      periodSeconds: periodSecondsSchema.default(defaults.periodSeconds ?? 300),
+      /** Consecutive periods over the threshold before the alarm fires. */
+      evaluationPeriods: int(1, 100).default(defaults.evaluationPeriods),
+    })
+    .strict()
+    .default({ threshold: defaults.threshold });
+
+export const environmentSchema = z
+  .object({
+    /** Which rule set applies. Defaults to the environment's name when that is dev, staging or prod. */
+    stage: z.enum(STAGES).optional(),
+    accountId: accountIdSchema,
+    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1, as in the source. */
+    region: regionSchema.default("ap-northeast-1"),
+    /** The application's public domain. Callback URLs and the passkey relying party derive from it. */
+    domainName: hostname("name"),
+    /** Receives alarm and security-event notifications (the subscription must be confirmed once). */
+    alertEmail: z.string({ required_error: "is required: alarms need somewhere to go" }).email("must be an email address"),
+    /** Extra tags on every resource. Project, Environment and ManagedBy are set by the stack. */
+    tags: z
+      .record(
+        z.string().regex(/^[\w.:/=+@ -]{1,128}$/, "tag keys must be 1-128 characters of letters, digits, spaces and _.:/=+-@"),
+        z.string().max(256, "tag values must be at most 256 characters"),
+      )
+      .default({}),
+
+    userPool: z
+      .object({
+        /** Default: taskflow-<env> (the source uses taskflow-stg for staging: set it there). */
+        name: z.string().regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_").optional(),
+        /** Feature plan. Threat protection needs PLUS; passkeys and password history need ESSENTIALS. Default: PLUS. */
+        tier: z.enum(["LITE", "ESSENTIALS", "PLUS"]).default("PLUS"),
+        /** Cognito's own deletion protection. Default: on. */
+        deletionProtection: z.boolean().default(true),
+        passwordPolicy: z
+          .object({
+            /** Default: 12 (staging and prod may not go lower). Cognito allows 6-99. */
+            minimumLength: int(6, 99, " characters").default(12),
+            requireLowercase: z.boolean().default(true),
+            requireUppercase: z.boolean().default(true),
+            requireNumbers: z.boolean().default(true),
+            requireSymbols: z.boolean().default(true),
+            /** Days an admin-set temporary password stays valid. Default: 3. (Cognito reads 0 as 7: write 7.) */
+            temporaryPasswordValidityDays: int(1, 365, " days").default(3),
+            /** Previous passwords a user cannot reuse. Needs ESSENTIALS or PLUS. Default: 5. */
+            passwordHistorySize: int(0, 24).default(5),
+          })
+          .strict()
+          .default({}),
+        /** OFF, OPTIONAL or ON. Default: OPTIONAL (see rules.ts for why prod is not ON). */
+        mfa: z.enum(["OFF", "OPTIONAL", "ON"]).default("OPTIONAL"),
+        /** Threat protection (advanced security): OFF, AUDIT or ENFORCED. Default: ENFORCED. */
+        threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]).default("ENFORCED"),
+        passkeys: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** WebAuthn user verification: "required" (biometric/PIN every time) or "preferred". Default: required. */
+            userVerification: z.enum(["required", "preferred"]).default("required"),
+          })
+          .strict()
+          .default({}),
+        /** Sender of Cognito's emails. Default: SES, from "TaskFlow <noreply@<domainName>>". */
+        email: z
+          .discriminatedUnion("sender", [
+            z.object({ sender: z.literal("COGNITO_DEFAULT") }).strict(),
+            z
+              .object({
+                sender: z.literal("SES"),
+                /** Verified SES identity (domain or address). Default: the environment's domainName. */
+                identity: z.string().min(1).optional(),
+                fromName: z.string().regex(/^[^<>"\r\n]{1,64}$/, "must be 1-64 characters without <, > or quotes").default("TaskFlow"),
+                fromLocalPart: z.string().regex(/^[a-z0-9._+-]{1,64}$/, "must be the part before @, such as \"noreply\"").default("noreply"),
+              })
+              .strict(),
+          ])
+          .default({ sender: "SES" }),
+        /** Adopt an existing pool: Terraform imports this id instead of creating a new pool. */
+        existingUserPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, "must be a user pool id such as \"ap-northeast-1_AbCdEf123\"").optional(),
+      })
+      .strict()
+      .default({}),
+
+    appClient: z
+      .object({
+        /** Default: taskflow-<env>-web. */
+        name: z.string().regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_").optional(),
+        /** Access token lifetime, 5 minutes to 1 day. Default: 30. */
+        accessTokenMinutes: int(TOKEN_LIMITS.accessOrIdMinutes.min, TOKEN_LIMITS.accessOrIdMinutes.max, " minutes").default(30),
+        /** ID token lifetime, 5 minutes to 1 day. Default: 30. */
+        idTokenMinutes: int(TOKEN_LIMITS.accessOrIdMinutes.min, TOKEN_LIMITS.accessOrIdMinutes.max, " minutes").default(30),
+        /** Refresh token lifetime, 60 minutes to 3650 days. Default: 7 days. */
+        refreshTokenMinutes: int(TOKEN_LIMITS.refreshMinutes.min, TOKEN_LIMITS.refreshMinutes.max, " minutes").default(7 * DAY),
+        /** Default: https://<domainName>/auth/callback. */
+        callbackUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
+        /** Default: https://<domainName>/. */
+        logoutUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
+        /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
+        allowCustomAuth: z.boolean().default(false),
+        /** Adopt an existing app client (needs userPool.existingUserPoolId). */
+        existingClientId: z.string().regex(/^[a-z0-9]{1,128}$/, "must be an app client id (lowercase letters and digits)").optional(),
+      })
+      .strict()
+      .default({}),
+
+    /** Domain of the OAuth endpoints and managed login. Default: prefix taskflow-<env>. */
+    authDomain: z
+      .object({
+        /** <prefix>.auth.<region>.amazoncognito.com */
+        prefix: z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be 1-63 lowercase letters, digits and hyphens")
+          .refine((p) => !/aws|amazon|cognito/.test(p), "must not contain aws, amazon or cognito (Cognito refuses them)")
+          .optional(),
+        /** A custom domain such as auth.taskflow.example.com (needs an ACM certificate in us-east-1). */
+        customDomain: hostname("name").optional(),
+        /** Existing us-east-1 certificate for customDomain. Default: one is created with DNS validation. */
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, "must be an ACM certificate ARN in us-east-1 (managed login needs one there)")
+          .optional(),
+      })
+      .strict()
+      .superRefine((d, ctx) => {
+        if (d.prefix && d.customDomain) {
+          ctx.addIssue({ code: "custom", path: ["customDomain"], message: "cannot be set together with prefix: choose one domain for the OAuth endpoints" });
+        }
+        if (d.certificateArn && !d.customDomain) {
+          ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "needs customDomain (a prefix domain uses Cognito's certificate)" });
+        }
+      })
+      .default({}),
+
+    monitoring: z
+      .object({
+        /** The TaskFlow API's Lambda function. Default: TaskFlowApi, as in the source. */
+        lambdaFunctionName: z.string().regex(/^[\w-]{1,64}$/, "must be a Lambda function name").default("TaskFlowApi"),
+        /** The TaskFlow API's API Gateway REST API name. Default: TaskFlowApi. */
+        apiGatewayName: z.string().min(1).max(1024).default("TaskFlowApi"),
+        /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes (the source's intent). */
+        signInFailureRate: z
+          .object({
+            thresholdPercent: z.number().gt(0, "must be between 0 and 100 percent").max(100, "must be between 0 and 100 percent").default(50),
+            periodSeconds: periodSecondsSchema.default(300),
+            evaluationPeriods: int(1, 100).default(3),
+            /** Below this many attempts per period the rate counts as 0: three typos are not an attack. Default: 10. */
+            minimumAttempts: int(1, 1_000_000).default(10),
+          })
+          .strict()
+          .default({}),
+        /** Any throttled sign-in, sign-up or token refresh. Default: ≥ 1 in one 5-minute period. */
+        throttles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
+        /** High-risk account-takeover and compromised-credential events. Default: ≥ 1 in 5 minutes. */
+        riskEvents: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
+        /** Lambda Errors. Default: more than 10 for 2 periods, as in the source. */
+        lambdaErrors: alarmSchema({ threshold: 10, evaluationPeriods: 2 }),
+        /** Lambda Throttles. Default: ≥ 1 for 1 period. */
+        lambdaThrottles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
+        /** API Gateway 5XXError count. Default: more than 5 for 2 periods. */
+        api5xx: alarmSchema({ threshold: 5, evaluationPeriods: 2 }),
+        /** API Gateway Latency p99 in milliseconds. Default: over 3000 ms for 3 periods. */
+        apiLatencyP99Ms: alarmSchema({ threshold: 3000, evaluationPeriods: 3 }),
+        /** Retention of every log group this project owns. Default: 365 (prod may not go lower). */
+        logRetentionDays: z
+          .number()
+          .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`)
+          .default(365),
+      })
+      .strict()
+      .default({}),
+
+    /** Remote state: the bootstrap stack state-<env> creates these; the environment stack's backend uses them. */
+    state: z
+      .object({
+        /** Default: taskflow-tfstate-<accountId>-<region> (globally unique by construction). */
+        bucket: bucketNameSchema.optional(),
+        /** Default: taskflow/<env>/terraform.tfstate. */
+        key: z.string().regex(/^[\w.\-/]+\.tfstate$/, "must be an object key ending in .tfstate").optional(),
+        /** DynamoDB lock table. Default: taskflow-tfstate-lock. */
+        lockTable: z.string().regex(/^[\w.-]{3,255}$/, "must be 3-255 characters of letters, digits, _ . and -").default("taskflow-tfstate-lock"),
+        /** Alias of the customer-managed key for the bucket and table. Default: alias/taskflow-tfstate. */
+        kmsKeyAlias: z
+          .string()
+          .regex(/^alias\/[\w/-]{1,250}$/, "must start with alias/ followed by letters, digits, /, _ or -")
+          .refine((a) => !a.startsWith("alias/aws/"), "must not be an AWS-managed alias (alias/aws/...)")
+          .default("alias/taskflow-tfstate"),
+        /** Days old state versions are kept. Default: 90. */
+        noncurrentVersionExpirationDays: int(1, 3650, " days").default(90),
+        /** Server access logs of the state bucket go to this existing bucket. Default: off. */
+        accessLogBucket: bucketNameSchema.optional(),
+        /** Where state-<env> keeps its own state: "local" for the first deploy, then "s3" (migrate). Default: local. */
+        bootstrapBackend: z.enum(["local", "s3"]).default("local"),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** Settings as written in environments.ts. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** Settings after field validation and defaults, before environment-derived defaults. */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;

@@ -1,0 +1,21 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config";
+
+/** Tags the stack sets on every resource (config may add more, not override these). */
+export function standardTags(env: EnvironmentConfig): Record<string, string> {
+  return { ...env.tags, Project: "TaskFlow", Environment: env.name, ManagedBy: "cdktf" };
+}
+
+/**
+ * The environment's AWS provider. `allowed_account_ids` makes Terraform refuse to plan or apply
+ * with credentials of any other account, so dev credentials can never touch prod.
+ */
+export function awsProviderFor(scope: Construct, env: EnvironmentConfig, options: { alias?: string; region?: string } = {}): AwsProvider {
+  return new AwsProvider(scope, options.alias ? `aws-${options.alias}` : "aws", {
+    alias: options.alias,
+    region: options.region ?? env.region,
+    allowedAccountIds: [env.accountId],
+    defaultTags: [{ tags: standardTags(env) }],
+  });
+}
