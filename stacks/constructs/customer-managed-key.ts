@@ -1,0 +1,59 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { partitionOf } from "../../config/aws-regions";
+import type { EnvironmentConfig } from "../../config";
+
+/** One statement of an IAM/KMS policy document. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Principal: Record<string, string | string[]> | "*";
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
+}
+
+export interface CustomerManagedKeyProps {
+  readonly env: EnvironmentConfig;
+  /** What the key protects, for its description. */
+  readonly purpose: string;
+  /** alias/... name. */
+  readonly alias: string;
+  /** Extra statements (service principals that may use the key), added after account administration. */
+  readonly statements?: PolicyStatement[];
+}
+
+/**
+ * A customer-managed KMS key with yearly rotation, a 30-day deletion window and a key policy that
+ * keeps the account in control (without the root statement, a wrong policy locks everyone out).
+ */
+export class CustomerManagedKey extends Construct {
+  readonly key: KmsKey;
+  readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
+    super(scope, id);
+    const { env } = props;
+    this.key = new KmsKey(this, "key", {
+      description: `TaskFlow ${env.name}: ${props.purpose}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        {
+          Sid: "AccountAdministersKey",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partitionOf(env.region)}:iam::${env.accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        ...(props.statements ?? []),
+      ]),
+    });
+    this.alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId });
+  }
+}
