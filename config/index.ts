@@ -39,8 +39,12 @@ function describeIssue(issue: ZodIssue, input: unknown): Problem[] {
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => ({ path: [...issue.path, key], message: "is not a known setting (check the spelling against config/schema.ts)" }));
-    case "invalid_type":
-      return [{ path: issue.path, message: got === undefined ? (issue.message === "Required" ? "is required" : issue.message) : `must be ${issue.expected}${gotText}` }];
+    case "invalid_type": {
+      if (got === undefined) return [{ path: issue.path, message: issue.message === "Required" ? "is required" : issue.message }];
+      // Keep the schema's own wording (e.g. "must be a whole number of seconds") over zod's generic one.
+      const own = !issue.message.startsWith("Expected ");
+      return [{ path: issue.path, message: own ? `${issue.message}${gotText}` : `must be ${issue.expected}${gotText}` }];
+    }
     case "invalid_enum_value":
       return [{ path: issue.path, message: `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}${gotText}` }];
     case "invalid_union_discriminator":

@@ -25,6 +25,9 @@ const ok: Problem[] = [];
 
 const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
 
+/** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
+export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
+
 function checkUrls(env: EnvironmentConfig, field: "callbackUrls" | "logoutUrls"): Problem[] {
   return env.appClient[field].flatMap((raw, i): Problem[] => {
     const path = ["appClient", field, i];
@@ -60,6 +63,16 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "PasswordCharacterClasses",
+    reason: "staging and prod passwords mix lowercase, uppercase, numbers and symbols (Security Hub Cognito.3, cdk-nag COG1)",
+    check: (env) =>
+      atLeast(env, "staging")
+        ? (["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"] as const).flatMap((field) =>
+            env.userPool.passwordPolicy[field] ? ok : problem(["userPool", "passwordPolicy", field], `must be true in ${env.stage}, got false`),
+          )
+        : ok,
+  },
+  {
     id: "DeletionProtection",
     reason: "deleting a user pool deletes every user irrecoverably",
     check: (env) =>
@@ -73,6 +86,16 @@ export const RULES: readonly Rule[] = [
     check: (env) =>
       env.stage === "prod" && env.userPool.threatProtection !== "ENFORCED"
         ? problem(["userPool", "threatProtection"], `must be ENFORCED in prod, got ${JSON.stringify(env.userPool.threatProtection)}`)
+        : ok,
+  },
+  {
+    // Provider 5.100.0 requires account_takeover_risk_configuration.notify_configuration.source_arn
+    // (an SES identity), so the risk configuration cannot be written without one.
+    id: "ThreatProtectionNeedsSes",
+    reason: "threat protection's risk configuration notifies users through an SES identity",
+    check: (env) =>
+      env.userPool.threatProtection !== "OFF" && env.userPool.email.sender !== "SES"
+        ? problem(["userPool", "email", "sender"], `must be "SES" when threatProtection is ${env.userPool.threatProtection} (risk notifications need an SES identity), got ${JSON.stringify(env.userPool.email.sender)}`)
         : ok,
   },
   {
@@ -163,6 +186,14 @@ export const RULES: readonly Rule[] = [
     check: (env) =>
       env.state.accessLogBucket === env.state.bucket
         ? problem(["state", "accessLogBucket"], `must differ from the state bucket, got ${JSON.stringify(env.state.accessLogBucket)}`)
+        : ok,
+  },
+  {
+    id: "StateKeyNotBootstrapKey",
+    reason: "two stacks sharing one state file would each plan to destroy the other's resources",
+    check: (env) =>
+      env.state.key === bootstrapStateKey(env.name)
+        ? problem(["state", "key"], `must differ from the bootstrap stack's state key, got ${JSON.stringify(env.state.key)}`)
         : ok,
   },
   {

@@ -3,15 +3,20 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { CognitoAuth } from "./constructs/cognito";
 
 /**
  * TaskFlow's authentication platform in one environment: one instance per entry of
  * config/environments.ts, with the environment's name as stack id (`cdktf deploy prod`).
  */
 export class EnvironmentStack extends TerraformStack {
+  /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
+  readonly auth: CognitoAuth;
+
   constructor(scope: Construct, readonly env: EnvironmentConfig) {
     super(scope, env.name);
     useS3Backend(this, env);
     awsProviderFor(this, env);
+    this.auth = new CognitoAuth(this, "auth", env);
   }
 }

@@ -1,0 +1,275 @@
+/**
+ * Security controls of the Cognito user pool, in the style of cdk-nag: one describe per control,
+ * named after what it enforces, with its reason in one line. Compliant cases assert on the
+ * synthesized JSON of every environment the control applies to; non-compliant cases show the
+ * config that would break the control is refused before anything is synthesized.
+ * Refusals already in config-validation.test.ts are referenced there, not repeated.
+ */
+import { ENV_NAMES } from "../support/synth";
+import { ACCOUNT, DOMAIN_NAME, patched, refusals, riskOf, shipped } from "./helpers";
+
+const STAGING_AND_PROD = ["staging", "prod"] as const;
+
+describe("CognitoUserPoolMinimumPasswordLength: staging and prod user pools require passwords of at least 12 characters", () => {
+  // Reason: staging and prod hold real accounts; short passwords fall to guessing (Security Hub Cognito.3, cdk-nag COG1).
+  test.each(STAGING_AND_PROD)("1. compliant: %s requires 12 characters", (env) => {
+    expect(shipped(env).pool.password_policy.minimum_length).toBe(12);
+  });
+  test("2. non-compliant: prod with dev's 8 characters is refused", () => {
+    expect(refusals("prod", { userPool: { passwordPolicy: { minimumLength: 8 } } })).toContain(
+      "prod.userPool.passwordPolicy.minimumLength: must be at least 12 in prod, got 8",
+    );
+  });
+  test("3. not applied: dev synthesizes its relaxed 8 characters as configured", () => {
+    expect(shipped("dev").pool.password_policy.minimum_length).toBe(8);
+  });
+});
+
+describe("CognitoUserPoolPasswordComplexity: staging and prod passwords need all four character classes; temporary passwords last 3 days", () => {
+  // Reason: a policy that only counts characters accepts "aaaaaaaaaaaa" (Security Hub Cognito.3, cdk-nag COG1).
+  test.each(STAGING_AND_PROD)("1. compliant: %s requires lowercase, uppercase, numbers and symbols", (env) => {
+    expect(shipped(env).pool.password_policy).toMatchObject({
+      require_lowercase: true,
+      require_uppercase: true,
+      require_numbers: true,
+      require_symbols: true,
+      temporary_password_validity_days: 3,
+    });
+  });
+  test("2. non-compliant: prod without symbols is refused", () => {
+    expect(refusals("prod", { userPool: { passwordPolicy: { requireSymbols: false } } })).toContain(
+      "prod.userPool.passwordPolicy.requireSymbols: must be true in prod, got false",
+    );
+  });
+  test("3. non-compliant: staging without lowercase and numbers is refused, naming both", () => {
+    expect(refusals("staging", { userPool: { passwordPolicy: { requireLowercase: false, requireNumbers: false } } })).toEqual([
+      "staging.userPool.passwordPolicy.requireLowercase: must be true in staging, got false",
+      "staging.userPool.passwordPolicy.requireNumbers: must be true in staging, got false",
+    ]);
+  });
+  test("4. not applied: dev may drop a class", () => {
+    expect(refusals("dev", { userPool: { passwordPolicy: { requireSymbols: false } } })).toEqual([]);
+  });
+});
+
+describe("CognitoUserPoolPasswordHistory: pools on ESSENTIALS or PLUS refuse the last 5 passwords", () => {
+  // Reason: password history stops users from cycling back to a leaked password; the LITE tier rejects the field.
+  test.each(ENV_NAMES)("1. compliant: %s keeps a history of 5", (env) => {
+    expect(shipped(env).pool.password_policy.password_history_size).toBe(5);
+  });
+  test("2. non-compliant: password history on LITE is refused", () => {
+    expect(refusals("dev", { userPool: { tier: "LITE", passkeys: { enabled: false } } })).toEqual([
+      'dev.userPool.tier: must be ESSENTIALS or PLUS for password history, got "LITE"',
+    ]);
+  });
+  test("3. compliant: a LITE pool without history omits the field the API would reject", () => {
+    const { pool } = patched("dev", { userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } } });
+    expect(pool.password_policy).not.toHaveProperty("password_history_size");
+  });
+});
+
+describe("CognitoUserPoolTotpMfa: every pool offers TOTP MFA, never SMS; prod MFA is OPTIONAL (documented exception)", () => {
+  // Reason: MFA ON cannot be combined with passkeys on aws provider 5.100.0 (#50110); prod compensates with adaptive authentication.
+  test.each(ENV_NAMES)("1. compliant: %s enables TOTP and configures no SMS", (env) => {
+    const { pool } = shipped(env);
+    expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
+    expect(pool).not.toHaveProperty("sms_configuration");
+    expect(pool).not.toHaveProperty("sms_authentication_message");
+  });
+  test("2. compliant: prod MFA is OPTIONAL together with ENFORCED threat protection", () => {
+    const { pool } = shipped("prod");
+    expect(pool.mfa_configuration).toBe("OPTIONAL");
+    expect(pool.user_pool_add_ons.advanced_security_mode).toBe("ENFORCED");
+  });
+  test("3. non-compliant: prod MFA OFF is refused even without passkeys", () => {
+    expect(refusals("prod", { userPool: { mfa: "OFF", passkeys: { enabled: false } } })).toContain('prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"');
+  });
+  test("4. non-compliant: prod MFA ON with passkeys is refused, naming the provider limitation", () => {
+    expect(refusals("prod", { userPool: { mfa: "ON" } })).toContain(
+      'prod.userPool.mfa: must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"',
+    );
+  });
+  test("5. compliant: prod MFA ON without passkeys synthesizes ON with TOTP (the exception exists only for passkeys)", () => {
+    const { pool } = patched("prod", { userPool: { mfa: "ON", passkeys: { enabled: false } } });
+    expect(pool.mfa_configuration).toBe("ON");
+    expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
+    expect(pool).not.toHaveProperty("web_authn_configuration");
+  });
+});
+
+describe("CognitoUserPoolThreatProtection: prod enforces threat protection, staging audits it, both on the PLUS tier", () => {
+  // Reason: adaptive authentication and leaked-password checks replace mandatory MFA in prod (Security Hub Cognito.1, cdk-nag COG3).
+  test("1. compliant: prod is ENFORCED on PLUS", () => {
+    const { pool } = shipped("prod");
+    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "ENFORCED" });
+    expect(pool.user_pool_tier).toBe("PLUS");
+  });
+  test("2. compliant: staging is AUDIT on PLUS", () => {
+    const { pool } = shipped("staging");
+    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "AUDIT" });
+    expect(pool.user_pool_tier).toBe("PLUS");
+  });
+  test("3. not applied: dev writes OFF explicitly on ESSENTIALS", () => {
+    const { pool } = shipped("dev");
+    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "OFF" });
+    expect(pool.user_pool_tier).toBe("ESSENTIALS");
+  });
+  test("4. non-compliant: prod threat protection OFF is refused", () => {
+    expect(refusals("prod", { userPool: { threatProtection: "OFF" } })).toContain('prod.userPool.threatProtection: must be ENFORCED in prod, got "OFF"');
+  });
+  test("5. non-compliant: ENFORCED on ESSENTIALS is refused (FeatureUnavailableInTierException)", () => {
+    expect(refusals("prod", { userPool: { tier: "ESSENTIALS" } })).toEqual(['prod.userPool.tier: must be PLUS when threatProtection is ENFORCED, got "ESSENTIALS"']);
+  });
+  test("6. compliant: custom-auth flows are risk-scored too when the client allows them (Security Hub Cognito.4)", () => {
+    const { pool } = patched("prod", { appClient: { allowCustomAuth: true } });
+    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "ENFORCED", advanced_security_additional_flows: { custom_auth_mode: "ENFORCED" } });
+  });
+});
+
+describe("CognitoUserPoolFeaturePlan: threat protection runs on the PLUS tier, passkeys on ESSENTIALS or higher", () => {
+  // Reason: below those tiers the API fails with FeatureUnavailableInTierException (refusals: ThreatProtection above, config-validation "passkeys need ESSENTIALS").
+  test.each(ENV_NAMES)("1. compliant: %s tier matches its features", (env) => {
+    const { pool } = shipped(env);
+    if (pool.user_pool_add_ons.advanced_security_mode !== "OFF") expect(pool.user_pool_tier).toBe("PLUS");
+    if (pool.web_authn_configuration) expect(["ESSENTIALS", "PLUS"]).toContain(pool.user_pool_tier);
+  });
+});
+
+describe("CognitoRiskConfiguration: where threat protection runs, high risk is blocked, medium needs MFA, leaked passwords are blocked", () => {
+  // Reason: adaptive authentication is prod's compensating control for OPTIONAL MFA; compromised credentials must never sign in.
+  test.each(STAGING_AND_PROD)("1. compliant: %s blocks high risk, challenges medium risk, lets low risk through", (env) => {
+    const risk = riskOf(shipped(env));
+    expect(risk.user_pool_id).toBe("${aws_cognito_user_pool.user_pool.id}");
+    expect(risk).not.toHaveProperty("client_id"); // pool-wide, every client
+    const actions = risk.account_takeover_risk_configuration.actions;
+    expect(actions.high_action).toEqual({ event_action: "BLOCK", notify: true });
+    expect(["MFA_IF_CONFIGURED", "MFA_REQUIRED"]).toContain(actions.medium_action.event_action);
+    expect(actions.medium_action.notify).toBe(true);
+    expect(actions.low_action.event_action).toMatch(/^(NO_ACTION|MFA_IF_CONFIGURED)$/);
+  });
+  test.each(STAGING_AND_PROD)("2. compliant: %s blocks compromised credentials on sign-in, sign-up and password change", (env) => {
+    const risk = riskOf(shipped(env));
+    expect(risk.compromised_credentials_risk_configuration.actions).toEqual({ event_action: "BLOCK" });
+    expect([...risk.compromised_credentials_risk_configuration.event_filter].sort()).toEqual(["PASSWORD_CHANGE", "SIGN_IN", "SIGN_UP"]);
+  });
+  test.each(STAGING_AND_PROD)("3. compliant: %s notifies users from the pool's own SES identity", (env) => {
+    const auth = shipped(env);
+    expect(riskOf(auth).account_takeover_risk_configuration.notify_configuration).toEqual({
+      source_arn: auth.pool.email_configuration.source_arn,
+      from: `noreply@${DOMAIN_NAME[env]}`,
+    });
+  });
+  test("4. not applied: dev (threat protection OFF) has no risk configuration", () => {
+    expect(shipped("dev").risk).toBeUndefined();
+  });
+  test("5. non-compliant: threat protection with Cognito's default sender is refused (notify needs an SES source_arn)", () => {
+    expect(refusals("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT" } })).toEqual([
+      'dev.userPool.email.sender: must be "SES" when threatProtection is AUDIT (risk notifications need an SES identity), got "COGNITO_DEFAULT"',
+    ]);
+  });
+  test("6. compliant: dev auditing threats over SES gets a risk configuration too", () => {
+    const risk = riskOf(patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } }));
+    expect(risk.account_takeover_risk_configuration.actions.high_action.event_action).toBe("BLOCK");
+  });
+});
+
+describe("CognitoUserPoolPasskeys: passkeys are bound to the environment's domain; prod passkeys verify the user", () => {
+  // Reason: a passkey for another relying party would phish-proof nothing; "preferred" lets a device skip the PIN/biometric.
+  test.each(ENV_NAMES)("1. compliant: %s binds passkeys to its domain and keeps PASSWORD beside WEB_AUTHN", (env) => {
+    const { pool } = shipped(env);
+    expect(pool.web_authn_configuration.relying_party_id).toBe(DOMAIN_NAME[env]);
+    expect(pool.sign_in_policy).toEqual({ allowed_first_auth_factors: ["PASSWORD", "WEB_AUTHN"] });
+  });
+  test("2. compliant: prod requires user verification", () => {
+    expect(shipped("prod").pool.web_authn_configuration.user_verification).toBe("required");
+  });
+  // Non-compliant prod "preferred": config-validation.test.ts "passkey user verification required in prod".
+  test("3. compliant: with a managed-login custom domain the relying party is that domain", () => {
+    const { pool } = patched("prod", { authDomain: { customDomain: "auth.taskflow.example.com" } });
+    expect(pool.web_authn_configuration).toEqual({ relying_party_id: "auth.taskflow.example.com", user_verification: "required" });
+  });
+  test("4. compliant: passkeys switched off leave neither web_authn_configuration nor sign_in_policy", () => {
+    const { pool } = patched("staging", { userPool: { passkeys: { enabled: false } } });
+    expect(pool).not.toHaveProperty("web_authn_configuration");
+    expect(pool).not.toHaveProperty("sign_in_policy");
+  });
+});
+
+describe("CognitoUserPoolDeletionProtection: staging and prod pools cannot be deleted, by Cognito or by Terraform", () => {
+  // Reason: deleting a user pool deletes every user irrecoverably (Security Hub Cognito.6).
+  test.each(STAGING_AND_PROD)("1. compliant: %s has deletion protection ACTIVE and prevent_destroy", (env) => {
+    const { pool } = shipped(env);
+    expect(pool.deletion_protection).toBe("ACTIVE");
+    expect(pool.lifecycle).toEqual({ prevent_destroy: true });
+  });
+  test("2. not applied: dev stays deletable", () => {
+    const { pool } = shipped("dev");
+    expect(pool.deletion_protection).toBe("INACTIVE");
+    expect(pool).not.toHaveProperty("lifecycle");
+  });
+  // Non-compliant staging/prod deletionProtection false: config-validation.test.ts "deletion protection on in staging|prod".
+});
+
+describe("CognitoUserPoolSignInAndRecovery: users sign in with a verified email and recover by verified email only", () => {
+  // Reason: SMS recovery is open to SIM swapping; an unverified email must never become the sign-in or recovery address.
+  test.each(ENV_NAMES)("1. compliant: %s", (env) => {
+    const { pool } = shipped(env);
+    expect(pool.username_attributes).toEqual(["email"]);
+    expect(pool.auto_verified_attributes).toEqual(["email"]);
+    expect(pool.account_recovery_setting).toEqual({ recovery_mechanism: [{ name: "verified_email", priority: 1 }] });
+    expect(pool.user_attribute_update_settings).toEqual({ attributes_require_verification_before_update: ["email"] });
+    expect(pool.username_configuration).toEqual({ case_sensitive: false });
+    expect(pool.admin_create_user_config).toEqual({ allow_admin_create_user_only: false });
+  });
+});
+
+describe("CognitoUserPoolSesEmail: staging and prod send email through the environment's SES identity", () => {
+  // Reason: Cognito's default sender is capped at 50 emails a day and sends from an amazonses.com address.
+  test.each(STAGING_AND_PROD)("1. compliant: %s sends as TaskFlow <noreply@domain> from its SES identity", (env) => {
+    expect(shipped(env).pool.email_configuration).toEqual({
+      email_sending_account: "DEVELOPER",
+      source_arn: `arn:aws:ses:ap-northeast-1:${ACCOUNT[env]}:identity/${DOMAIN_NAME[env]}`,
+      from_email_address: `TaskFlow <noreply@${DOMAIN_NAME[env]}>`,
+    });
+  });
+  test("2. not applied: dev uses Cognito's default sender", () => {
+    expect(shipped("dev").pool.email_configuration).toEqual({ email_sending_account: "COGNITO_DEFAULT" });
+  });
+  test("3. non-compliant: staging with Cognito's default sender is refused", () => {
+    expect(refusals("staging", { userPool: { email: { sender: "COGNITO_DEFAULT" } } })).toContain(
+      'staging.userPool.email.sender: must be "SES" in staging, got "COGNITO_DEFAULT"',
+    );
+  });
+  test("4. compliant: another verified domain identity sends from that domain", () => {
+    const { pool } = patched("prod", { userPool: { email: { sender: "SES", identity: "mail.taskflow.example.com" } } });
+    expect(pool.email_configuration).toMatchObject({
+      source_arn: "arn:aws:ses:ap-northeast-1:333333333333:identity/mail.taskflow.example.com",
+      from_email_address: "TaskFlow <noreply@mail.taskflow.example.com>",
+    });
+  });
+  test("5. compliant: an address identity sends from exactly that address", () => {
+    const { pool } = patched("prod", { userPool: { email: { sender: "SES", identity: "accounts@taskflow.example.com" } } });
+    expect(pool.email_configuration.from_email_address).toBe("TaskFlow <accounts@taskflow.example.com>");
+  });
+});
+
+describe("CognitoUserPoolSchema: every String attribute has explicit constraints; email is required; organizationId is a custom attribute", () => {
+  // Reason: without constraints every plan shows a schema diff, and a schema change replaces the pool (every user lost).
+  test.each(ENV_NAMES)("1. compliant: %s", (env) => {
+    const { pool } = shipped(env);
+    for (const attribute of pool.schema) {
+      if (attribute.attribute_data_type === "String") expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
+    }
+    expect(pool.schema).toEqual([
+      { name: "email", attribute_data_type: "String", required: true, mutable: true, developer_only_attribute: false, string_attribute_constraints: { min_length: "0", max_length: "2048" } },
+      { name: "organizationId", attribute_data_type: "String", required: false, mutable: true, developer_only_attribute: false, string_attribute_constraints: { min_length: "1", max_length: "256" } },
+    ]);
+  });
+});
+
+describe("CognitoUserPoolDeviceTracking: new devices are challenged; devices are remembered only when the user asks", () => {
+  // Reason: a remembered device skips MFA, so remembering must be the user's explicit choice.
+  test.each(ENV_NAMES)("1. compliant: %s", (env) => {
+    expect(shipped(env).pool.device_configuration).toEqual({ challenge_required_on_new_device: true, device_only_remembered_on_user_prompt: true });
+  });
+});

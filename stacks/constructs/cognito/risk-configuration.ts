@@ -1,0 +1,50 @@
+import { CognitoRiskConfiguration } from "@cdktf/provider-aws/lib/cognito-risk-configuration";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../../config";
+import { sesSenderOf } from "./email";
+
+/**
+ * Adaptive authentication: what threat protection does at each risk level. This is what makes
+ * MFA OPTIONAL acceptable in prod (see user-pool.ts): a risky sign-in is challenged or blocked
+ * even though MFA is not mandatory for every sign-in. In AUDIT mode (staging) Cognito only scores
+ * and logs; the actions apply in ENFORCED mode (prod).
+ */
+export const ACCOUNT_TAKEOVER_ACTIONS = {
+  // Likely takeover: refuse it, and tell the user so they can change their password.
+  highAction: { eventAction: "BLOCK", notify: true },
+  // Suspicious: MFA for every user who set up TOTP. MFA_REQUIRED would lock out everyone without
+  // TOTP (MFA is optional) until the risk passes; they are notified instead.
+  mediumAction: { eventAction: "MFA_IF_CONFIGURED", notify: true },
+  // Low risk is most new-device sign-ins: an email for each would train users to ignore them.
+  lowAction: { eventAction: "NO_ACTION", notify: false },
+} as const;
+
+/**
+ * Leaked passwords are refused wherever Cognito checks them. Cognito cannot check SRP sign-ins
+ * (it never sees the password), so SIGN_IN covers the password and choice-based flows; sign-up
+ * and password change are always checked.
+ */
+export const COMPROMISED_CREDENTIALS = {
+  eventFilter: ["SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE"],
+  actions: { eventAction: "BLOCK" },
+};
+
+/** Pool-wide risk configuration, present whenever threat protection is AUDIT or ENFORCED. */
+export function createRiskConfiguration(scope: Construct, env: EnvironmentConfig, userPoolId: string): CognitoRiskConfiguration | undefined {
+  if (env.userPool.threatProtection === "OFF") return undefined;
+  // Provider 5.100.0 requires notify_configuration with an SES source_arn; rule
+  // ThreatProtectionNeedsSes refuses threat protection with Cognito's default sender.
+  const ses = sesSenderOf(env);
+  if (!ses) throw new Error(`${env.name}: threat protection needs an SES sender (config rule ThreatProtectionNeedsSes)`);
+  const risk = new CognitoRiskConfiguration(scope, "risk-configuration", {
+    userPoolId,
+    accountTakeoverRiskConfiguration: {
+      actions: ACCOUNT_TAKEOVER_ACTIONS,
+      // Cognito's default notification texts, sent from the pool's own SES identity.
+      notifyConfiguration: { sourceArn: ses.sourceArn, from: ses.address },
+    },
+    compromisedCredentialsRiskConfiguration: COMPROMISED_CREDENTIALS,
+  });
+  risk.overrideLogicalId("risk_configuration");
+  return risk;
+}

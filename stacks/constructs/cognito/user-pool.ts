@@ -1,0 +1,128 @@
+import { CognitoUserPool, type CognitoUserPoolConfig } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../../config";
+import { sesSenderOf } from "./email";
+
+/**
+ * Terraform address of the pool: aws_cognito_user_pool.user_pool. Pinned (not derived from the
+ * construct path) because a new address plans destroy + create, and destroying a pool deletes
+ * every user. __tests__/security/addresses.test.ts fails if it changes.
+ */
+export const USER_POOL_LOGICAL_ID = "user_pool";
+
+/**
+ * Standard attributes' constraints exactly as Cognito reports them (0-2048): anything else shows a
+ * diff on every plan, and a schema change replaces the pool.
+ */
+const STANDARD_STRING = { minLength: "0", maxLength: "2048" };
+
+/** Email on SES in staging/prod (the default sender is capped at 50 emails a day), else Cognito's sender. */
+function emailConfiguration(env: EnvironmentConfig): CognitoUserPoolConfig["emailConfiguration"] {
+  const ses = sesSenderOf(env);
+  return ses
+    ? { emailSendingAccount: "DEVELOPER", sourceArn: ses.sourceArn, fromEmailAddress: ses.fromHeader }
+    : { emailSendingAccount: "COGNITO_DEFAULT" };
+}
+
+/** Every field of the pool, from validated config: the rules in config/rules.ts already refused unsafe combinations. */
+export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
+  const pool = env.userPool;
+  const policy = pool.passwordPolicy;
+  const passkeys = pool.passkeys.enabled;
+  return {
+    name: pool.name,
+    userPoolTier: pool.tier,
+    deletionProtection: pool.deletionProtection ? "ACTIVE" : "INACTIVE",
+    // Terraform refuses to plan a destroy or replacement at all: a second lock next to Cognito's
+    // own deletion protection, which a mistaken `terraform destroy` would first switch off.
+    lifecycle: pool.deletionProtection ? { preventDestroy: true } : undefined,
+
+    // Email is the username; it must be verified before it can sign in or recover the account.
+    usernameAttributes: ["email"],
+    autoVerifiedAttributes: ["email"],
+    // Email addresses are case-insensitive. ForceNew in the provider: set from the first deploy.
+    usernameConfiguration: { caseSensitive: false },
+    // A changed email stays unverified (and the old one stays the sign-in) until the code is
+    // confirmed, so a hijacked session cannot redirect recovery to an attacker's address.
+    userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ["email"] },
+    adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+    // Verified email only: no SMS recovery (SIM swapping), no admin-only recovery.
+    accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
+
+    passwordPolicy: {
+      minimumLength: policy.minimumLength,
+      requireLowercase: policy.requireLowercase,
+      requireUppercase: policy.requireUppercase,
+      requireNumbers: policy.requireNumbers,
+      requireSymbols: policy.requireSymbols,
+      temporaryPasswordValidityDays: policy.temporaryPasswordValidityDays,
+      // Password history is an ESSENTIALS/PLUS feature: on LITE the API rejects the field itself.
+      passwordHistorySize: pool.tier === "LITE" ? undefined : policy.passwordHistorySize,
+    },
+
+    // MFA is OPTIONAL in prod, not ON: Cognito rejects ON together with passkeys (WEB_AUTHN as a
+    // first factor) unless FactorConfiguration = MULTI_FACTOR_WITH_USER_VERIFICATION, which aws
+    // provider 5.100.0 cannot set (provider issue #50110). Prod compensates with threat
+    // protection ENFORCED and adaptive authentication (risk-configuration.ts). This is a
+    // documented exception to Security Hub Cognito.5 / cdk-nag COG2: see README "Security".
+    mfaConfiguration: pool.mfa,
+    // TOTP only. No sms_configuration: SMS codes are phishable and SIM-swappable, and cost money.
+    softwareTokenMfaConfiguration: pool.mfa === "OFF" ? undefined : { enabled: true },
+
+    // Threat protection (needs PLUS; rule ThreatProtectionNeedsPlus). OFF is written out, not
+    // omitted, so a pool switched back to OFF does not keep its last mode.
+    userPoolAddOns: {
+      advancedSecurityMode: pool.threatProtection,
+      // Custom-auth (Lambda) flows are only risk-scored when asked for separately.
+      advancedSecurityAdditionalFlows:
+        env.appClient.allowCustomAuth && pool.threatProtection !== "OFF" ? { customAuthMode: pool.threatProtection } : undefined,
+    },
+
+    // Passkeys. The relying party is the managed-login custom domain when there is one, else the
+    // app's domain (config/resolve.ts). PASSWORD cannot be removed from the first factors.
+    webAuthnConfiguration: passkeys
+      ? { relyingPartyId: env.passkeyRelyingPartyId, userVerification: pool.passkeys.userVerification }
+      : undefined,
+    signInPolicy: passkeys ? { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } : undefined,
+
+    emailConfiguration: emailConfiguration(env),
+
+    // given_name and family_name are optional standard attributes: they need no schema entry.
+    // Every String attribute carries string_attribute_constraints; without them every plan shows a
+    // diff, and a schema change replaces the pool (every user lost).
+    schema: [
+      {
+        name: "email",
+        attributeDataType: "String",
+        required: true,
+        mutable: true,
+        developerOnlyAttribute: false,
+        stringAttributeConstraints: STANDARD_STRING,
+      },
+      {
+        // The user's tenant. The app client may read it but not write it (app-client.ts), so a user
+        // cannot move themselves into another organization.
+        name: "organizationId",
+        attributeDataType: "String",
+        required: false,
+        mutable: true,
+        developerOnlyAttribute: false,
+        stringAttributeConstraints: { minLength: "1", maxLength: "256" },
+      },
+    ],
+
+    // A new device must pass the full challenge; devices are remembered only when the user says so.
+    deviceConfiguration: { challengeRequiredOnNewDevice: true, deviceOnlyRememberedOnUserPrompt: true },
+  };
+}
+
+/** The environment's user pool, at a pinned address; adopted by an import block when config names an existing pool. */
+export function createUserPool(scope: Construct, env: EnvironmentConfig): CognitoUserPool {
+  const pool = new CognitoUserPool(scope, "user-pool", userPoolConfig(env));
+  pool.overrideLogicalId(USER_POOL_LOGICAL_ID);
+  // An `import` block (Terraform >= 1.5): the first plan adopts the pool instead of creating a
+  // second one. cdktf then checks `terraform version` during app.synth(), so synthesizing an
+  // environment that adopts a pool needs the Terraform CLI on PATH.
+  if (env.userPool.existingUserPoolId) pool.importFrom(env.userPool.existingUserPoolId);
+  return pool;
+}
