@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { CognitoAuth } from "./constructs/cognito";
+import { Monitoring } from "./constructs/monitoring";
 
 /**
  * TaskFlow's authentication platform in one environment: one instance per entry of
@@ -18,5 +19,6 @@ export class EnvironmentStack extends TerraformStack {
     useS3Backend(this, env);
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
+    new Monitoring(this, "monitoring", { env, userPoolId: this.auth.userPool.id, userPoolClientId: this.auth.client.id });
   }
 }

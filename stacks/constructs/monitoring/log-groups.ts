@@ -1,0 +1,56 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Construct } from "constructs";
+import { partitionOf } from "../../../config/aws-regions";
+import type { EnvironmentConfig } from "../../../config";
+import { CustomerManagedKey } from "../customer-managed-key";
+
+/** CloudWatch Logs' regional service principal (China regions end in .com.cn). */
+function logsPrincipal(region: string): string {
+  return `logs.${region}.amazonaws.com${partitionOf(region) === "aws-cn" ? ".cn" : ""}`;
+}
+
+export interface ProjectLogsProps {
+  readonly env: EnvironmentConfig;
+}
+
+/**
+ * Every CloudWatch log group this project owns is created here: one customer-managed key for all of
+ * them, and the retention from config (monitoring.logRetentionDays), so no group keeps logs forever
+ * or unencrypted by accident.
+ */
+export class ProjectLogs extends Construct {
+  readonly key: CustomerManagedKey;
+  private readonly env: EnvironmentConfig;
+
+  constructor(scope: Construct, id: string, { env }: ProjectLogsProps) {
+    super(scope, id);
+    this.env = env;
+    const logGroupArns = `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:*`;
+    this.key = new CustomerManagedKey(this, "key", {
+      env,
+      purpose: "CloudWatch log groups",
+      alias: `alias/taskflow-${env.name}-logs`,
+      statements: [
+        {
+          // The encryption context names the log group: only log groups of this account and region
+          // can have CloudWatch Logs use the key (CloudWatch Logs user guide, "Encrypt log data").
+          Sid: "CloudWatchLogsEncryptLogGroups",
+          Effect: "Allow",
+          Principal: { Service: logsPrincipal(env.region) },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArns } },
+        },
+      ],
+    });
+  }
+
+  /** A log group with the environment's retention, encrypted with the project's log key. */
+  logGroup(id: string, name: string): CloudwatchLogGroup {
+    return new CloudwatchLogGroup(this, id, {
+      name,
+      retentionInDays: this.env.monitoring.logRetentionDays,
+      kmsKeyId: this.key.key.arn,
+    });
+  }
+}
