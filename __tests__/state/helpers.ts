@@ -1,0 +1,47 @@
+/**
+ * Helpers for the remote-state suites: run one control against every shipped state-<env> stack.
+ * Bootstrap stacks are synthesized on their own (not through the whole app), so these suites do not
+ * pay for the environment stacks; backends.test.ts checks them inside the shipped app.
+ */
+import { Testing } from "cdktf";
+import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import { StateStack } from "../../stacks/state-stack";
+import type { EnvName, TfJson } from "../support/synth";
+
+export const STATE_ENV_NAMES: readonly EnvName[] = ["dev", "staging", "prod"];
+
+const configs = new Map(loadEnvironments().map((c) => [c.name, c]));
+export const configOf = (name: EnvName): EnvironmentConfig => configs.get(name)!;
+
+/** Synthesized JSON of state-<env> built from a config (default: the shipped one). */
+export function synthStateStack(env: EnvironmentConfig): TfJson {
+  return JSON.parse(Testing.synth(new StateStack(Testing.app(), env)));
+}
+
+const cache = new Map<EnvName, TfJson>();
+const shippedStateStack = (name: EnvName): TfJson => {
+  if (!cache.has(name)) cache.set(name, synthStateStack(configOf(name)));
+  return cache.get(name)!;
+};
+
+/** One describe per control; one test per environment, titled with the control's reason. */
+export function controlInEveryStateStack(control: string, reason: string, check: (json: TfJson, env: EnvironmentConfig) => void): void {
+  describe(control, () => {
+    test.each(STATE_ENV_NAMES)(`state-%s: ${reason}`, (name) => check(shippedStateStack(name), configOf(name)));
+  });
+}
+
+/** Terraform reference to an attribute of a resource, as it appears in synthesized JSON. */
+export const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;
+
+export const BUCKET = "aws_s3_bucket.state_bucket";
+export const TABLE = "aws_dynamodb_table.state_lock_table";
+export const KEY = "aws_kms_key.state_key";
+
+/** The resource at a Terraform address (`type.name`); fails with the addresses present when absent. */
+export function resourceAt(json: TfJson, address: string): TfJson {
+  const [type, name] = address.split(".");
+  const resource = json.resource?.[type]?.[name];
+  if (!resource) throw new Error(`no ${address}; ${type}: ${Object.keys(json.resource?.[type] ?? {}).join(", ") || "none"}`);
+  return resource;
+}

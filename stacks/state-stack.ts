@@ -1,0 +1,72 @@
+import { LocalBackend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import type { EnvironmentConfig } from "../config";
+import { bootstrapStateKey } from "../config/rules";
+import { awsProviderFor } from "./aws-provider";
+import { useS3Backend } from "./backend";
+import { CustomerManagedKey } from "./constructs/customer-managed-key";
+import { StateBucket } from "./constructs/state-bucket";
+import { StateLockTable } from "./constructs/state-lock-table";
+
+export const stateStackId = (env: EnvironmentConfig): string => `state-${env.name}`;
+
+/**
+ * Fixed addresses for the key: overrideLogicalId comes too late there, because CustomerManagedKey
+ * reads key.keyId in its constructor, which freezes the generated id (cdktf ignores later overrides
+ * silently). Keyed by construct path below the stack.
+ */
+const FIXED_LOGICAL_IDS: Readonly<Record<string, string>> = {
+  "state-key/key": "state_key",
+  "state-key/alias": "state_key_alias",
+};
+
+/**
+ * Local state file of a bootstrap stack, relative to cdktf.out/stacks/<stack> (where Terraform
+ * runs): it lands at the project root, outside cdktf.out, and the synthesized JSON holds no
+ * machine-specific path.
+ */
+export const bootstrapLocalStatePath = (env: EnvironmentConfig): string => `../../../terraform.${stateStackId(env)}.tfstate`;
+
+/**
+ * Creates what the environment stack's S3 backend needs, in the environment's own account: the
+ * state bucket, the lock table and their KMS key (`cdktf deploy state-<env>`). Everything is read
+ * from the same config as useS3Backend, never referenced across stacks, so environments stay
+ * independent and the two sides cannot disagree.
+ */
+export class StateStack extends TerraformStack {
+  constructor(scope: Construct, readonly env: EnvironmentConfig) {
+    super(scope, stateStackId(env));
+    // First deploy: the bucket does not exist yet, so state starts local; then migrate (README).
+    if (env.state.bootstrapBackend === "s3") useS3Backend(this, env, bootstrapStateKey(env.name));
+    else new LocalBackend(this, { path: bootstrapLocalStatePath(env) });
+    awsProviderFor(this, env);
+
+    const stateKey = new CustomerManagedKey(this, "state-key", {
+      env,
+      purpose: "Terraform state bucket and lock table",
+      alias: env.state.kmsKeyAlias,
+    });
+    // Scheduling this key for deletion makes every state version unreadable.
+    stateKey.key.lifecycle = { preventDestroy: true };
+
+    const { bucket } = new StateBucket(this, "state-bucket", { env, kmsKeyArn: stateKey.key.arn });
+    const { table } = new StateLockTable(this, "state-lock-table", { env, kmsKeyArn: stateKey.key.arn });
+
+    // Names are stable: scripts and runbooks read them with `terraform output`.
+    const outputs: Record<string, { value: string; description: string }> = {
+      state_bucket_name: { value: bucket.bucket, description: "S3 backend bucket" },
+      state_bucket_arn: { value: bucket.arn, description: "ARN of the S3 backend bucket" },
+      lock_table_name: { value: table.name, description: "S3 backend dynamodb_table" },
+      state_key_arn: { value: stateKey.key.arn, description: "KMS key encrypting the state bucket and lock table" },
+    };
+    for (const [name, props] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, props).overrideLogicalId(name);
+    }
+  }
+
+  /** cdktf's documented hook for custom logical ids: see FIXED_LOGICAL_IDS. */
+  protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
+    return FIXED_LOGICAL_IDS[node.path.slice(this.node.path.length + 1)] ?? super.allocateLogicalId(tfElement);
+  }
+}
