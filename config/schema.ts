@@ -34,7 +34,7 @@ const hostname = (what: string) =>
 const int = (min: number, max: number, unit = "") =>
   z
     .number()
-    .int(`must be a whole number${unit}`)
+    .int(`must be a whole number${unit ? ` of${unit}` : ""}`)
     .min(min, `must be between ${min} and ${max}${unit}`)
     .max(max, `must be between ${min} and ${max}${unit}`);
 

@@ -1,5 +1,5 @@
-import { LocalBackend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct, Node } from "constructs";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { bootstrapStateKey } from "../config/rules";
 import { awsProviderFor } from "./aws-provider";
@@ -9,16 +9,6 @@ import { StateBucket } from "./constructs/state-bucket";
 import { StateLockTable } from "./constructs/state-lock-table";
 
 export const stateStackId = (env: EnvironmentConfig): string => `state-${env.name}`;
-
-/**
- * Fixed addresses for the key: overrideLogicalId comes too late there, because CustomerManagedKey
- * reads key.keyId in its constructor, which freezes the generated id (cdktf ignores later overrides
- * silently). Keyed by construct path below the stack.
- */
-const FIXED_LOGICAL_IDS: Readonly<Record<string, string>> = {
-  "state-key/key": "state_key",
-  "state-key/alias": "state_key_alias",
-};
 
 /**
  * Local state file of a bootstrap stack, relative to cdktf.out/stacks/<stack> (where Terraform
@@ -45,9 +35,10 @@ export class StateStack extends TerraformStack {
       env,
       purpose: "Terraform state bucket and lock table",
       alias: env.state.kmsKeyAlias,
+      addressName: "state_key",
+      // Scheduling this key for deletion makes every state version unreadable.
+      preventDestroy: true,
     });
-    // Scheduling this key for deletion makes every state version unreadable.
-    stateKey.key.lifecycle = { preventDestroy: true };
 
     const { bucket } = new StateBucket(this, "state-bucket", { env, kmsKeyArn: stateKey.key.arn });
     const { table } = new StateLockTable(this, "state-lock-table", { env, kmsKeyArn: stateKey.key.arn });
@@ -62,11 +53,5 @@ export class StateStack extends TerraformStack {
     for (const [name, props] of Object.entries(outputs)) {
       new TerraformOutput(this, name, props).overrideLogicalId(name);
     }
-  }
-
-  /** cdktf's documented hook for custom logical ids: see FIXED_LOGICAL_IDS. */
-  protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
-    const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
-    return FIXED_LOGICAL_IDS[node.path.slice(this.node.path.length + 1)] ?? super.allocateLogicalId(tfElement);
   }
 }

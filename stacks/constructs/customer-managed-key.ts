@@ -26,6 +26,13 @@ export interface CustomerManagedKeyProps {
   readonly alias: string;
   /** Extra statements (service principals that may use the key), added after account administration. */
   readonly statements?: PolicyStatement[];
+  /**
+   * Terraform address name of the key (`aws_kms_key.<addressName>`, alias `<addressName>_alias`),
+   * independent of construct nesting: a changed address would schedule the key for deletion.
+   */
+  readonly addressName: string;
+  /** Refuse `terraform destroy` of the key (for keys whose loss makes data unreadable). Default: false. */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -53,7 +60,11 @@ export class CustomerManagedKey extends Construct {
         },
         ...(props.statements ?? []),
       ]),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
+    // Before any attribute of the key is read: reading one fixes the logical id.
+    this.key.overrideLogicalId(props.addressName);
     this.alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId });
+    this.alias.overrideLogicalId(`${props.addressName}_alias`);
   }
 }

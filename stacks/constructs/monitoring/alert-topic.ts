@@ -95,6 +95,7 @@ export class AlertTopic extends Construct {
       purpose: "alert topic (CloudWatch alarms and security events)",
       alias: `alias/taskflow-${env.name}-alerts`,
       statements: keyStatements(env),
+      addressName: "alert_topic_key",
     });
     this.topic = new SnsTopic(this, "topic", {
       name: `taskflow-${env.name}-alerts`,

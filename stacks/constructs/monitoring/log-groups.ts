@@ -30,6 +30,7 @@ export class ProjectLogs extends Construct {
       env,
       purpose: "CloudWatch log groups",
       alias: `alias/taskflow-${env.name}-logs`,
+      addressName: "log_group_key",
       statements: [
         {
           // The encryption context names the log group: only log groups of this account and region
