@@ -1,0 +1,82 @@
+/**
+ * An Io that records instead of running: tests assert which commands would have run (none, for a
+ * refused or invalid invocation) and what was printed.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadEnvironments } from "../../config";
+import type { Io, RunOptions } from "../../scripts/lib/io";
+
+const created: string[] = [];
+
+/** A temp dir removed by removeTempDirs (call it in afterAll). */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "taskflow-ops-test-"));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Call {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly options?: RunOptions;
+}
+
+export interface FakeIo extends Io {
+  readonly calls: Call[];
+  readonly questions: string[];
+  stdout: string;
+  stderr: string;
+}
+
+export interface FakeOptions {
+  readonly interactive?: boolean;
+  /** What the operator types at each prompt, in order. */
+  readonly answers?: string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly root?: string;
+  /** Exit status of each run call (default 0). */
+  readonly run?: (call: Call) => number;
+  /** Result of each capture call (default: exit 0, empty stdout). */
+  readonly capture?: (call: Call) => { code: number; stdout: string };
+}
+
+export function fakeIo(options: FakeOptions = {}): FakeIo {
+  const answers = [...(options.answers ?? [])];
+  const io: FakeIo = {
+    root: options.root ?? tempDir(),
+    // Hermetic: never the developer's ~/.terraformrc (a mirror there would add --skip-provider-lock).
+    env: options.env ?? { TF_CLI_CONFIG_FILE: join(tempDir(), "absent.tfrc") },
+    interactive: options.interactive ?? false,
+    calls: [],
+    questions: [],
+    stdout: "",
+    stderr: "",
+    out: (text) => void (io.stdout += text),
+    err: (text) => void (io.stderr += text),
+    ask: async (question) => (io.questions.push(question), answers.shift() ?? ""),
+    run: async (command, args, runOptions) => {
+      const call = { command, args, options: runOptions };
+      io.calls.push(call);
+      return options.run?.(call) ?? 0;
+    },
+    capture: async (command, args, runOptions) => {
+      const call = { command, args, options: runOptions };
+      io.calls.push(call);
+      return options.capture?.(call) ?? { code: 0, stdout: "" };
+    },
+    environments: () => loadEnvironments(),
+  };
+  return io;
+}
+
+/** The Terraform subcommand of a call (`terraform -chdir=... plan ...` → "plan"), or the script run by node. */
+export function callText(call: Call): string {
+  const args = call.args.filter((a) => !a.startsWith("-chdir="));
+  return call.command === process.execPath ? `node ${args.join(" ")}` : `${call.command} ${args.join(" ")}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * npm run apply -- <stack> [--yes]: applies plans/<stack>/tfplan, the plan that was reviewed, and
+ * nothing else (`cdktf deploy` would plan again and could apply something nobody has seen). A
+ * stale plan is Terraform's to refuse: it checks the state has not changed since the plan.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CommandSpec } from "./lib/args";
+import { STACKS_HELP, withStack } from "./lib/command";
+import { confirm } from "./lib/confirm";
+import { EXIT } from "./lib/exit-codes";
+import { runIfMain, type Io } from "./lib/io";
+import { parsePlanJson } from "./lib/plan-json";
+import { analysePlan } from "./lib/review";
+import { planFiles, shown, stackDir, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform";
+
+export const spec: CommandSpec = {
+  name: "apply",
+  summary: "Apply exactly the saved plan plans/<stack>/tfplan written by `npm run plan -- <stack>`.",
+  positionals: ["<stack>"],
+  options: {
+    yes: { type: "boolean", description: "confirmed: no prompt (CI, after the pipeline's approval of review.md)" },
+    "allow-protected": { type: "boolean", description: "apply even though the plan replaces or destroys a protected resource" },
+  },
+  details: [
+    STACKS_HELP,
+    "Terraform refuses a saved plan when the state changed after it was made (\"Saved plan is stale\"):",
+    "plan again and review the new plan.",
+  ].join("\n"),
+};
+
+export function apply(argv: readonly string[], io: Io): Promise<number> {
+  return withStack(spec, argv, io, async (target, values) => {
+    const files = planFiles(io, target);
+    const planPath = shown(io, files.tfplan);
+    if (!existsSync(files.tfplan)) {
+      io.err(`No saved plan at ${planPath}. Run npm run plan -- ${target.name}, review ${shown(io, files.review)}, then apply.\n`);
+      return EXIT.FAILED;
+    }
+    const dir = stackDir(io, target);
+    // Plan and apply may run in different jobs: the plan file travels, the working directory may not.
+    if (!existsSync(join(dir, ".terraform"))) {
+      if (!existsSync(join(dir, "cdk.tf.json")) && (await synth(io)) !== 0) return EXIT.FAILED;
+      if ((await terraformInit(io, target)) !== 0) return EXIT.FAILED;
+    }
+    // Judge the plan file itself, not a plan.json that could belong to another run.
+    const json = await terraformCapture(io, target, ["show", "-json", files.tfplan]);
+    if (json.code !== 0) {
+      io.err(`terraform show could not read ${planPath}: see the output above.\n`);
+      return EXIT.FAILED;
+    }
+    const analysis = analysePlan(parsePlanJson(json.stdout, planPath));
+    if (analysis.protectedChanges.length && values["allow-protected"] !== true) {
+      io.err(
+        `Refusing to apply ${planPath}: it replaces or destroys protected resources:\n${analysis.protectedChanges.map((c) => `  - ${c.action} ${c.resource.address}\n`).join("")}` +
+          `Read the warning in ${shown(io, files.review)}; if this is really intended, run again with --allow-protected.\n`,
+      );
+      return EXIT.REFUSED;
+    }
+    if (!analysis.hasChanges) {
+      io.err(`${planPath} has no changes: nothing to apply.\n`);
+      return EXIT.OK;
+    }
+    const confirmation = await confirm(target, "apply the saved plan to", values.yes === true, io);
+    if (!confirmation.ok) {
+      io.err(confirmation.message);
+      return EXIT.REFUSED;
+    }
+    io.err(
+      `Applying ${planPath} exactly as reviewed. If the state changed since it was planned, Terraform refuses the stale plan: ` +
+        `then run npm run plan -- ${target.name} again and review the new plan.\n`,
+    );
+    if ((await terraform(io, target, ["apply", "-input=false", files.tfplan])) !== 0) {
+      io.err(`terraform apply of ${planPath} failed: see the output above. If it says the plan is stale, plan and review again.\n`);
+      return EXIT.FAILED;
+    }
+    io.err(`Applied ${planPath}.${target.kind === "environment" ? ` Outputs: npm run outputs -- ${target.name}` : ""}\n`);
+    return EXIT.OK;
+  });
+}
+
+runIfMain(module, apply);

@@ -1,0 +1,69 @@
+/**
+ * npm run deploy -- <stack> [--yes]: the seed's deploy.sh done properly. One named stack (never
+ * --all), validated against config before anything runs; prod needs the typed confirmation; a
+ * refusal exits non-zero; offline provider mirrors work. Runs `cdktf deploy <stack>`, which plans
+ * and applies in one go: for prod, the reviewed path is plan → review.md → apply.
+ */
+import { dirname, join } from "node:path";
+import type { CommandSpec } from "./lib/args";
+import { STACKS_HELP, withStack } from "./lib/command";
+import { confirm } from "./lib/confirm";
+import { EXIT } from "./lib/exit-codes";
+import { runIfMain, type Io } from "./lib/io";
+import { providerMirror } from "./lib/provider-mirror";
+
+export const spec: CommandSpec = {
+  name: "deploy",
+  summary: "Synthesize every stack and deploy one with `cdktf deploy <stack>` (plan and apply in one step).",
+  positionals: ["<stack>"],
+  options: {
+    yes: { type: "boolean", description: "confirmed: no prompt, and cdktf applies without asking (CI, after the pipeline's approval)" },
+    "migrate-state": { type: "boolean", description: "move a bootstrap stack's state into its bucket (after state.bootstrapBackend = \"s3\")" },
+  },
+  details: [
+    STACKS_HELP,
+    "On a terminal without --yes, cdktf shows its plan and asks before applying.",
+    "When TF_CLI_CONFIG_FILE installs providers from a filesystem_mirror, cdktf's provider-lock step",
+    "(which needs the registry) is skipped with --skip-provider-lock.",
+    "For prod, prefer `npm run plan -- prod`, review plans/prod/review.md, then `npm run apply -- prod`.",
+  ].join("\n"),
+};
+
+/** cdktf-cli's entry script, run by this Node: no npx resolution, same version as package.json pins. */
+function cdktfBin(): string {
+  const pkgFile = require.resolve("cdktf-cli/package.json");
+  const pkg = require(pkgFile) as { bin: { cdktf: string } };
+  return join(dirname(pkgFile), pkg.bin.cdktf);
+}
+
+export function deploy(argv: readonly string[], io: Io): Promise<number> {
+  return withStack(spec, argv, io, async (target, values) => {
+    const confirmation = await confirm(target, "deploy", values.yes === true, io);
+    if (!confirmation.ok) {
+      io.err(confirmation.message);
+      return EXIT.REFUSED;
+    }
+    const args = ["deploy", target.name];
+    // Without a terminal nobody can answer cdktf's own prompt; on one, let it show the plan and ask.
+    if (values.yes === true || !io.interactive) args.push("--auto-approve");
+    if (values["migrate-state"] === true) args.push("--migrate-state");
+    const mirror = await providerMirror(io.env);
+    if (mirror) {
+      args.push("--skip-provider-lock");
+      io.err(
+        `Provider lock skipped (--skip-provider-lock): ${mirror.file} installs providers from the filesystem mirror ${mirror.paths.join(", ")}, ` +
+          "and cdktf's lock step (terraform providers lock) needs the registry. terraform init still records the mirror's hashes in .terraform.lock.hcl.\n",
+      );
+    }
+    io.err(`Running: cdktf ${args.join(" ")}\n`);
+    const code = await io.run(process.execPath, [cdktfBin(), ...args], { env: io.interactive ? {} : { CI: "1" } });
+    if (code !== 0) {
+      io.err(`cdktf deploy ${target.name} failed (exit ${code}): see the output above.\n`);
+      return EXIT.FAILED;
+    }
+    io.err(`Deployed ${target.name}.${target.kind === "environment" ? ` Outputs: npm run outputs -- ${target.name}` : ""}\n`);
+    return EXIT.OK;
+  });
+}
+
+runIfMain(module, deploy);

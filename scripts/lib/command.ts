@@ -1,0 +1,46 @@
+/**
+ * The start every stack command shares: --help, strict arguments, validated config, and a stack
+ * name checked against config, all before anything is synthesized or Terraform runs.
+ */
+import { ConfigError, type EnvironmentConfig } from "../../config";
+import { helpText, parseCommand, usageLine, type CommandSpec, type OptionValues } from "./args";
+import { EXIT } from "./exit-codes";
+import type { Io } from "./io";
+import { findStack, stackTargets, unknownStackMessage, type StackTarget } from "./stacks";
+
+function loadConfig(io: Io): EnvironmentConfig[] | ConfigError {
+  try {
+    return io.environments();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+}
+
+export async function withStack(spec: CommandSpec, argv: readonly string[], io: Io, body: (target: StackTarget, values: OptionValues) => Promise<number>): Promise<number> {
+  const parsed = parseCommand(spec, argv);
+  if (parsed.kind === "help") {
+    io.out(helpText(spec));
+    return EXIT.OK;
+  }
+  const envs = loadConfig(io);
+  if (parsed.kind === "error") {
+    const valid = Array.isArray(envs) ? `Valid stacks: ${stackTargets(envs).map((t) => t.name).join(", ")}\n` : "";
+    io.err(`${spec.name}: ${parsed.message}\nUsage: ${usageLine(spec)}\n${valid}Run with --help for details.\n`);
+    return EXIT.USAGE;
+  }
+  if (!Array.isArray(envs)) {
+    io.err(`${envs.name}: ${envs.message}\nNothing ran.\n`);
+    return EXIT.FAILED;
+  }
+  const target = findStack(parsed.positionals[0], envs);
+  if (!target) {
+    io.err(unknownStackMessage(parsed.positionals[0], envs));
+    return EXIT.USAGE;
+  }
+  return body(target, parsed.values);
+}
+
+/** Shared --help paragraph on stack names. */
+export const STACKS_HELP =
+  "<stack> is an environment from config/environments.ts (dev, staging, prod, ...) or its bootstrap stack state-<env>.\nprod-stage stacks (prod, state-prod) ask you to type the environment name; without a terminal they need --yes.";

@@ -1,0 +1,31 @@
+/**
+ * Exit statuses of the ops commands (npm run deploy/plan/apply/outputs/addresses), one meaning
+ * each, so a pipeline can branch on them. Documented in README "Operating it" and in --help.
+ */
+export const EXIT = {
+  /** Done. For plan: the plan is written and replaces or destroys nothing protected. */
+  OK: 0,
+  /** A step failed (invalid config, Terraform or cdktf error): see the messages above it. */
+  FAILED: 1,
+  /** plan --detailed-exitcode only: the plan has changes, none of them to a protected resource. */
+  CHANGES: 2,
+  /** plan: the plan is written but replaces or destroys a protected resource (see review.md). */
+  PROTECTED: 3,
+  /** Not confirmed: no terminal and no --yes, a wrong answer at the prompt, or apply of a protected plan without --allow-protected. */
+  REFUSED: 4,
+  /** Bad command line: unknown stack or option, missing argument. Nothing ran. */
+  USAGE: 64,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The table printed by every command's --help. */
+export const EXIT_CODES_HELP = [
+  "Exit status:",
+  "  0   done (plan: nothing protected is replaced or destroyed)",
+  "  1   a step failed (config, cdktf or Terraform): see the output",
+  "  2   plan --detailed-exitcode: changes, none to a protected resource",
+  "  3   plan: replaces or destroys a protected resource (see review.md)",
+  "  4   refused: not confirmed (no terminal and no --yes, wrong answer), or a protected plan without --allow-protected",
+  "  64  usage: unknown stack or option, missing argument; nothing ran",
+].join("\n");

@@ -1,0 +1,78 @@
+/**
+ * Where things are and how Terraform is run: synth with the project's own app command, then plain
+ * `terraform -chdir=cdktf.out/stacks/<stack> ...`, the same commands the README gives teams that
+ * run Terraform without cdktf. Saved plans go to plans/<stack>/ (git-ignored).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Io, RunOptions } from "./io";
+import type { StackTarget } from "./stacks";
+
+export interface PlanFiles {
+  readonly dir: string;
+  /** The saved plan that apply applies, byte for byte. */
+  readonly tfplan: string;
+  readonly text: string;
+  readonly json: string;
+  readonly review: string;
+  readonly outputs: string;
+}
+
+export function planFiles(io: Io, target: StackTarget): PlanFiles {
+  const dir = join(io.root, "plans", target.name);
+  return {
+    dir,
+    tfplan: join(dir, "tfplan"),
+    text: join(dir, "plan.txt"),
+    json: join(dir, "plan.json"),
+    review: join(dir, "review.md"),
+    outputs: join(dir, "outputs.json"),
+  };
+}
+
+/** A path as the operator should read it: relative to the project root. */
+export function shown(io: Io, path: string): string {
+  const rel = relative(io.root, path);
+  return rel === "" ? "." : rel;
+}
+
+/** cdktf.json's output directory (default cdktf.out), absolute. */
+export function outDir(io: Io): string {
+  const file = join(io.root, "cdktf.json");
+  const output = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { output?: string }).output : undefined;
+  return join(io.root, output ?? "cdktf.out");
+}
+
+/** The stack's Terraform working directory, as the synthesized manifest names it. */
+export function stackDir(io: Io, target: StackTarget): string {
+  const manifest = join(outDir(io), "manifest.json");
+  if (existsSync(manifest)) {
+    const stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks: Record<string, { workingDirectory?: string }> }).stacks;
+    const dir = stacks[target.name]?.workingDirectory;
+    if (dir) return join(outDir(io), dir);
+  }
+  return join(outDir(io), "stacks", target.name);
+}
+
+/** TERRAFORM_BINARY_NAME is cdktf's own variable for a non-default terraform: honour it here too. */
+export const terraformBin = (io: Io): string => io.env.TERRAFORM_BINARY_NAME ?? "terraform";
+
+/**
+ * Synthesizes every stack with the app command from cdktf.json (`node --import tsx main.ts`), run by
+ * this Node binary: no cdktf CLI start-up, and config errors stop here with nothing written.
+ */
+export function synth(io: Io, options: RunOptions = {}): Promise<number> {
+  return io.run(process.execPath, ["--import", "tsx", "main.ts"], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
+}
+
+export function terraform(io: Io, target: StackTarget, args: readonly string[], options: RunOptions = {}): Promise<number> {
+  return io.run(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], { ...options, env: { TF_IN_AUTOMATION: "1", ...options.env } });
+}
+
+export function terraformCapture(io: Io, target: StackTarget, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  return io.capture(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], { env: { TF_IN_AUTOMATION: "1" } });
+}
+
+/** `terraform init`: backend and providers as the CLI config says (a mirror offline, the registry otherwise). */
+export const terraformInit = (io: Io, target: StackTarget, options: RunOptions = {}): Promise<number> =>
+  terraform(io, target, ["init", "-input=false"], options);
