@@ -12,7 +12,9 @@ export const USER_POOL_LOGICAL_ID = "user_pool";
 
 /**
  * Standard attributes' constraints exactly as Cognito reports them (0-2048): anything else shows a
- * diff on every plan, and a schema change replaces the pool.
+ * diff on every plan. Cognito cannot change or remove an attribute once created: provider 5.100.0
+ * plans such a change in place and the apply fails (seen on the emulator), so treat the schema as
+ * append-only. The pool's name and username_attributes are what force a replacement.
  */
 const STANDARD_STRING = { minLength: "0", maxLength: "2048" };
 
@@ -89,7 +91,7 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
 
     // given_name and family_name are optional standard attributes: they need no schema entry.
     // Every String attribute carries string_attribute_constraints; without them every plan shows a
-    // diff, and a schema change replaces the pool (every user lost).
+    // diff. Append-only: existing attributes cannot be changed (see STANDARD_STRING).
     schema: [
       {
         name: "email",
