@@ -1,0 +1,84 @@
+/**
+ * The environment the suites give Terraform and cdktf: their own CLI config (in a temp dir: the
+ * user's ~/.terraformrc or $TF_CLI_CONFIG_FILE is never read or written), the provider from the
+ * local mirror only, a plugin cache shared by every stack of the run, no checkpoint calls, and
+ * non-interactive cdktf output.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findProviderMirror, requiredAwsProvider } from "./provider-mirror";
+
+/** Host of the provider's source address (registry.terraform.io). */
+const registryHost = () => requiredAwsProvider().source.split("/")[0];
+
+/**
+ * Writes `<dir>/terraformrc`: install every provider of the registry from the mirror, never from the
+ * network. (An unpacked mirror is symlinked into .terraform, measured here: init takes ~0.7 s and
+ * copies nothing; a packed mirror would be unzipped once into the shared plugin cache.)
+ */
+export function writeCliConfig(dir: string, mirror: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "terraformrc");
+  const host = registryHost();
+  writeFileSync(
+    file,
+    [
+      "# Written by __tests__/real-terraform: providers from the local mirror only.",
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${JSON.stringify(mirror)}`,
+      `    include = ["${host}/*/*"]`,
+      "  }",
+      "  direct {",
+      `    exclude = ["${host}/*/*"]`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+/** Variables that would let the user's own set-up leak into the suites' Terraform and AWS calls. */
+const INHERITED_PREFIXES = ["AWS_", "TF_"];
+/** Kept from the user's environment: they only change logging. */
+const KEPT = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER"]);
+
+/** process.env without AWS_* and TF_* (except logging), so only what the suite sets reaches the tools. */
+export function cleanBaseEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => KEPT.has(k) || !INHERITED_PREFIXES.some((p) => k.startsWith(p))));
+}
+
+export interface TerraformSetup {
+  /** Where the provider comes from, and how it was found. */
+  readonly mirror: { dir: string; from: string };
+  readonly cliConfigFile: string;
+  readonly pluginCacheDir: string;
+  /** Environment for terraform and cdktf (no AWS credentials: add them per account). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** CLI config and plugin cache under `tempDir`, and the environment that uses them. */
+export function terraformSetup(tempDir: string): TerraformSetup {
+  const mirror = findProviderMirror();
+  const cliConfigFile = writeCliConfig(join(tempDir, "terraform-cli"), mirror.dir);
+  const pluginCacheDir = join(tempDir, "terraform-cli", "plugin-cache");
+  mkdirSync(pluginCacheDir, { recursive: true });
+  return {
+    mirror,
+    cliConfigFile,
+    pluginCacheDir,
+    env: {
+      ...cleanBaseEnv(),
+      TF_CLI_CONFIG_FILE: cliConfigFile,
+      // Also keeps cdktf from creating ~/.terraform.d/plugin-cache (it only does when this is unset).
+      TF_PLUGIN_CACHE_DIR: pluginCacheDir,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      CI: "1",
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+    },
+  };
+}
