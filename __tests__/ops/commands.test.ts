@@ -137,7 +137,7 @@ describe("npm run plan", () => {
     const io = fakeIo({ capture: terraformShowing("update") });
     expect(await plan(["prod"], io)).toBe(EXIT.OK);
     expect(io.calls.map(callText)).toEqual([
-      "node --import tsx main.ts",
+      "node scripts/run-ts.js main.ts",
       "terraform init -input=false",
       `terraform plan -input=false -out=${join(io.root, "plans/prod/tfplan")}`,
       `terraform show -no-color ${join(io.root, "plans/prod/tfplan")}`,
@@ -253,7 +253,7 @@ describe("npm run outputs", () => {
 describe("the npm scripts as processes (stdin is a pipe, not a terminal)", () => {
   const root = resolve(__dirname, "..", "..");
   const run = (script: string, args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], { cwd: root, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, CI: "1" } });
+    spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: root, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, CI: "1" } });
 
   test("deploy of an unknown stack exits 64 listing the valid stacks", () => {
     const result = run("deploy", ["prdo"]);

@@ -100,7 +100,7 @@ afterAll(async () => {
  * which synth leaves in place).
  */
 async function deployProd(): Promise<RunResult[]> {
-  const synth = await run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: prodFlow.copy.project, env: prodFlow.setup.env, label: "synth (prod)", timer });
+  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: prodFlow.copy.project, env: prodFlow.setup.env, label: "synth (prod)", timer });
   if (synth.code !== 0) return [synth];
   prepareCopyForEmulator(prodFlow.copy);
   const state = await npmRun(prodFlow, "deploy", ["state-prod", "--yes"]);
@@ -111,7 +111,7 @@ async function deployProd(): Promise<RunResult[]> {
 
 /** `npm run <script> -- <args>` in the flow's copy: no terminal, credentials of the flow's account. */
 function npmRun(flow: Flow, script: string, args: string[]): Promise<RunResult> {
-  return run(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], {
+  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
     cwd: flow.copy.project,
     env: { ...flow.setup.env, ...awsEnv.get(flow.env.name) },
     label: `npm run ${script} -- ${args.join(" ")}`,
@@ -230,7 +230,7 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
  */
 async function createExistingPool(flow: Flow): Promise<string> {
   editConfig(flow, "} satisfies Record<string, EnvironmentInput>;", `${adoptSource(ADOPT_INPUT)}} satisfies Record<string, EnvironmentInput>;`);
-  expectExit(await run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: flow.copy.project, env: flow.setup.env, label: "synth (adopt)", timer }), 0);
+  expectExit(await run(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: flow.copy.project, env: flow.setup.env, label: "synth (adopt)", timer }), 0);
   const json = stackJson(flow.copy, flow.env.name);
   const pool = Object.values(json.resource.aws_cognito_user_pool)[0] as {
     name: string;

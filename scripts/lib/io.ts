@@ -81,7 +81,7 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
   return io;
 }
 
-/** Runs a command's main when its file is the entry point (`node --import tsx scripts/plan.ts`). */
+/** Runs a command's main when its file is the entry point (`node scripts/run-ts.js scripts/plan.ts`). */
 export function runIfMain(mod: NodeModule, main: (argv: string[], io: Io) => Promise<number>): void {
   if (require.main !== mod) return;
   main(process.argv.slice(2), realIo()).then(

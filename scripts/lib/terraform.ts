@@ -58,11 +58,11 @@ export function stackDir(io: Io, target: StackTarget): string {
 export const terraformBin = (io: Io): string => io.env.TERRAFORM_BINARY_NAME ?? "terraform";
 
 /**
- * Synthesizes every stack with the app command from cdktf.json (`node --import tsx main.ts`), run by
+ * Synthesizes every stack with the app command from cdktf.json (`node scripts/run-ts.js main.ts`), run by
  * this Node binary: no cdktf CLI start-up, and config errors stop here with nothing written.
  */
 export function synth(io: Io, options: RunOptions = {}): Promise<number> {
-  return io.run(process.execPath, ["--import", "tsx", "main.ts"], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
+  return io.run(process.execPath, ["scripts/run-ts.js", "main.ts"], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
 }
 
 export function terraform(io: Io, target: StackTarget, args: readonly string[], options: RunOptions = {}): Promise<number> {
