@@ -10,8 +10,12 @@ const common = {
   transform,
   testEnvironment: "node",
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
-  // See __tests__/support/archiver-unused.js (scripts/run-ts.js defers it the same way).
-  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/support/archiver-unused.js" },
+  // Start-up and token costs cdktf pays for features we do not use (scripts/run-ts.js does the same):
+  // see the two stand-ins for why.
+  moduleNameMapper: {
+    "^archiver$": "<rootDir>/__tests__/support/archiver-unused.js",
+    "^(\\.{1,2}/)+(tokens/)?(private/)?stack-trace$": "<rootDir>/__tests__/support/no-creation-stacks.js",
+  },
 };
 
 module.exports = {

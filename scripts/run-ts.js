@@ -7,7 +7,8 @@
  * Nothing is written to disk, and each file keeps its own __dirname, so scripts behave as under tsc.
  *
  * Usage: node scripts/run-ts.js <entry.ts> [args...]
- * Set TASKFLOW_SOURCEMAPS=1 for TypeScript line numbers in stack traces (slightly slower).
+ * Set TASKFLOW_DEBUG=1 for TypeScript line numbers in stack traces and cdktf's token creation
+ * stacks in resolution errors (slower).
  */
 "use strict";
 // swc's native binding: ~25 ms to load, well under 1 ms per file. (esbuild's synchronous API
@@ -17,8 +18,8 @@ const { readFileSync } = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
-const sourcemaps = Boolean(process.env.TASKFLOW_SOURCEMAPS);
-if (sourcemaps) process.setSourceMapsEnabled(true);
+const debug = Boolean(process.env.TASKFLOW_DEBUG);
+if (debug) process.setSourceMapsEnabled(true);
 
 // Module._extensions is what require() consults; registering .ts also makes "./x" resolve to x.ts.
 Module._extensions[".ts"] = (module, filename) => {
@@ -27,7 +28,7 @@ Module._extensions[".ts"] = (module, filename) => {
     swcrc: false,
     jsc: { parser: { syntax: "typescript" }, target: "es2022" },
     module: { type: "commonjs" },
-    sourceMaps: sourcemaps ? "inline" : false,
+    sourceMaps: debug ? "inline" : false,
   });
   module._compile(code, filename);
 };
@@ -35,7 +36,14 @@ Module._extensions[".ts"] = (module, filename) => {
 // cdktf's index loads archiver (~60 ms, a tenth of a synth) for zip assets, which this project
 // never creates: load it on first use instead of at start-up.
 const load = Module._load;
+// cdktf records a full stack trace for every token it creates (~25 % of a large synth), used only
+// to say where a token came from when one fails to resolve. Off by default (the synthesized JSON
+// is byte-identical either way); TASKFLOW_DEBUG=1 keeps them.
+const noCreationStacks = { captureStackTrace: () => [] };
 Module._load = function (request, parent, isMain) {
+  if (!debug && request.endsWith("/stack-trace") && parent?.filename.includes(`${path.sep}cdktf${path.sep}lib${path.sep}`)) {
+    return noCreationStacks;
+  }
   if (request !== "archiver") return load.apply(this, arguments);
   let archiver;
   const real = () => (archiver ??= load.call(this, request, parent, isMain));
