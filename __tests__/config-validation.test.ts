@@ -3,22 +3,12 @@
  * non-compliant case whose message names the environment and the field.
  */
 import { ConfigError, loadEnvironments, parseEnvironmentConfig } from "../config";
-import { problemsOf, problemsOfAll } from "./support/config-problems";
+import { describeRefusals, problemsOf, problemsOfAll, type RefusalCase } from "./support/config-problems";
 import { rawEnv, type EnvName } from "./support/synth";
-
-type Patch = Parameters<typeof rawEnv>[1];
-interface Case {
-  rule: string;
-  env: EnvName;
-  compliant: Patch;
-  nonCompliant: Patch;
-  /** Exact problem line expected for the non-compliant case. */
-  problem: string;
-}
 
 const DAY = 24 * 60;
 
-const cases: Case[] = [
+const cases: RefusalCase[] = [
   { rule: "account id is 12 digits", env: "prod", compliant: { accountId: "444444444444" }, nonCompliant: { accountId: "12345" }, problem: 'prod.accountId: must be 12 digits, got "12345"' },
   { rule: "region is a real AWS Region", env: "staging", compliant: { region: "eu-west-1" }, nonCompliant: { region: "ap-northeast-9" }, problem: 'staging.region: must be an AWS Region name such as "ap-northeast-1", got "ap-northeast-9"' },
   { rule: "domain is a hostname", env: "dev", compliant: { domainName: "dev.example.org", appClient: { callbackUrls: ["http://localhost:4200/cb"], logoutUrls: ["http://localhost:4200/"] } }, nonCompliant: { domainName: "not a host" }, problem: 'dev.domainName: must be a lowercase DNS name such as "taskflow.example.com", got "not a host"' },
@@ -58,14 +48,7 @@ const cases: Case[] = [
   { rule: "an existing client needs its existing pool", env: "prod", compliant: { userPool: { existingUserPoolId: "ap-northeast-1_AbC123" }, appClient: { existingClientId: "abc123" } }, nonCompliant: { appClient: { existingClientId: "abc123" } }, problem: "prod.appClient.existingClientId: needs userPool.existingUserPoolId (the pool the client belongs to)" },
 ];
 
-describe.each(cases)("$rule", ({ env, compliant, nonCompliant, problem }) => {
-  test("compliant: accepted", () => {
-    expect(problemsOf(env, compliant)).toEqual([]);
-  });
-  test("non-compliant: refused, naming environment and field", () => {
-    expect(problemsOf(env, nonCompliant)).toContain(problem);
-  });
-});
+describeRefusals(cases);
 
 describe("account ids differ between environments", () => {
   test("compliant: the shipped environments", () => {

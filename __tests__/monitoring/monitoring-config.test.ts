@@ -4,20 +4,13 @@
  * and presence are in __tests__/config-validation.test.ts.)
  */
 import { parseEnvironmentConfig } from "../../config";
-import { problemsOf } from "../support/config-problems";
-import { rawEnv, type EnvName } from "../support/synth";
+import { describeRefusals, type RefusalCase } from "../support/config-problems";
+import { rawEnv } from "../support/synth";
 
-interface Case {
-  rule: string;
-  env: EnvName;
-  compliant: Record<string, unknown>;
-  nonCompliant: Record<string, unknown>;
-  problem: string;
-}
 
 const monitoring = (settings: Record<string, unknown>) => ({ monitoring: settings });
 
-const cases: Case[] = [
+const cases: RefusalCase[] = [
   { rule: "alarm thresholds are above 0 (a 0 threshold alarms on every datapoint)", env: "prod", compliant: monitoring({ lambdaErrors: { threshold: 1 } }), nonCompliant: monitoring({ lambdaErrors: { threshold: 0 } }), problem: "prod.monitoring.lambdaErrors.threshold: must be greater than 0, got 0" },
   { rule: "alarm thresholds are not negative", env: "staging", compliant: monitoring({ api5xx: { threshold: 5 } }), nonCompliant: monitoring({ api5xx: { threshold: -1 } }), problem: "staging.monitoring.api5xx.threshold: must be greater than 0, got -1" },
   { rule: "failure-rate threshold is a percentage above 0", env: "prod", compliant: monitoring({ signInFailureRate: { thresholdPercent: 1 } }), nonCompliant: monitoring({ signInFailureRate: { thresholdPercent: 0 } }), problem: "prod.monitoring.signInFailureRate.thresholdPercent: must be between 0 and 100 percent, got 0" },
@@ -32,14 +25,7 @@ const cases: Case[] = [
   { rule: "an empty alert email is refused (alarms need somewhere to go)", env: "prod", compliant: { alertEmail: "oncall@example.com" }, nonCompliant: { alertEmail: "" }, problem: 'prod.alertEmail: must be an email address, got ""' },
 ];
 
-describe.each(cases)("$rule", ({ env, compliant, nonCompliant, problem }) => {
-  test("compliant: accepted", () => {
-    expect(problemsOf(env, compliant)).toEqual([]);
-  });
-  test("non-compliant: refused, naming environment and field", () => {
-    expect(problemsOf(env, nonCompliant)).toContain(problem);
-  });
-});
+describeRefusals(cases);
 
 describe("defaults are the documented ones (the source's intent where it had one)", () => {
   const m = parseEnvironmentConfig(rawEnv("prod", { monitoring: undefined }), "prod").monitoring;

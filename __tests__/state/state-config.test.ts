@@ -2,19 +2,12 @@
  * Config refusals for state.* settings (the shipped environments' own cases are in
  * config-validation.test.ts): a compliant value accepted, a bad one refused with its message.
  */
-import { problemsOf } from "../support/config-problems";
+import { describeRefusals, type RefusalCase } from "../support/config-problems";
 import type { EnvName } from "../support/synth";
 
-interface Case {
-  rule: string;
-  env: EnvName;
-  compliant: Record<string, unknown>;
-  nonCompliant: Record<string, unknown>;
-  problem: string;
-}
 
 const LOWERCASE = "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit";
-const bucket = (env: EnvName, name: string, message: string): Case => ({
+const bucket = (env: EnvName, name: string, message: string): RefusalCase => ({
   rule: `bucket ${name.length > 40 ? `of ${name.length} characters` : JSON.stringify(name)} is refused`,
   env,
   compliant: { state: { bucket: "taskflow-tfstate-prod-1" } },
@@ -22,7 +15,7 @@ const bucket = (env: EnvName, name: string, message: string): Case => ({
   problem: `${env}.state.bucket: ${message}, got ${JSON.stringify(name)}`,
 });
 
-const cases: Case[] = [
+const cases: RefusalCase[] = [
   bucket("prod", "TaskFlow-State", LOWERCASE),
   bucket("prod", "ab", "must be 3 to 63 characters"),
   bucket("prod", "a".repeat(64), "must be 3 to 63 characters"),
@@ -107,11 +100,4 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(cases)("$rule", ({ env, compliant, nonCompliant, problem }) => {
-  test("compliant: accepted", () => {
-    expect(problemsOf(env, compliant)).toEqual([]);
-  });
-  test("non-compliant: refused, naming environment and field", () => {
-    expect(problemsOf(env, nonCompliant)).toContain(problem);
-  });
-});
+describeRefusals(cases);

@@ -24,3 +24,24 @@ export function problemsOf(env: EnvName, patch: Patch): readonly string[] {
     throw e;
   }
 }
+
+/** One config rule as an auditor reads it: a compliant patch that is accepted, a non-compliant one and the exact problem line. */
+export interface RefusalCase {
+  rule: string;
+  env: EnvName;
+  compliant: Patch;
+  nonCompliant: Patch;
+  problem: string;
+}
+
+/** One describe per rule: 1. compliant accepted, 2. non-compliant refused naming environment and field. */
+export function describeRefusals(cases: readonly RefusalCase[]): void {
+  describe.each(cases)("$rule", ({ env, compliant, nonCompliant, problem }) => {
+    test("1. compliant: accepted", () => {
+      expect(problemsOf(env, compliant)).toEqual([]);
+    });
+    test("2. non-compliant: refused, naming environment and field", () => {
+      expect(problemsOf(env, nonCompliant)).toContain(problem);
+    });
+  });
+}
