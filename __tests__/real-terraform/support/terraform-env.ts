@@ -1,8 +1,7 @@
 /**
  * The environment the suites give Terraform and cdktf: their own CLI config (in a temp dir: the
  * user's ~/.terraformrc or $TF_CLI_CONFIG_FILE is never read or written), the provider from the
- * local mirror only, a plugin cache shared by every stack of the run, no checkpoint calls, and
- * non-interactive cdktf output.
+ * local mirror only, no plugin cache, no checkpoint calls, and non-interactive cdktf output.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,8 +12,8 @@ const registryHost = () => requiredAwsProvider().source.split("/")[0];
 
 /**
  * Writes `<dir>/terraformrc`: install every provider of the registry from the mirror, never from the
- * network. (An unpacked mirror is symlinked into .terraform, measured here: init takes ~0.7 s and
- * copies nothing; a packed mirror would be unzipped once into the shared plugin cache.)
+ * network. (An unpacked mirror is symlinked into each .terraform, measured here: init takes ~0.7 s
+ * and copies nothing.)
  */
 export function writeCliConfig(dir: string, mirror: string): string {
   mkdirSync(dir, { recursive: true });
@@ -53,26 +52,25 @@ export interface TerraformSetup {
   /** Where the provider comes from, and how it was found. */
   readonly mirror: { dir: string; from: string };
   readonly cliConfigFile: string;
-  readonly pluginCacheDir: string;
   /** Environment for terraform and cdktf (no AWS credentials: add them per account). */
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** CLI config and plugin cache under `tempDir`, and the environment that uses them. */
+/** CLI config under `tempDir`, and the environment that uses it. */
 export function terraformSetup(tempDir: string): TerraformSetup {
   const mirror = findProviderMirror();
   const cliConfigFile = writeCliConfig(join(tempDir, "terraform-cli"), mirror.dir);
-  const pluginCacheDir = join(tempDir, "terraform-cli", "plugin-cache");
-  mkdirSync(pluginCacheDir, { recursive: true });
   return {
     mirror,
     cliConfigFile,
-    pluginCacheDir,
     env: {
       ...cleanBaseEnv(),
       TF_CLI_CONFIG_FILE: cliConfigFile,
-      // Also keeps cdktf from creating ~/.terraform.d/plugin-cache (it only does when this is unset).
-      TF_PLUGIN_CACHE_DIR: pluginCacheDir,
+      // No plugin cache: Terraform's cache is not safe for concurrent inits (two bootstraps and the
+      // validations run at once here: one run failed with the provider binary missing). Without it
+      // each init symlinks the unpacked mirror. This also stops cdktf from creating and exporting
+      // ~/.terraform.d/plugin-cache.
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
       CHECKPOINT_DISABLE: "1",
