@@ -67,7 +67,7 @@ const periodSecondsSchema = z
 const alarmSchema = (defaults: { threshold: number; periodSeconds?: number; evaluationPeriods: number }) =>
   z
     .object({
-      /** Value the statistic must exceed. */
+      /** Alarm threshold: reached (>=) for events that should never happen (throttles, risk events), exceeded (>) for the rest. */
       threshold: z.number().positive("must be greater than 0"),
       periodSeconds: periodSecondsSchema.default(defaults.periodSeconds ?? 300),
       /** Consecutive periods over the threshold before the alarm fires. */
