@@ -8,17 +8,27 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
+/** What the cdktf app and the ops scripts need (cdktf.json's app runs scripts/run-ts.js). */
 const COPIED = ["main.ts", "config", "stacks", "scripts", "cdktf.json", "package.json", "tsconfig.json"];
+/** Never carried over from someone's checkout: local state, plans, provider folders. */
+const NOT_COPIED = /(^|\/)(\.terraform|cdktf\.out|node_modules)(\/|$)|\.tfstate(\.|$)|\.tfplan$/;
 
 export interface ProjectCopy {
   readonly dir: string;
   remove(): void;
 }
 
+/** Copies the project's sources into `dir` and symlinks node_modules. */
+export function copyProjectInto(dir: string): void {
+  for (const entry of COPIED) {
+    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true, filter: (src) => !NOT_COPIED.test(src.slice(REPO_ROOT.length)) });
+  }
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+}
+
 export function copyProject(prefix = "taskflow-"): ProjectCopy {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const entry of COPIED) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  copyProjectInto(dir);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -3,18 +3,12 @@
  * Synth output, .terraform folders, local bootstrap state and plans all land there, so a run
  * leaves nothing in the repository, and engineers working in the checkout are not disturbed.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { copyProjectInto, REPO_ROOT } from "../../support/project-copy";
 
-export const REPO_ROOT = resolve(__dirname, "..", "..", "..");
-
-/**
- * What the cdktf app needs. scripts/ is copied too when present: cdktf.json's app command may run a
- * script from it (`node scripts/run-ts.js main.ts`).
- */
-const PROJECT_FILES = ["main.ts", "config", "stacks", "cdktf.json", "package.json", "tsconfig.json"];
-const OPTIONAL_FILES = ["scripts"];
+export { REPO_ROOT };
 
 export interface WorkingCopy {
   /** Root of the temp dir (the project copy is `project`, tool config lives beside it). */
@@ -28,14 +22,7 @@ export interface WorkingCopy {
 export function makeWorkingCopy(prefix: string): WorkingCopy {
   const root = mkdtempSync(join(tmpdir(), `taskflow-${prefix}-`));
   const project = join(root, "project");
-  for (const entry of [...PROJECT_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(REPO_ROOT, f)))]) {
-    cpSync(join(REPO_ROOT, entry), join(project, entry), {
-      recursive: true,
-      // Never carry local state, plans or provider folders over from someone's checkout.
-      filter: (src) => !/(^|\/)(\.terraform|cdktf\.out|node_modules)(\/|$)|\.tfstate(\.|$)|\.tfplan$/.test(src.slice(REPO_ROOT.length)),
-    });
-  }
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(project, "node_modules"), "dir");
+  copyProjectInto(project);
   return {
     root,
     project,
