@@ -6,14 +6,21 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", module: "writable", __dirname: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", require: "readonly", module: "writable", __dirname: "readonly" },
+    },
     rules: {
       // The barrel loads ~2000 modules (~2 s, ~500 MB per process): import lib/<resource> instead.
       "no-restricted-imports": [
         "error",
         {
-          paths: [{ name: "@cdktf/provider-aws", message: "Deep imports only: import from \"@cdktf/provider-aws/lib/<resource>\"." }],
-          patterns: [{ regex: "^@cdktf/provider-aws/lib(/index(\\.js)?)?/?$", message: "Deep imports only: import from \"@cdktf/provider-aws/lib/<resource>\"." }],
+          paths: [{ name: "@cdktf/provider-aws", message: 'Deep imports only: import from "@cdktf/provider-aws/lib/<resource>".' }],
+          patterns: [
+            {
+              regex: "^@cdktf/provider-aws/lib(/index(\\.js)?)?/?$",
+              message: 'Deep imports only: import from "@cdktf/provider-aws/lib/<resource>".',
+            },
+          ],
         },
       ],
       "@typescript-eslint/no-require-imports": "off",

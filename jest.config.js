@@ -23,7 +23,12 @@ module.exports = {
   // mostly wait on Terraform and moto, so two workers halve the wall time without starving either.
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/real-terraform/"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/real-terraform/"],
+    },
     { ...common, displayName: "real-terraform", testMatch: ["<rootDir>/__tests__/real-terraform/**/*.test.ts"] },
   ],
 };

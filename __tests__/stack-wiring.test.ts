@@ -61,7 +61,8 @@ describe("environments are independent", () => {
     const manifest = JSON.parse(readFileSync(`${app.outdir}/manifest.json`, "utf8"));
     const stacks = Object.values(manifest.stacks) as { name: string; dependencies: string[] }[];
     expect(stacks.map((s) => s.name)).toEqual(expect.arrayContaining([...ENV_NAMES]));
-    for (const stack of stacks) expect({ stack: stack.name, dependencies: stack.dependencies }).toEqual({ stack: stack.name, dependencies: [] });
+    for (const stack of stacks)
+      expect({ stack: stack.name, dependencies: stack.dependencies }).toEqual({ stack: stack.name, dependencies: [] });
   });
 
   test("each environment's state and provider point at a different account", () => {

@@ -41,7 +41,9 @@ describe("npm run synth", () => {
       expect(JSON.parse(readFileSync(file, "utf8")).terraform.backend.s3.key).toBe(`taskflow/${env}/terraform.tfstate`);
       expect(result.stdout).toMatch(new RegExp(`^${env}\\s+\\d+ resources\\s+cdktf\\.out/stacks/${env}/cdk\\.tf\\.json$`, "m"));
     }
-    expect(Object.keys(JSON.parse(readFileSync(join(project.dir, "cdktf.out", "manifest.json"), "utf8")).stacks)).toEqual(expect.arrayContaining([...ENV_NAMES]));
+    expect(Object.keys(JSON.parse(readFileSync(join(project.dir, "cdktf.out", "manifest.json"), "utf8")).stacks)).toEqual(
+      expect.arrayContaining([...ENV_NAMES]),
+    );
   });
 
   test("a bad config exits non-zero naming env and field, and cdktf.out stays exactly as it was", () => {
@@ -50,7 +52,9 @@ describe("npm run synth", () => {
     breakProdAccountId(project);
     const result = runIn(project.dir, "npm", ["run", "--silent", "synth"]);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('ConfigError: 1 problem in the environment config:\n  - prod.accountId: must be 12 digits, got "12345"');
+    expect(result.stderr).toContain(
+      'ConfigError: 1 problem in the environment config:\n  - prod.accountId: must be 12 digits, got "12345"',
+    );
     expect(result.stdout).toBe("");
     expect(snapshot(join(project.dir, "cdktf.out"))).toEqual(before);
   });

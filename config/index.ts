@@ -18,7 +18,9 @@ export type { EnvironmentInput, Stage } from "./schema";
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(readonly problems: readonly string[]) {
-    super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in the environment config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in the environment config:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -30,7 +32,10 @@ function formatPath(path: readonly (string | number)[]): string {
 }
 
 function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), input);
+  return path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined),
+    input,
+  );
 }
 
 function describeIssue(issue: ZodIssue, input: unknown): Problem[] {
@@ -38,7 +43,10 @@ function describeIssue(issue: ZodIssue, input: unknown): Problem[] {
   const gotText = got === undefined ? "" : `, got ${JSON.stringify(got)}`;
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((key) => ({ path: [...issue.path, key], message: "is not a known setting (check the spelling against config/schema.ts)" }));
+      return issue.keys.map((key) => ({
+        path: [...issue.path, key],
+        message: "is not a known setting (check the spelling against config/schema.ts)",
+      }));
     case "invalid_type": {
       if (got === undefined) return [{ path: issue.path, message: issue.message === "Required" ? "is required" : issue.message }];
       // Keep the schema's own wording (e.g. "must be a whole number of seconds") over zod's generic one.
@@ -63,13 +71,19 @@ function stageOf(envName: string, declared: unknown): Stage | undefined {
 function problemsOf(input: unknown, envName: string): { config?: EnvironmentConfig; problems: string[] } {
   const at = (p: Problem) => `${[envName, formatPath(p.path)].filter(Boolean).join(".")}: ${p.message}`;
   if (!ENV_NAME.test(envName)) {
-    return { problems: [`${envName}: environment names must be 1-20 lowercase letters, digits or hyphens, starting with a letter (they become stack ids and resource names)`] };
+    return {
+      problems: [
+        `${envName}: environment names must be 1-20 lowercase letters, digits or hyphens, starting with a letter (they become stack ids and resource names)`,
+      ],
+    };
   }
   const parsed = environmentSchema.safeParse(input);
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((i) => describeIssue(i, input)).map(at);
   const stage = stageOf(envName, (input as { stage?: unknown } | undefined)?.stage);
   if (!stage) {
-    problems.push(`${envName}.stage: is required for an environment not named dev, staging or prod; must be one of "dev", "staging", "prod"`);
+    problems.push(
+      `${envName}.stage: is required for an environment not named dev, staging or prod; must be one of "dev", "staging", "prod"`,
+    );
   }
   if (!parsed.success || !stage) return { problems };
   const config = resolveEnvironment(envName, stage, parsed.data);
@@ -109,7 +123,10 @@ export function loadEnvironments(raw: Record<string, unknown> = defaultEnvironme
       const value = rule.get(c);
       if (value === undefined) continue;
       const first = seen.get(value);
-      if (first) problems.push(`${c.name}.${rule.path}: must differ from ${first}.${rule.path} (${rule.why}), got ${JSON.stringify(value.split("/").pop())}`);
+      if (first)
+        problems.push(
+          `${c.name}.${rule.path}: must differ from ${first}.${rule.path} (${rule.why}), got ${JSON.stringify(value.split("/").pop())}`,
+        );
       else seen.set(value, c.name);
     }
   }

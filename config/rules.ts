@@ -59,7 +59,10 @@ export const RULES: readonly Rule[] = [
     reason: "staging and prod hold real accounts: passwords of at least 12 characters",
     check: (env) =>
       atLeast(env, "staging") && env.userPool.passwordPolicy.minimumLength < 12
-        ? problem(["userPool", "passwordPolicy", "minimumLength"], `must be at least 12 in ${env.stage}, got ${env.userPool.passwordPolicy.minimumLength}`)
+        ? problem(
+            ["userPool", "passwordPolicy", "minimumLength"],
+            `must be at least 12 in ${env.stage}, got ${env.userPool.passwordPolicy.minimumLength}`,
+          )
         : ok,
   },
   {
@@ -68,7 +71,9 @@ export const RULES: readonly Rule[] = [
     check: (env) =>
       atLeast(env, "staging")
         ? (["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"] as const).flatMap((field) =>
-            env.userPool.passwordPolicy[field] ? ok : problem(["userPool", "passwordPolicy", field], `must be true in ${env.stage}, got false`),
+            env.userPool.passwordPolicy[field]
+              ? ok
+              : problem(["userPool", "passwordPolicy", field], `must be true in ${env.stage}, got false`),
           )
         : ok,
   },
@@ -95,7 +100,10 @@ export const RULES: readonly Rule[] = [
     reason: "threat protection's risk configuration notifies users through an SES identity",
     check: (env) =>
       env.userPool.threatProtection !== "OFF" && env.userPool.email.sender !== "SES"
-        ? problem(["userPool", "email", "sender"], `must be "SES" when threatProtection is ${env.userPool.threatProtection} (risk notifications need an SES identity), got ${JSON.stringify(env.userPool.email.sender)}`)
+        ? problem(
+            ["userPool", "email", "sender"],
+            `must be "SES" when threatProtection is ${env.userPool.threatProtection} (risk notifications need an SES identity), got ${JSON.stringify(env.userPool.email.sender)}`,
+          )
         : ok,
   },
   {
@@ -103,7 +111,10 @@ export const RULES: readonly Rule[] = [
     reason: "AUDIT and ENFORCED fail with FeatureUnavailableInTierException below the PLUS tier",
     check: (env) =>
       env.userPool.threatProtection !== "OFF" && env.userPool.tier !== "PLUS"
-        ? problem(["userPool", "tier"], `must be PLUS when threatProtection is ${env.userPool.threatProtection}, got ${JSON.stringify(env.userPool.tier)}`)
+        ? problem(
+            ["userPool", "tier"],
+            `must be PLUS when threatProtection is ${env.userPool.threatProtection}, got ${JSON.stringify(env.userPool.tier)}`,
+          )
         : ok,
   },
   {
@@ -122,9 +133,7 @@ export const RULES: readonly Rule[] = [
     id: "MfaInProd",
     reason: "prod must offer TOTP MFA to every user",
     check: (env) =>
-      env.stage === "prod" && env.userPool.mfa === "OFF"
-        ? problem(["userPool", "mfa"], `must be OPTIONAL or ON in prod, got "OFF"`)
-        : ok,
+      env.stage === "prod" && env.userPool.mfa === "OFF" ? problem(["userPool", "mfa"], `must be OPTIONAL or ON in prod, got "OFF"`) : ok,
   },
   {
     // Cognito rejects MFA ON with WEB_AUTHN as a first factor unless FactorConfiguration is
@@ -133,7 +142,10 @@ export const RULES: readonly Rule[] = [
     reason: "MFA ON plus passkeys as a first factor is not deployable on aws provider 5.100.0",
     check: (env) =>
       env.userPool.mfa === "ON" && env.userPool.passkeys.enabled
-        ? problem(["userPool", "mfa"], `must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"`)
+        ? problem(
+            ["userPool", "mfa"],
+            `must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"`,
+          )
         : ok,
   },
   {
@@ -141,7 +153,10 @@ export const RULES: readonly Rule[] = [
     reason: "a prod passkey must prove the user (biometric or PIN), not only the device",
     check: (env) =>
       env.stage === "prod" && env.userPool.passkeys.enabled && env.userPool.passkeys.userVerification !== "required"
-        ? problem(["userPool", "passkeys", "userVerification"], `must be "required" in prod, got ${JSON.stringify(env.userPool.passkeys.userVerification)}`)
+        ? problem(
+            ["userPool", "passkeys", "userVerification"],
+            `must be "required" in prod, got ${JSON.stringify(env.userPool.passkeys.userVerification)}`,
+          )
         : ok,
   },
   {
@@ -158,7 +173,10 @@ export const RULES: readonly Rule[] = [
     check: (env) =>
       (["accessTokenMinutes", "idTokenMinutes"] as const).flatMap((field) =>
         env.appClient[field] > env.appClient.refreshTokenMinutes
-          ? problem(["appClient", field], `must not exceed refreshTokenMinutes (${env.appClient.refreshTokenMinutes}), got ${env.appClient[field]}`)
+          ? problem(
+              ["appClient", field],
+              `must not exceed refreshTokenMinutes (${env.appClient.refreshTokenMinutes}), got ${env.appClient[field]}`,
+            )
           : ok,
       ),
   },

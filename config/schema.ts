@@ -28,8 +28,7 @@ export const TOKEN_LIMITS = {
 } as const;
 
 const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const hostname = (what: string) =>
-  z.string().regex(hostnamePattern, `must be a lowercase DNS ${what} such as "taskflow.example.com"`);
+const hostname = (what: string) => z.string().regex(hostnamePattern, `must be a lowercase DNS ${what} such as "taskflow.example.com"`);
 
 const int = (min: number, max: number, unit = "") =>
   z
@@ -40,20 +39,24 @@ const int = (min: number, max: number, unit = "") =>
 
 export const accountIdSchema = z.string().regex(/^\d{12}$/, "must be 12 digits");
 
-export const regionSchema = z
-  .string()
-  .refine((r) => AWS_REGIONS.includes(r), "must be an AWS Region name such as \"ap-northeast-1\"");
+export const regionSchema = z.string().refine((r) => AWS_REGIONS.includes(r), 'must be an AWS Region name such as "ap-northeast-1"');
 
 /** S3 bucket naming rules (general purpose buckets), as written in the S3 user guide. */
 export const bucketNameSchema = z
   .string()
   .min(3, "must be 3 to 63 characters")
   .max(63, "must be 3 to 63 characters")
-  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit")
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit",
+  )
   .refine((s) => !s.includes(".."), "must not contain two adjacent dots")
   .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), "must not look like an IP address")
   .refine((s) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(s), "must not start with xn--, sthree- or amzn-s3-demo-")
-  .refine((s) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s), "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)")
+  .refine(
+    (s) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
+  )
   // Dots break virtual-hosted TLS certificates for the state bucket; refuse them rather than debug them later.
   .refine((s) => !s.includes("."), "must not contain dots (TLS to virtual-hosted buckets fails with dotted names)");
 
@@ -98,7 +101,10 @@ export const environmentSchema = z
     userPool: z
       .object({
         /** Default: taskflow-<env> (the source uses taskflow-stg for staging: set it there). */
-        name: z.string().regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_").optional(),
+        name: z
+          .string()
+          .regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_")
+          .optional(),
         /** Feature plan. Threat protection needs PLUS; passkeys and password history need ESSENTIALS. Default: PLUS. */
         tier: z.enum(["LITE", "ESSENTIALS", "PLUS"]).default("PLUS"),
         /** Cognito's own deletion protection. Default: on. */
@@ -139,14 +145,23 @@ export const environmentSchema = z
                 sender: z.literal("SES"),
                 /** Verified SES identity (domain or address). Default: the environment's domainName. */
                 identity: z.string().min(1).optional(),
-                fromName: z.string().regex(/^[^<>"\r\n]{1,64}$/, "must be 1-64 characters without <, > or quotes").default("TaskFlow"),
-                fromLocalPart: z.string().regex(/^[a-z0-9._+-]{1,64}$/, "must be the part before @, such as \"noreply\"").default("noreply"),
+                fromName: z
+                  .string()
+                  .regex(/^[^<>"\r\n]{1,64}$/, "must be 1-64 characters without <, > or quotes")
+                  .default("TaskFlow"),
+                fromLocalPart: z
+                  .string()
+                  .regex(/^[a-z0-9._+-]{1,64}$/, 'must be the part before @, such as "noreply"')
+                  .default("noreply"),
               })
               .strict(),
           ])
           .default({ sender: "SES" }),
         /** Adopt an existing pool: Terraform imports this id instead of creating a new pool. */
-        existingUserPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, "must be a user pool id such as \"ap-northeast-1_AbCdEf123\"").optional(),
+        existingUserPoolId: z
+          .string()
+          .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "ap-northeast-1_AbCdEf123"')
+          .optional(),
       })
       .strict()
       .default({}),
@@ -154,7 +169,10 @@ export const environmentSchema = z
     appClient: z
       .object({
         /** Default: taskflow-<env>-web. */
-        name: z.string().regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_").optional(),
+        name: z
+          .string()
+          .regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_")
+          .optional(),
         /** Access token lifetime, 5 minutes to 1 day. Default: 30. */
         accessTokenMinutes: int(TOKEN_LIMITS.accessOrIdMinutes.min, TOKEN_LIMITS.accessOrIdMinutes.max, " minutes").default(30),
         /** ID token lifetime, 5 minutes to 1 day. Default: 30. */
@@ -168,7 +186,10 @@ export const environmentSchema = z
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */
-        existingClientId: z.string().regex(/^[a-z0-9]{1,128}$/, "must be an app client id (lowercase letters and digits)").optional(),
+        existingClientId: z
+          .string()
+          .regex(/^[a-z0-9]{1,128}$/, "must be an app client id (lowercase letters and digits)")
+          .optional(),
       })
       .strict()
       .default({}),
@@ -187,16 +208,27 @@ export const environmentSchema = z
         /** Existing us-east-1 certificate for customDomain. Default: one is created with DNS validation. */
         certificateArn: z
           .string()
-          .regex(/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, "must be an ACM certificate ARN in us-east-1 (managed login needs one there)")
+          .regex(
+            /^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+            "must be an ACM certificate ARN in us-east-1 (managed login needs one there)",
+          )
           .optional(),
       })
       .strict()
       .superRefine((d, ctx) => {
         if (d.prefix && d.customDomain) {
-          ctx.addIssue({ code: "custom", path: ["customDomain"], message: "cannot be set together with prefix: choose one domain for the OAuth endpoints" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["customDomain"],
+            message: "cannot be set together with prefix: choose one domain for the OAuth endpoints",
+          });
         }
         if (d.certificateArn && !d.customDomain) {
-          ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "needs customDomain (a prefix domain uses Cognito's certificate)" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["certificateArn"],
+            message: "needs customDomain (a prefix domain uses Cognito's certificate)",
+          });
         }
       })
       .default({}),
@@ -204,13 +236,20 @@ export const environmentSchema = z
     monitoring: z
       .object({
         /** The TaskFlow API's Lambda function. Default: TaskFlowApi, as in the source. */
-        lambdaFunctionName: z.string().regex(/^[\w-]{1,64}$/, "must be a Lambda function name").default("TaskFlowApi"),
+        lambdaFunctionName: z
+          .string()
+          .regex(/^[\w-]{1,64}$/, "must be a Lambda function name")
+          .default("TaskFlowApi"),
         /** The TaskFlow API's API Gateway REST API name. Default: TaskFlowApi. */
         apiGatewayName: z.string().min(1).max(1024).default("TaskFlowApi"),
         /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes (the source's intent). */
         signInFailureRate: z
           .object({
-            thresholdPercent: z.number().gt(0, "must be between 0 and 100 percent").max(100, "must be between 0 and 100 percent").default(50),
+            thresholdPercent: z
+              .number()
+              .gt(0, "must be between 0 and 100 percent")
+              .max(100, "must be between 0 and 100 percent")
+              .default(50),
             periodSeconds: periodSecondsSchema.default(300),
             evaluationPeriods: int(1, 100).default(3),
             /** Below this many attempts per period the rate counts as 0: three typos are not an attack. Default: 10. */
@@ -233,7 +272,10 @@ export const environmentSchema = z
         /** Retention of every log group this project owns. Default: 365 (prod may not go lower). */
         logRetentionDays: z
           .number()
-          .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`)
+          .refine(
+            (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+            `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
+          )
           .default(365),
       })
       .strict()
@@ -245,9 +287,15 @@ export const environmentSchema = z
         /** Default: taskflow-tfstate-<accountId>-<region> (globally unique by construction). */
         bucket: bucketNameSchema.optional(),
         /** Default: taskflow/<env>/terraform.tfstate. */
-        key: z.string().regex(/^[\w.\-/]+\.tfstate$/, "must be an object key ending in .tfstate").optional(),
+        key: z
+          .string()
+          .regex(/^[\w.\-/]+\.tfstate$/, "must be an object key ending in .tfstate")
+          .optional(),
         /** DynamoDB lock table. Default: taskflow-tfstate-lock. */
-        lockTable: z.string().regex(/^[\w.-]{3,255}$/, "must be 3-255 characters of letters, digits, _ . and -").default("taskflow-tfstate-lock"),
+        lockTable: z
+          .string()
+          .regex(/^[\w.-]{3,255}$/, "must be 3-255 characters of letters, digits, _ . and -")
+          .default("taskflow-tfstate-lock"),
         /** Alias of the customer-managed key for the bucket and table. Default: alias/taskflow-tfstate. */
         kmsKeyAlias: z
           .string()

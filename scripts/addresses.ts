@@ -26,7 +26,10 @@ export const spec: CommandSpec = {
   positionals: [],
   options: {
     update: { type: "boolean", description: "rewrite addresses.json from the synthesized stacks" },
-    force: { type: "boolean", description: "with --update: also drop protected addresses that have no moved block (the resource is meant to go)" },
+    force: {
+      type: "boolean",
+      description: "with --update: also drop protected addresses that have no moved block (the resource is meant to go)",
+    },
   },
   details: "Run --update after adding, renaming or removing resources, and commit the diff with the change.",
 };

@@ -24,7 +24,7 @@ export const spec: CommandSpec = {
   },
   details: [
     STACKS_HELP,
-    "Terraform refuses a saved plan when the state changed after it was made (\"Saved plan is stale\"):",
+    'Terraform refuses a saved plan when the state changed after it was made ("Saved plan is stale"):',
     "plan again and review the new plan.",
   ].join("\n"),
 };

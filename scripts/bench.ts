@@ -73,14 +73,22 @@ const otherRuns = RUNS ?? 3;
 
 process.stdout.write("measuring synth of all stacks...\n");
 const synth = repeat(synthRuns, () => measureNode(["scripts/run-ts.js", "main.ts"]));
-rows.push({ what: "npm run synth (all stacks)", runs: synthRuns, sample: synth, target: "<= 600 ms, <= 150 MB", met: synth.wallMs <= 600 && synth.peakMb <= 150 });
+rows.push({
+  what: "npm run synth (all stacks)",
+  runs: synthRuns,
+  sample: synth,
+  target: "<= 600 ms, <= 150 MB",
+  met: synth.wallMs <= 600 && synth.peakMb <= 150,
+});
 
 process.stdout.write("measuring the barrel import for reference...\n");
 const barrel = repeat(otherRuns, () => measureNode(["-e", 'require("@cdktf/provider-aws")']));
 rows.push({ what: 'require("@cdktf/provider-aws") alone (barrel)', runs: otherRuns, sample: barrel, target: "reference" });
 
 process.stdout.write("measuring the unit suite...\n");
-const unit = repeat(otherRuns, () => measureCommand(process.execPath, [join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--selectProjects", "unit", "--silent"]));
+const unit = repeat(otherRuns, () =>
+  measureCommand(process.execPath, [join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--selectProjects", "unit", "--silent"]),
+);
 rows.push({ what: "npm run test:unit", runs: otherRuns, sample: unit, target: "<= 10 s", met: unit.wallMs <= 10_000 });
 
 const growth: { n: number; sample: Sample }[] = [];
@@ -101,7 +109,9 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${m
 const fmtMb = (mb: number) => (Number.isNaN(mb) ? "-" : `${mb.toFixed(0)} MB`);
 process.stdout.write("\n| measurement | runs | median wall | peak memory | target | met |\n|---|---|---|---|---|---|\n");
 for (const r of rows) {
-  process.stdout.write(`| ${r.what} | ${r.runs} | ${fmtMs(r.sample.wallMs)} | ${fmtMb(r.sample.peakMb)} | ${r.target} | ${r.met === undefined ? "" : r.met ? "yes" : "NO"} |\n`);
+  process.stdout.write(
+    `| ${r.what} | ${r.runs} | ${fmtMs(r.sample.wallMs)} | ${fmtMb(r.sample.peakMb)} | ${r.target} | ${r.met === undefined ? "" : r.met ? "yes" : "NO"} |\n`,
+  );
 }
 
 // Growth: the marginal cost per environment between N=10 and N=100 should match the one between 1 and 10.
@@ -112,7 +122,9 @@ process.stdout.write(
   `\nmarginal cost per environment: ${perEnvLow.toFixed(1)} ms (1->10), ${perEnvHigh.toFixed(1)} ms (10->100); ` +
     `fixed start-up ~${fmtMs(one - perEnvLow)}. Linear growth means these two stay close.\n`,
 );
-process.stdout.write(`synth speed-up over the barrel import alone: ${(barrel.wallMs / synth.wallMs).toFixed(1)}x faster, ${(barrel.peakMb / synth.peakMb).toFixed(1)}x less memory\n`);
+process.stdout.write(
+  `synth speed-up over the barrel import alone: ${(barrel.wallMs / synth.wallMs).toFixed(1)}x faster, ${(barrel.peakMb / synth.peakMb).toFixed(1)}x less memory\n`,
+);
 
 const missed = rows.filter((r) => r.met === false);
 if (missed.length) {

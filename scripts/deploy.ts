@@ -18,7 +18,10 @@ export const spec: CommandSpec = {
   positionals: ["<stack>"],
   options: {
     yes: { type: "boolean", description: "confirmed: no prompt, and cdktf applies without asking (CI, after the pipeline's approval)" },
-    "migrate-state": { type: "boolean", description: "move a bootstrap stack's state into its bucket (after state.bootstrapBackend = \"s3\")" },
+    "migrate-state": {
+      type: "boolean",
+      description: 'move a bootstrap stack\'s state into its bucket (after state.bootstrapBackend = "s3")',
+    },
   },
   details: [
     STACKS_HELP,

@@ -38,13 +38,17 @@ export function plan(argv: readonly string[], io: Io): Promise<number> {
     if ((await synth(io)) !== 0) return EXIT.FAILED;
     if ((await terraformInit(io, target)) !== 0) return EXIT.FAILED;
     let stderr = "";
-    const planned = await terraform(io, target, ["plan", "-input=false", `-out=${files.tfplan}`], { onStderr: (chunk) => (stderr += chunk) });
+    const planned = await terraform(io, target, ["plan", "-input=false", `-out=${files.tfplan}`], {
+      onStderr: (chunk) => (stderr += chunk),
+    });
     if (planned !== 0) {
       rmSync(files.tfplan, { force: true });
       const refused = preventDestroyRefusals(stderr);
       if (refused.length) {
         writeFileSync(files.review, renderRefusal(refused, { target, tfplan: shown(io, files.tfplan) }, new Date().toISOString()));
-        io.err(`\nTerraform refused the plan: it would destroy ${refused.join(", ")} (lifecycle.prevent_destroy). See ${shown(io, files.review)}.\n`);
+        io.err(
+          `\nTerraform refused the plan: it would destroy ${refused.join(", ")} (lifecycle.prevent_destroy). See ${shown(io, files.review)}.\n`,
+        );
         return EXIT.PROTECTED;
       }
       io.err(`terraform plan of ${target.name} failed: see the output above. No plan was saved.\n`);

@@ -14,7 +14,10 @@ export class EnvironmentStack extends TerraformStack {
   /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
   readonly auth: CognitoAuth;
 
-  constructor(scope: Construct, readonly env: EnvironmentConfig) {
+  constructor(
+    scope: Construct,
+    readonly env: EnvironmentConfig,
+  ) {
     super(scope, env.name);
     useS3Backend(this, env);
     awsProviderFor(this, env);

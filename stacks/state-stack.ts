@@ -24,7 +24,10 @@ export const bootstrapLocalStatePath = (env: EnvironmentConfig): string => `../.
  * independent and the two sides cannot disagree.
  */
 export class StateStack extends TerraformStack {
-  constructor(scope: Construct, readonly env: EnvironmentConfig) {
+  constructor(
+    scope: Construct,
+    readonly env: EnvironmentConfig,
+  ) {
     super(scope, stateStackId(env));
     // First deploy: the bucket does not exist yet, so state starts local; then migrate (README).
     if (env.state.bootstrapBackend === "s3") useS3Backend(this, env, bootstrapStateKey(env.name));

@@ -16,13 +16,38 @@ const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
 const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] }> = {
   "AWS/Cognito": {
     names: [
-      "SignUpSuccesses", "SignUpThrottles", "SignInSuccesses", "SignInThrottles", "TokenRefreshSuccesses", "TokenRefreshThrottles",
-      "FederationSuccesses", "FederationThrottles", "CompromisedCredentialRisk", "AccountTakeoverRisk", "OverrideBlock", "Risk", "NoRisk",
+      "SignUpSuccesses",
+      "SignUpThrottles",
+      "SignInSuccesses",
+      "SignInThrottles",
+      "TokenRefreshSuccesses",
+      "TokenRefreshThrottles",
+      "FederationSuccesses",
+      "FederationThrottles",
+      "CompromisedCredentialRisk",
+      "AccountTakeoverRisk",
+      "OverrideBlock",
+      "Risk",
+      "NoRisk",
     ],
-    dimensionSets: [["UserPool", "UserPoolClient"], ["UserPool", "UserPoolClient", "IdentityProvider"], ["Operation", "RiskLevel", "UserPoolId"], ["Operation", "UserPoolId"]],
+    dimensionSets: [
+      ["UserPool", "UserPoolClient"],
+      ["UserPool", "UserPoolClient", "IdentityProvider"],
+      ["Operation", "RiskLevel", "UserPoolId"],
+      ["Operation", "UserPoolId"],
+    ],
   },
   "AWS/Lambda": {
-    names: ["Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions", "DeadLetterErrors", "DestinationDeliveryFailures", "IteratorAge"],
+    names: [
+      "Invocations",
+      "Errors",
+      "Throttles",
+      "Duration",
+      "ConcurrentExecutions",
+      "DeadLetterErrors",
+      "DestinationDeliveryFailures",
+      "IteratorAge",
+    ],
     dimensionSets: [["FunctionName"], ["FunctionName", "Resource"]],
   },
   "AWS/ApiGateway": {
@@ -37,8 +62,18 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
 
 /** The events issue 4 lists (user-pool-domain changes spelled out). */
 const LISTED_SECURITY_EVENTS = [
-  "UpdateUserPool", "DeleteUserPool", "SetUserPoolMfaConfig", "SetRiskConfiguration", "DeleteUserPoolClient", "UpdateUserPoolClient",
-  "AdminDisableUser", "AdminSetUserPassword", "AdminResetUserPassword", "CreateUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
+  "UpdateUserPool",
+  "DeleteUserPool",
+  "SetUserPoolMfaConfig",
+  "SetRiskConfiguration",
+  "DeleteUserPoolClient",
+  "UpdateUserPoolClient",
+  "AdminDisableUser",
+  "AdminSetUserPassword",
+  "AdminResetUserPassword",
+  "CreateUserPoolDomain",
+  "UpdateUserPoolDomain",
+  "DeleteUserPoolDomain",
 ];
 
 interface Metric {
@@ -77,18 +112,37 @@ function alarmsOf(json: TfJson): TfJson[] {
 
 function alarmNamed(json: TfJson, name: string): TfJson {
   const alarm = alarmsOf(json).find((a) => a.alarm_name === name);
-  if (!alarm) throw new Error(`no alarm ${name}; alarms: ${alarmsOf(json).map((a) => a.alarm_name).join(", ")}`);
+  if (!alarm)
+    throw new Error(
+      `no alarm ${name}; alarms: ${alarmsOf(json)
+        .map((a) => a.alarm_name)
+        .join(", ")}`,
+    );
   return alarm;
 }
 
 function alarmMetrics(alarm: TfJson): Metric[] {
   const where = `alarm ${alarm.alarm_name}`;
   if (alarm.metric_name) {
-    return [{ where, namespace: alarm.namespace, metricName: alarm.metric_name, dimensions: alarm.dimensions ?? {}, stat: alarm.statistic ?? alarm.extended_statistic }];
+    return [
+      {
+        where,
+        namespace: alarm.namespace,
+        metricName: alarm.metric_name,
+        dimensions: alarm.dimensions ?? {},
+        stat: alarm.statistic ?? alarm.extended_statistic,
+      },
+    ];
   }
   return (alarm.metric_query ?? [])
     .filter((q: TfJson) => q.metric)
-    .map((q: TfJson) => ({ where, namespace: q.metric.namespace, metricName: q.metric.metric_name, dimensions: q.metric.dimensions ?? {}, stat: q.metric.stat }));
+    .map((q: TfJson) => ({
+      where,
+      namespace: q.metric.namespace,
+      metricName: q.metric.metric_name,
+      dimensions: q.metric.dimensions ?? {},
+      stat: q.metric.stat,
+    }));
 }
 
 function dashboardOf(json: TfJson): TfJson {
@@ -144,12 +198,15 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(key.enable_key_rotation).toBe(true);
     });
 
-    test.each(["cloudwatch.amazonaws.com", "events.amazonaws.com"])("%s may Decrypt and GenerateDataKey*, only for this account", (service) => {
-      const grants = statements.filter((s) => s.Effect === "Allow" && servicesOf(s).includes(service));
-      expect(grants).toHaveLength(1);
-      expect(asList(grants[0].Action).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-      expect(grants[0].Condition?.StringEquals?.["aws:SourceAccount"]).toBe(env.accountId);
-    });
+    test.each(["cloudwatch.amazonaws.com", "events.amazonaws.com"])(
+      "%s may Decrypt and GenerateDataKey*, only for this account",
+      (service) => {
+        const grants = statements.filter((s) => s.Effect === "Allow" && servicesOf(s).includes(service));
+        expect(grants).toHaveLength(1);
+        expect(asList(grants[0].Action).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+        expect(grants[0].Condition?.StringEquals?.["aws:SourceAccount"]).toBe(env.accountId);
+      },
+    );
 
     test("no other service or anonymous principal may use the key", () => {
       const others = statements.filter((s) => s.Effect === "Allow" && s.Principal === "*");
@@ -213,7 +270,9 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(metrics.filter((m) => m.metricName === "SignInFailures")).toEqual([]);
     });
 
-    test.each(metrics.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}${m.dimensions.Operation ? ` (${m.dimensions.Operation})` : ""}`, m]))("%s", (_label, m) => {
+    test.each(
+      metrics.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}${m.dimensions.Operation ? ` (${m.dimensions.Operation})` : ""}`, m]),
+    )("%s", (_label, m) => {
       const real = REAL_METRICS[m.namespace];
       expect(real).toBeDefined();
       expect(real.names).toContain(m.metricName);
@@ -224,7 +283,8 @@ describe.each(ENV_NAMES)("%s", (name) => {
       for (const m of metrics.filter((x) => x.namespace === "AWS/Cognito")) {
         const pool = m.dimensions.UserPool ?? m.dimensions.UserPoolId;
         expect(pool).toMatch(/^\$\{aws_cognito_user_pool\.[\w-]+\.id\}$/);
-        if (m.dimensions.UserPoolClient !== undefined) expect(m.dimensions.UserPoolClient).toMatch(/^\$\{aws_cognito_user_pool_client\.[\w-]+\.id\}$/);
+        if (m.dimensions.UserPoolClient !== undefined)
+          expect(m.dimensions.UserPoolClient).toMatch(/^\$\{aws_cognito_user_pool_client\.[\w-]+\.id\}$/);
       }
     });
   });
@@ -239,7 +299,9 @@ describe.each(ENV_NAMES)("%s", (name) => {
     test("one returned expression over an attempts and a successes input, guarded by the minimum volume", () => {
       expect(output).toHaveLength(1);
       const [attemptsId, successesId] = ["SampleCount", "Sum"].map((stat) => queries.find((q) => q.metric?.stat === stat)?.id);
-      expect(output[0].expression.replace(/\s/g, "")).toBe(`IF(${attemptsId}>${rate.minimumAttempts},100*(${attemptsId}-${successesId})/${attemptsId},0)`);
+      expect(output[0].expression.replace(/\s/g, "")).toBe(
+        `IF(${attemptsId}>${rate.minimumAttempts},100*(${attemptsId}-${successesId})/${attemptsId},0)`,
+      );
     });
 
     test("both inputs are SignInSuccesses of the same pool and client, with the configured period", () => {
@@ -253,44 +315,100 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
 
     test("threshold and periods come from config", () => {
-      expect(alarm).toMatchObject({ threshold: rate.thresholdPercent, evaluation_periods: rate.evaluationPeriods, comparison_operator: "GreaterThanThreshold" });
+      expect(alarm).toMatchObject({
+        threshold: rate.thresholdPercent,
+        evaluation_periods: rate.evaluationPeriods,
+        comparison_operator: "GreaterThanThreshold",
+      });
     });
   });
 
   describe("throttled sign-ins, sign-ups and token refreshes alarm (users are locked out by quota)", () => {
     test.each(["SignInThrottles", "SignUpThrottles", "TokenRefreshThrottles"])("%s: Sum per pool and client", (metric) => {
       const alarm = alarmNamed(json, `TaskFlow-${name}-${metric}`);
-      expect(alarm).toMatchObject({ namespace: "AWS/Cognito", metric_name: metric, statistic: "Sum", threshold: env.monitoring.throttles.threshold, period: env.monitoring.throttles.periodSeconds });
+      expect(alarm).toMatchObject({
+        namespace: "AWS/Cognito",
+        metric_name: metric,
+        statistic: "Sum",
+        threshold: env.monitoring.throttles.threshold,
+        period: env.monitoring.throttles.periodSeconds,
+      });
       expect(Object.keys(alarm.dimensions).sort()).toEqual(["UserPool", "UserPoolClient"]);
     });
   });
 
   describe("high-risk account takeover and compromised credentials alarm wherever threat protection runs (they are attacks in progress)", () => {
-    const riskAlarms = alarmsOf(json).filter((a) => alarmMetrics(a).some((m) => ["AccountTakeoverRisk", "CompromisedCredentialRisk"].includes(m.metricName)));
+    const riskAlarms = alarmsOf(json).filter((a) =>
+      alarmMetrics(a).some((m) => ["AccountTakeoverRisk", "CompromisedCredentialRisk"].includes(m.metricName)),
+    );
 
     if (env.userPool.threatProtection === "OFF") {
       test("none when threat protection is off (no metrics are published)", () => {
         expect(riskAlarms).toEqual([]);
       });
     } else {
-      test.each(["AccountTakeoverRisk", "CompromisedCredentialRisk"])("%s summed over SignIn, SignUp and PasswordChange at RiskLevel High", (metric) => {
-        const alarm = riskAlarms.find((a) => alarmMetrics(a).every((m) => m.metricName === metric));
-        expect(alarm).toBeDefined();
-        const inputs = alarmMetrics(alarm!);
-        expect(inputs.map((m) => m.dimensions.Operation).sort()).toEqual(["PasswordChange", "SignIn", "SignUp"]);
-        for (const m of inputs) expect(m.dimensions.RiskLevel).toBe("High");
-        expect(alarm).toMatchObject({ threshold: env.monitoring.riskEvents.threshold, evaluation_periods: env.monitoring.riskEvents.evaluationPeriods });
-      });
+      test.each(["AccountTakeoverRisk", "CompromisedCredentialRisk"])(
+        "%s summed over SignIn, SignUp and PasswordChange at RiskLevel High",
+        (metric) => {
+          const alarm = riskAlarms.find((a) => alarmMetrics(a).every((m) => m.metricName === metric));
+          expect(alarm).toBeDefined();
+          const inputs = alarmMetrics(alarm!);
+          expect(inputs.map((m) => m.dimensions.Operation).sort()).toEqual(["PasswordChange", "SignIn", "SignUp"]);
+          for (const m of inputs) expect(m.dimensions.RiskLevel).toBe("High");
+          expect(alarm).toMatchObject({
+            threshold: env.monitoring.riskEvents.threshold,
+            evaluation_periods: env.monitoring.riskEvents.evaluationPeriods,
+          });
+        },
+      );
     }
   });
 
   describe("the TaskFlow API's Lambda and API Gateway alarm on errors, throttles and slow responses (the app behind sign-in)", () => {
     const m = env.monitoring;
     test.each([
-      ["ApiLambdaErrors", { namespace: "AWS/Lambda", metric_name: "Errors", statistic: "Sum", dimensions: { FunctionName: m.lambdaFunctionName }, threshold: m.lambdaErrors.threshold, evaluation_periods: m.lambdaErrors.evaluationPeriods, comparison_operator: "GreaterThanThreshold" }],
-      ["ApiLambdaThrottles", { namespace: "AWS/Lambda", metric_name: "Throttles", statistic: "Sum", dimensions: { FunctionName: m.lambdaFunctionName }, threshold: m.lambdaThrottles.threshold }],
-      ["Api5xxErrors", { namespace: "AWS/ApiGateway", metric_name: "5XXError", statistic: "Sum", dimensions: { ApiName: m.apiGatewayName }, threshold: m.api5xx.threshold }],
-      ["ApiLatencyP99", { namespace: "AWS/ApiGateway", metric_name: "Latency", extended_statistic: "p99", dimensions: { ApiName: m.apiGatewayName }, threshold: m.apiLatencyP99Ms.threshold }],
+      [
+        "ApiLambdaErrors",
+        {
+          namespace: "AWS/Lambda",
+          metric_name: "Errors",
+          statistic: "Sum",
+          dimensions: { FunctionName: m.lambdaFunctionName },
+          threshold: m.lambdaErrors.threshold,
+          evaluation_periods: m.lambdaErrors.evaluationPeriods,
+          comparison_operator: "GreaterThanThreshold",
+        },
+      ],
+      [
+        "ApiLambdaThrottles",
+        {
+          namespace: "AWS/Lambda",
+          metric_name: "Throttles",
+          statistic: "Sum",
+          dimensions: { FunctionName: m.lambdaFunctionName },
+          threshold: m.lambdaThrottles.threshold,
+        },
+      ],
+      [
+        "Api5xxErrors",
+        {
+          namespace: "AWS/ApiGateway",
+          metric_name: "5XXError",
+          statistic: "Sum",
+          dimensions: { ApiName: m.apiGatewayName },
+          threshold: m.api5xx.threshold,
+        },
+      ],
+      [
+        "ApiLatencyP99",
+        {
+          namespace: "AWS/ApiGateway",
+          metric_name: "Latency",
+          extended_statistic: "p99",
+          dimensions: { ApiName: m.apiGatewayName },
+          threshold: m.apiLatencyP99Ms.threshold,
+        },
+      ],
     ])("%s", (alarmName, expected) => {
       expect(alarmNamed(json, `TaskFlow-${name}-${alarmName}`)).toMatchObject(expected);
     });
@@ -315,7 +433,8 @@ describe.each(ENV_NAMES)("%s", (name) => {
 
     test("shows sign-ins, failure rate, throttles, API latency and errors (and risk events where threat protection runs)", () => {
       const titles = body.widgets.map((w: TfJson) => w.properties.title).join(" | ");
-      for (const part of ["successes vs failures", "failure rate", "throttles", "latency", "errors"]) expect(titles.toLowerCase()).toContain(part);
+      for (const part of ["successes vs failures", "failure rate", "throttles", "latency", "errors"])
+        expect(titles.toLowerCase()).toContain(part);
       expect(titles.includes("risk")).toBe(env.userPool.threatProtection !== "OFF");
     });
 
@@ -333,7 +452,9 @@ describe.each(ENV_NAMES)("%s", (name) => {
   describe("security-relevant Cognito changes are sent to the alert topic as they happen (an attacker's first step is to weaken the pool)", () => {
     const rule = Object.values(resourcesOf(json, "aws_cloudwatch_event_rule"))[0];
     const pattern = JSON.parse(rule.event_pattern);
-    const ruleRef = Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(([n]) => `\${aws_cloudwatch_event_rule.${n}.name}`)[0];
+    const ruleRef = Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(
+      ([n]) => `\${aws_cloudwatch_event_rule.${n}.name}`,
+    )[0];
     const targets = Object.values(resourcesOf(json, "aws_cloudwatch_event_target")).filter((t) => t.rule === ruleRef);
 
     test("the rule selects CloudTrail API calls of cognito-idp.amazonaws.com for exactly the listed events", () => {
@@ -363,7 +484,12 @@ describe.each(ENV_NAMES)("%s", (name) => {
 
     test("undelivered security events alarm through CloudWatch (FailedInvocations of the rule)", () => {
       const alarm = alarmsOf(json).find((a) => a.metric_name === "FailedInvocations");
-      expect(alarm).toMatchObject({ namespace: "AWS/Events", dimensions: { RuleName: rule.name }, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1 });
+      expect(alarm).toMatchObject({
+        namespace: "AWS/Events",
+        dimensions: { RuleName: rule.name },
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+      });
     });
   });
 
@@ -380,7 +506,9 @@ describe.each(ENV_NAMES)("%s", (name) => {
       const key = referenced(json, group.kms_key_id, "aws_kms_key");
       expect(key.enable_key_rotation).toBe(true);
       const grant = statementsOf(key.policy).find((s) => servicesOf(s).includes(`logs.${env.region}.amazonaws.com`));
-      expect(grant?.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:${partition}:logs:${env.region}:${env.accountId}:log-group:*`);
+      expect(grant?.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).toBe(
+        `arn:${partition}:logs:${env.region}:${env.accountId}:log-group:*`,
+      );
     });
   });
 });

@@ -27,20 +27,26 @@ describe("addresses.json against the synthesized stacks", () => {
     const diffs = addressDifferences(recorded, current);
     if (diffs.length) {
       const lines = diffs.flatMap((d) => [`${d.stack}:`, ...d.added.map((a) => `  + ${a}`), ...d.removed.map((a) => `  - ${a}`)]);
-      throw new Error(`addresses.json differs from the synthesized stacks:\n${lines.join("\n")}\nIf intended, run npm run addresses -- --update and commit addresses.json.`);
+      throw new Error(
+        `addresses.json differs from the synthesized stacks:\n${lines.join("\n")}\nIf intended, run npm run addresses -- --update and commit addresses.json.`,
+      );
     }
   });
 
   test("every stack has its protected resources recorded", () => {
     for (const stack of Object.keys(current)) {
-      const kind = stack.startsWith("state-") ? ["aws_s3_bucket.", "aws_dynamodb_table.", "aws_kms_key."] : ["aws_cognito_user_pool.", "aws_cognito_user_pool_client."];
+      const kind = stack.startsWith("state-")
+        ? ["aws_s3_bucket.", "aws_dynamodb_table.", "aws_kms_key."]
+        : ["aws_cognito_user_pool.", "aws_cognito_user_pool_client."];
       for (const prefix of kind) expect(recorded[stack]?.some((a) => a.startsWith(prefix))).toBe(true);
     }
   });
 });
 
 describe("the protection rule", () => {
-  const stacks = (resources: string[], moved: StackAddresses["moved"] = []): Record<string, StackAddresses> => ({ prod: { resources, moved } });
+  const stacks = (resources: string[], moved: StackAddresses["moved"] = []): Record<string, StackAddresses> => ({
+    prod: { resources, moved },
+  });
   const recorded = { prod: ["aws_cognito_user_pool.user_pool", "aws_sns_topic.alerts"] };
 
   test("a renamed pool without a moved block is lost, with instructions", () => {
@@ -52,13 +58,17 @@ describe("the protection rule", () => {
 
   test("a moved block from the old address accounts for it", () => {
     const moved = [{ from: "aws_cognito_user_pool.user_pool", to: "aws_cognito_user_pool.auth_user_pool_1A2B3C4D" }];
-    expect(lostProtectedAddresses(recorded, stacks(["aws_cognito_user_pool.auth_user_pool_1A2B3C4D", "aws_sns_topic.alerts"], moved))).toEqual([]);
+    expect(
+      lostProtectedAddresses(recorded, stacks(["aws_cognito_user_pool.auth_user_pool_1A2B3C4D", "aws_sns_topic.alerts"], moved)),
+    ).toEqual([]);
   });
 
   test("an unprotected address is only a difference, not a loss", () => {
     const current = stacks(["aws_cognito_user_pool.user_pool", "aws_sns_topic.alerts_v2"]);
     expect(lostProtectedAddresses(recorded, current)).toEqual([]);
-    expect(addressDifferences(recorded, current)).toEqual([{ stack: "prod", added: ["aws_sns_topic.alerts_v2"], removed: ["aws_sns_topic.alerts"] }]);
+    expect(addressDifferences(recorded, current)).toEqual([
+      { stack: "prod", added: ["aws_sns_topic.alerts_v2"], removed: ["aws_sns_topic.alerts"] },
+    ]);
   });
 
   test("a whole stack disappearing loses its protected addresses", () => {

@@ -104,11 +104,15 @@ describe("provider mirror (TF_CLI_CONFIG_FILE)", () => {
   };
 
   test("a filesystem_mirror makes deploy skip cdktf's provider lock, and says so", async () => {
-    const file = cliConfig('provider_installation {\n  filesystem_mirror {\n    path    = "/srv/mirror"\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n');
+    const file = cliConfig(
+      'provider_installation {\n  filesystem_mirror {\n    path    = "/srv/mirror"\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n',
+    );
     const io = fakeIo({ env: { TF_CLI_CONFIG_FILE: file } });
     expect(await deploy(["dev"], io)).toBe(EXIT.OK);
     expect(io.calls[0].args).toContain("--skip-provider-lock");
-    expect(io.stderr).toContain(`Provider lock skipped (--skip-provider-lock): ${file} installs providers from the filesystem mirror /srv/mirror`);
+    expect(io.stderr).toContain(
+      `Provider lock skipped (--skip-provider-lock): ${file} installs providers from the filesystem mirror /srv/mirror`,
+    );
   });
 
   test.each([
@@ -129,7 +133,8 @@ describe("provider mirror (TF_CLI_CONFIG_FILE)", () => {
 
 /** A fake Terraform: `show -json` prints a recorded plan, `show` its text. */
 function terraformShowing(planFixture: string) {
-  return (call: { args: readonly string[] }) => (call.args.includes("-json") ? { code: 0, stdout: fixture(planFixture) } : { code: 0, stdout: "plan text\n" });
+  return (call: { args: readonly string[] }) =>
+    call.args.includes("-json") ? { code: 0, stdout: fixture(planFixture) } : { code: 0, stdout: "plan text\n" };
 }
 
 describe("npm run plan", () => {
@@ -253,7 +258,12 @@ describe("npm run outputs", () => {
 describe("the npm scripts as processes (stdin is a pipe, not a terminal)", () => {
   const root = resolve(__dirname, "..", "..");
   const run = (script: string, args: string[]) =>
-    spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: root, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, CI: "1" } });
+    spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, CI: "1" },
+    });
 
   test("deploy of an unknown stack exits 64 listing the valid stacks", () => {
     const result = run("deploy", ["prdo"]);

@@ -12,7 +12,11 @@ import { analysePlan, renderReview } from "../../scripts/lib/review";
 import { findStack, type StackTarget } from "../../scripts/lib/stacks";
 
 const envs = loadEnvironments();
-const target = (name: string): StackTarget => findStack(name, envs) ?? (() => { throw new Error(name); })();
+const target = (name: string): StackTarget =>
+  findStack(name, envs) ??
+  (() => {
+    throw new Error(name);
+  })();
 const recorded = (name: string): PlanJson => parsePlanJson(readFileSync(join(__dirname, "fixtures", `${name}.plan.json`), "utf8"), name);
 const review = (name: string, stack = "prod") => renderReview(recorded(name), { target: target(stack), tfplan: `plans/${stack}/tfplan` });
 
@@ -60,14 +64,18 @@ describe("a plan with create, update, replace and destroy (mixed)", () => {
 
   test("names the attributes that change, with before and after, and what forces a replacement", () => {
     expect(row(md, "aws_cognito_user_pool.user_pool")).toContain("| update in place | `password_policy.minimum_length`: `12` → `14` |");
-    expect(row(md, "aws_sns_topic.alerts")).toContain('`name`: `"taskflow-recording-alerts"` → `"taskflow-recording-alerts-v2"` **forces replacement**');
+    expect(row(md, "aws_sns_topic.alerts")).toContain(
+      '`name`: `"taskflow-recording-alerts"` → `"taskflow-recording-alerts-v2"` **forces replacement**',
+    );
     expect(row(md, "aws_cognito_user_pool_client.backend")).toContain("`generate_secret`: `true` → `false` **forces replacement**");
   });
 
   test("masks sensitive values: the SSM SecureString and the client secret never appear", () => {
     expect(row(md, "aws_ssm_parameter.webhook_token")).toContain("`value`: `(sensitive)` → `(sensitive)`");
     expect(md).not.toContain("recorded-secret");
-    const secret = (plan.resource_changes ?? []).find((r) => r.address === "aws_cognito_user_pool_client.backend")?.change.before as { client_secret: string };
+    const secret = (plan.resource_changes ?? []).find((r) => r.address === "aws_cognito_user_pool_client.backend")?.change.before as {
+      client_secret: string;
+    };
     expect(secret.client_secret).toMatch(/\w{8}/); // the fixture does hold a real secret
     expect(md).not.toContain(secret.client_secret);
   });
@@ -136,14 +144,28 @@ test("a partly sensitive nested block is masked as a whole", () => {
   const change = (recorded("update").resource_changes ?? []).find((r) => r.address === "aws_cognito_user_pool.user_pool") as ResourceChange;
   const sensitiveLength = { password_policy: [{ minimum_length: true }] };
   const diff = attributeDiff({ ...change.change, before_sensitive: sensitiveLength, after_sensitive: sensitiveLength });
-  expect(diff.changes).toEqual([{ path: "password_policy.minimum_length", before: "(sensitive)", after: "(sensitive)", forcesReplacement: false }]);
+  expect(diff.changes).toEqual([
+    { path: "password_policy.minimum_length", before: "(sensitive)", after: "(sensitive)", forcesReplacement: false },
+  ]);
   // And when the block's length changes (no element-wise walk), the whole block is masked.
-  const grown = attributeDiff({ actions: ["update"], before: { rules: [{ v: "a" }] }, after: { rules: [{ v: "a" }, { v: "b" }] }, after_sensitive: { rules: [{ v: false }, { v: true }] } });
+  const grown = attributeDiff({
+    actions: ["update"],
+    before: { rules: [{ v: "a" }] },
+    after: { rules: [{ v: "a" }, { v: "b" }] },
+    after_sensitive: { rules: [{ v: false }, { v: true }] },
+  });
   expect(grown.changes).toEqual([{ path: "rules", before: "(sensitive)", after: "(sensitive)", forcesReplacement: false }]);
 });
 
 describe("security posture", () => {
-  const rows = (md: string) => new Map(md.slice(md.indexOf("## Security posture")).split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| setting")).map((l) => l.split(" | ").map((c) => c.replace(/^\| | \|$/g, "")) as [string, string]));
+  const rows = (md: string) =>
+    new Map(
+      md
+        .slice(md.indexOf("## Security posture"))
+        .split("\n")
+        .filter((l) => l.startsWith("| ") && !l.startsWith("| setting"))
+        .map((l) => l.split(" | ").map((c) => c.replace(/^\| | \|$/g, "")) as [string, string]),
+    );
 
   test("prod: the values the control tests check, from the validated config", () => {
     const prod = envs.find((e) => e.name === "prod");

@@ -14,7 +14,8 @@ describe("cdktf synth (the CLI)", () => {
     try {
       const result = runIn(project.dir, join(project.dir, "node_modules", ".bin", "cdktf"), ["synth"]);
       expect(result.status).toBe(0);
-      for (const env of ["dev", "staging", "prod"]) expect(statSync(join(project.dir, "cdktf.out", "stacks", env, "cdk.tf.json")).isFile()).toBe(true);
+      for (const env of ["dev", "staging", "prod"])
+        expect(statSync(join(project.dir, "cdktf.out", "stacks", env, "cdk.tf.json")).isFile()).toBe(true);
     } finally {
       project.remove();
     }

@@ -100,7 +100,12 @@ afterAll(async () => {
  * which synth leaves in place).
  */
 async function deployProd(): Promise<RunResult[]> {
-  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: prodFlow.copy.project, env: prodFlow.setup.env, label: "synth (prod)", timer });
+  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+    cwd: prodFlow.copy.project,
+    env: prodFlow.setup.env,
+    label: "synth (prod)",
+    timer,
+  });
   if (synth.code !== 0) return [synth];
   prepareCopyForEmulator(prodFlow.copy);
   const state = await npmRun(prodFlow, "deploy", ["state-prod", "--yes"]);
@@ -134,7 +139,8 @@ function editConfig(flow: Flow, from: string, to: string): void {
 }
 
 const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
-const readPlan = (flow: Flow): PlanJson => parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
+const readPlan = (flow: Flow): PlanJson =>
+  parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
 const review = (flow: Flow) => readFileSync(plansFile(flow, "review.md"), "utf8");
 const row = (markdown: string, address: string) => markdown.split("\n").find((l) => l.startsWith(`| \`${address}\``)) ?? "";
 
@@ -144,14 +150,18 @@ function unexpectedDiffs(flow: Flow, ignore: readonly string[] = []): string {
   return describeDiffs(unexpected.filter((d) => !ignore.includes(d.address)));
 }
 
-const poolsNamed = (flow: Flow, name: string = flow.env.userPool.name) => withAwsClients(awsEnv.get(flow.env.name) as AwsEnv, (c) => userPoolsNamed(c, name));
+const poolsNamed = (flow: Flow, name: string = flow.env.userPool.name) =>
+  withAwsClients(awsEnv.get(flow.env.name) as AwsEnv, (c) => userPoolsNamed(c, name));
 
 describe("prod's confirmation rule, before anything runs", () => {
-  test.each(["prod", "state-prod"])("npm run deploy -- %s without --yes and without a terminal exits 4, nothing synthesized", async (stack) => {
-    const r = expectExit(await npmRun(devFlow, "deploy", [stack]), EXIT.REFUSED);
-    expect(r.stderr).toContain(`Refusing to deploy ${stack} without confirmation`);
-    expect(existsSync(join(devFlow.copy.project, "cdktf.out"))).toBe(false);
-  });
+  test.each(["prod", "state-prod"])(
+    "npm run deploy -- %s without --yes and without a terminal exits 4, nothing synthesized",
+    async (stack) => {
+      const r = expectExit(await npmRun(devFlow, "deploy", [stack]), EXIT.REFUSED);
+      expect(r.stderr).toContain(`Refusing to deploy ${stack} without confirmation`);
+      expect(existsSync(join(devFlow.copy.project, "cdktf.out"))).toBe(false);
+    },
+  );
 });
 
 describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
@@ -159,7 +169,9 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
 
   test("deploy state-dev, then dev; the provider mirror makes deploy skip cdktf's provider lock, and says so", async () => {
     const r = expectExit(await npmRun(devFlow, "deploy", ["state-dev"]), EXIT.OK);
-    expect(r.stderr).toContain(`Provider lock skipped (--skip-provider-lock): ${devFlow.setup.cliConfigFile} installs providers from the filesystem mirror ${devFlow.setup.mirror.dir}`);
+    expect(r.stderr).toContain(
+      `Provider lock skipped (--skip-provider-lock): ${devFlow.setup.cliConfigFile} installs providers from the filesystem mirror ${devFlow.setup.mirror.dir}`,
+    );
     await afterBootstrap(dev, awsEnv.get(dev.name) as AwsEnv);
     expectExit(await npmRun(devFlow, "deploy", ["dev"]), EXIT.OK);
     const pools = await poolsNamed(devFlow);
@@ -188,8 +200,13 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
   test("apply applies exactly the reviewed plan; the same plan a second time is refused as stale", async () => {
     const r = expectExit(await npmRun(devFlow, "apply", ["dev"]), EXIT.OK);
     expect(r.stderr).toContain("Applying plans/dev/tfplan exactly as reviewed");
-    const outputs = JSON.parse(expectExit(await npmRun(devFlow, "outputs", ["dev", "--stdout"]), EXIT.OK).stdout) as Record<string, { value: string }>;
-    const { UserPoolClient } = await withAwsClients(awsEnv.get(dev.name) as AwsEnv, (c) => c.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: outputs.app_client_id.value })));
+    const outputs = JSON.parse(expectExit(await npmRun(devFlow, "outputs", ["dev", "--stdout"]), EXIT.OK).stdout) as Record<
+      string,
+      { value: string }
+    >;
+    const { UserPoolClient } = await withAwsClients(awsEnv.get(dev.name) as AwsEnv, (c) =>
+      c.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: outputs.app_client_id.value })),
+    );
     expect(UserPoolClient?.AccessTokenValidity).toBe(45);
     expect(UserPoolClient?.TokenValidityUnits?.AccessToken).toBe("minutes");
 
@@ -209,13 +226,19 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
   });
 
   test("a pool rename would replace the pool: review.md warns, plan exits 3, apply refuses it", async () => {
-    editConfig(devFlow, "userPool: {\n      // Throwaway pool", `userPool: {\n      name: "${dev.userPool.name}-renamed",\n      // Throwaway pool`);
+    editConfig(
+      devFlow,
+      "userPool: {\n      // Throwaway pool",
+      `userPool: {\n      name: "${dev.userPool.name}-renamed",\n      // Throwaway pool`,
+    );
     expectExit(await npmRun(devFlow, "plan", ["dev"]), EXIT.PROTECTED);
     const md = review(devFlow);
     expect(md.indexOf("> [!CAUTION]")).toBeGreaterThan(0);
     expect(md).toMatch(/> - \*\*REPLACE\*\* `aws_cognito_user_pool\.user_pool` \(Cognito user pool\): every user.*Forced by [^\n]*`name`/);
     expect(md).toContain("> - **REPLACE** `aws_cognito_user_pool_client.web_client` (Cognito app client)");
-    expect(row(md, "aws_cognito_user_pool.user_pool")).toContain(`\`name\`: \`"${dev.userPool.name}"\` → \`"${dev.userPool.name}-renamed"\` **forces replacement**`);
+    expect(row(md, "aws_cognito_user_pool.user_pool")).toContain(
+      `\`name\`: \`"${dev.userPool.name}"\` → \`"${dev.userPool.name}-renamed"\` **forces replacement**`,
+    );
 
     const refused = expectExit(await npmRun(devFlow, "apply", ["dev"]), EXIT.REFUSED);
     expect(refused.stderr).toContain("replace aws_cognito_user_pool.user_pool");
@@ -229,14 +252,32 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
  * synthesized stack. Then the environment's config names it (existingUserPoolId).
  */
 async function createExistingPool(flow: Flow): Promise<string> {
-  editConfig(flow, "} satisfies Record<string, EnvironmentInput>;", `${adoptSource(ADOPT_INPUT)}} satisfies Record<string, EnvironmentInput>;`);
-  expectExit(await run(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: flow.copy.project, env: flow.setup.env, label: "synth (adopt)", timer }), 0);
+  editConfig(
+    flow,
+    "} satisfies Record<string, EnvironmentInput>;",
+    `${adoptSource(ADOPT_INPUT)}} satisfies Record<string, EnvironmentInput>;`,
+  );
+  expectExit(
+    await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+      cwd: flow.copy.project,
+      env: flow.setup.env,
+      label: "synth (adopt)",
+      timer,
+    }),
+    0,
+  );
   const json = stackJson(flow.copy, flow.env.name);
   const pool = Object.values(json.resource.aws_cognito_user_pool)[0] as {
     name: string;
     username_attributes?: UsernameAttributeType[];
     username_configuration?: { case_sensitive: boolean };
-    schema?: { name: string; attribute_data_type: "String"; mutable?: boolean; required?: boolean; string_attribute_constraints?: { min_length: string; max_length: string } }[];
+    schema?: {
+      name: string;
+      attribute_data_type: "String";
+      mutable?: boolean;
+      required?: boolean;
+      string_attribute_constraints?: { min_length: string; max_length: string };
+    }[];
   };
   const input: CreateUserPoolCommandInput = {
     PoolName: pool.name,
@@ -247,13 +288,23 @@ async function createExistingPool(flow: Flow): Promise<string> {
       AttributeDataType: a.attribute_data_type,
       Mutable: a.mutable,
       Required: a.required,
-      StringAttributeConstraints: a.string_attribute_constraints && { MinLength: a.string_attribute_constraints.min_length, MaxLength: a.string_attribute_constraints.max_length },
+      StringAttributeConstraints: a.string_attribute_constraints && {
+        MinLength: a.string_attribute_constraints.min_length,
+        MaxLength: a.string_attribute_constraints.max_length,
+      },
     })),
     UserPoolTags: json.provider.aws[0].default_tags[0].tags,
   };
-  const id = await withAwsClients(awsEnv.get(flow.env.name) as AwsEnv, async (c) => (await c.cognito.send(new CreateUserPoolCommand(input))).UserPool?.Id);
+  const id = await withAwsClients(
+    awsEnv.get(flow.env.name) as AwsEnv,
+    async (c) => (await c.cognito.send(new CreateUserPoolCommand(input))).UserPool?.Id,
+  );
   if (!id) throw new Error("CreateUserPool returned no id");
-  editConfig(flow, adoptSource(ADOPT_INPUT), adoptSource({ ...ADOPT_INPUT, userPool: { ...ADOPT_INPUT.userPool, existingUserPoolId: id } }));
+  editConfig(
+    flow,
+    adoptSource(ADOPT_INPUT),
+    adoptSource({ ...ADOPT_INPUT, userPool: { ...ADOPT_INPUT.userPool, existingUserPoolId: id } }),
+  );
   return id;
 }
 
@@ -268,13 +319,18 @@ describe("adopting a pool created through the AWS API (environment 'adopt', adde
     expect(pool?.action).toBe("update");
     expect(analysis.changes.filter((c) => c.resource.type === "aws_cognito_user_pool" && c.action === "create")).toEqual([]);
     expect(analysis.counts.import).toBe(1);
-    expect(row(review(adoptFlow), "aws_cognito_user_pool.user_pool")).toContain(`| import, then update in place | import id \`${existingId}\``);
+    expect(row(review(adoptFlow), "aws_cognito_user_pool.user_pool")).toContain(
+      `| import, then update in place | import id \`${existingId}\``,
+    );
   });
 
   test("apply adopts it: still one pool, and the stack's outputs name it", async () => {
     expectExit(await npmRun(adoptFlow, "apply", ["adopt"]), EXIT.OK);
     expect(await poolsNamed(adoptFlow)).toEqual([existingId]);
-    const outputs = JSON.parse(expectExit(await npmRun(adoptFlow, "outputs", ["adopt", "--stdout"]), EXIT.OK).stdout) as Record<string, { value: string }>;
+    const outputs = JSON.parse(expectExit(await npmRun(adoptFlow, "outputs", ["adopt", "--stdout"]), EXIT.OK).stdout) as Record<
+      string,
+      { value: string }
+    >;
     expect(outputs.user_pool_id.value).toBe(existingId);
     expect(outputs.issuer_url.value).toBe(`https://cognito-idp.${adopt.region}.amazonaws.com/${existingId}`);
   });

@@ -114,7 +114,10 @@ function startBootstraps(): void {
     }
   };
   for (const env of envs) {
-    bootstraps.set(env.name, slot(() => cdktf(["deploy", stateStack(env), ...deployFlags], awsEnv(env), `cdktf deploy ${stateStack(env)}`)));
+    bootstraps.set(
+      env.name,
+      slot(() => cdktf(["deploy", stateStack(env), ...deployFlags], awsEnv(env), `cdktf deploy ${stateStack(env)}`)),
+    );
   }
 }
 
@@ -123,7 +126,9 @@ beforeAll(async () => {
   copy = makeWorkingCopy("moto");
   tf = terraformSetup(copy.root);
   moto = await timer.time("start moto_server (until it answers)", () => startMoto());
-  process.stderr.write(`[real-terraform] terraform ${terraformVersion}; aws provider from ${tf.mirror.dir} (${tf.mirror.from}); moto_server on ${moto.endpoint}\n`);
+  process.stderr.write(
+    `[real-terraform] terraform ${terraformVersion}; aws provider from ${tf.mirror.dir} (${tf.mirror.from}); moto_server on ${moto.endpoint}\n`,
+  );
   const synth = await cdktf(["synth"], undefined, "cdktf synth (all stacks)");
   expectOk(synth);
   // Emulator-only overrides (support/emulator-gaps.ts), beside cdk.tf.json in the temp copy.
@@ -146,25 +151,38 @@ afterAll(async () => {
   copy?.remove();
   if (port !== undefined && (await portOpen(port))) throw new Error(`moto_server's port ${port} is still open after stop`);
   const unseen = EMULATOR_GAPS.filter((g) => g.planDiff && !gapsSeen.has(g.id)).map((g) => g.id);
-  if (unseen.length) process.stderr.write(`[real-terraform] emulator gaps with a plan diff that did not show up this run (fixed in moto?): ${unseen.join(", ")}\n`);
+  if (unseen.length)
+    process.stderr.write(
+      `[real-terraform] emulator gaps with a plan diff that did not show up this run (fixed in moto?): ${unseen.join(", ")}\n`,
+    );
   timer.printSummary();
 }, 60_000);
 
 /** The key the state stack's alias points to, as a full ARN (the bucket and table encrypt with it). */
-const stateKeyArn = async (env: EnvironmentConfig) => withAwsClients(awsEnv(env), async (c) => (await readKey(c, env.state.kmsKeyAlias)).arn);
+const stateKeyArn = async (env: EnvironmentConfig) =>
+  withAwsClients(awsEnv(env), async (c) => (await readKey(c, env.state.kmsKeyAlias)).arn);
 
 /** Second plan: no changes except the listed emulator gaps. */
 async function expectNoChangesButGaps(env: EnvironmentConfig, stack: string, kind: StackKind): Promise<void> {
   const planFile = join(copy.root, `${stack}.tfplan`);
-  const plan = await terraform(stack, ["plan", "-detailed-exitcode", "-json", "-input=false", "-lock-timeout=60s", `-out=${planFile}`], awsEnv(env), `terraform plan -detailed-exitcode  ${stack}`);
+  const plan = await terraform(
+    stack,
+    ["plan", "-detailed-exitcode", "-json", "-input=false", "-lock-timeout=60s", `-out=${planFile}`],
+    awsEnv(env),
+    `terraform plan -detailed-exitcode  ${stack}`,
+  );
   if (plan.code === 0) return;
   if (plan.code !== 2) throw new Error(`plan failed:\n${describeRun(plan)}`);
   const show = await terraform(stack, ["show", "-json", planFile], awsEnv(env), `terraform show -json (the plan's diff)  ${stack}`);
   expectOk(show);
   const { explained, unexpected } = classify(diffsOf(JSON.parse(show.stdout)), kind, env);
   explained.forEach((e) => e.gaps.forEach((g) => gapsSeen.add(g)));
-  if (explained.length) process.stderr.write(`[real-terraform] ${stack}: diffs explained by emulator gaps:\n${explained.map((e) => `  ${e.diff.address} (${e.gaps.join(", ")})`).join("\n")}\n`);
-  if (unexpected.length) throw new Error(`${stack}: the second plan wants changes that no emulator gap explains:\n${describeDiffs(unexpected)}`);
+  if (explained.length)
+    process.stderr.write(
+      `[real-terraform] ${stack}: diffs explained by emulator gaps:\n${explained.map((e) => `  ${e.diff.address} (${e.gaps.join(", ")})`).join("\n")}\n`,
+    );
+  if (unexpected.length)
+    throw new Error(`${stack}: the second plan wants changes that no emulator gap explains:\n${describeDiffs(unexpected)}`);
 }
 
 /** Every stack the app must have: each environment and its bootstrap. */
@@ -181,15 +199,23 @@ describe("terraform validate with the real aws provider", () => {
     expect(result.init.stdout).toMatch(/hashicorp\/aws v5\.100\.0/);
     const errors = result.validation.diagnostics.filter((d) => d.severity === "error");
     const warnings = result.validation.diagnostics.filter((d) => d.severity === "warning");
-    if (warnings.length) process.stderr.write(`[real-terraform] validate ${id}: ${warnings.length} warning(s):\n${warnings.map((w) => `  - ${w.summary}: ${w.detail ?? ""}`).join("\n")}\n`);
-    expect({ stack: id, errors: errors.map((d) => `${d.summary}: ${d.detail ?? ""} (${d.range?.filename ?? "?"})`) }).toEqual({ stack: id, errors: [] });
+    if (warnings.length)
+      process.stderr.write(
+        `[real-terraform] validate ${id}: ${warnings.length} warning(s):\n${warnings.map((w) => `  - ${w.summary}: ${w.detail ?? ""}`).join("\n")}\n`,
+      );
+    expect({ stack: id, errors: errors.map((d) => `${d.summary}: ${d.detail ?? ""} (${d.range?.filename ?? "?"})`) }).toEqual({
+      stack: id,
+      errors: [],
+    });
     expect(result.validation.valid).toBe(true);
   });
 
   test("control: a stack with an argument the provider does not know fails validation", async () => {
     const control = (await validation).get(CONTROL_STACK);
     expect(control?.validation.valid).toBe(false);
-    expect(control?.validation.diagnostics.map((d) => `${d.severity}: ${d.detail}`)).toEqual([`error: No argument or block type is named "${CONTROL_ARGUMENT}".`]);
+    expect(control?.validation.diagnostics.map((d) => `${d.severity}: ${d.detail}`)).toEqual([
+      `error: No argument or block type is named "${CONTROL_ARGUMENT}".`,
+    ]);
   });
 
   test("every synthesized stack is valid, including any not named above", async () => {
@@ -214,16 +240,32 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
     await timer.time(`read back ${stateStack(env)} (S3, DynamoDB, KMS)`, () =>
       withAwsClients(awsEnv(env), async (c) => {
         const key = await readKey(c, env.state.kmsKeyAlias);
-        expect({ manager: key.manager, state: key.state, rotation: key.rotation }).toEqual({ manager: "CUSTOMER", state: "Enabled", rotation: true });
+        expect({ manager: key.manager, state: key.state, rotation: key.rotation }).toEqual({
+          manager: "CUSTOMER",
+          state: "Enabled",
+          rotation: true,
+        });
 
         const bucket = await readStateBucket(c, env.state.bucket);
         expect(bucket.versioning).toBe("Enabled");
         expect(bucket.encryption).toEqual([{ algorithm: "aws:kms", key: key.arn, bucketKey: true }]);
-        expect(bucket.publicAccessBlock).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+        expect(bucket.publicAccessBlock).toEqual({
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        });
         expect(bucket.ownership).toEqual(["BucketOwnerEnforced"]);
-        expect(bucket.lifecycle).toEqual([expect.objectContaining({ status: "Enabled", noncurrentDays: env.state.noncurrentVersionExpirationDays })]);
+        expect(bucket.lifecycle).toEqual([
+          expect.objectContaining({ status: "Enabled", noncurrentDays: env.state.noncurrentVersionExpirationDays }),
+        ]);
         expect(bucket.policy).toEqual([
-          expect.objectContaining({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          expect.objectContaining({
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
         ]);
 
         const table = await readLockTable(c, env.state.lockTable);
@@ -350,7 +392,10 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
         const topicKey = await readKey(c, topic.kmsKey as string);
         expect({ manager: topicKey.manager, rotation: topicKey.rotation }).toEqual({ manager: "CUSTOMER", rotation: true });
         const cloudwatchMayUseKey = topicKey.statements.some(
-          (s) => s.Effect === "Allow" && JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com") && ["kms:Decrypt", "kms:GenerateDataKey*"].every((a) => asList(s.Action).includes(a)),
+          (s) =>
+            s.Effect === "Allow" &&
+            JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com") &&
+            ["kms:Decrypt", "kms:GenerateDataKey*"].every((a) => asList(s.Action).includes(a)),
         );
         expect(cloudwatchMayUseKey).toBe(true);
         const publishers = topic.statements.filter((s) => s.Effect === "Allow" && asList(s.Action).includes("sns:Publish"));
@@ -361,15 +406,28 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
         const alarms = await readAlarms(c);
         const synthesizedAlarms = Object.keys(stackJson(copy, env.name).resource.aws_cloudwatch_metric_alarm ?? {});
         expect(alarms).toHaveLength(synthesizedAlarms.length);
-        for (const a of alarms) expect({ alarm: a.AlarmName, actions: a.AlarmActions }).toEqual({ alarm: a.AlarmName, actions: [topic.arn] });
+        for (const a of alarms)
+          expect({ alarm: a.AlarmName, actions: a.AlarmActions }).toEqual({ alarm: a.AlarmName, actions: [topic.arn] });
         const m = env.monitoring;
         const watching = (namespace: string, name: string, dims: Record<string, string> = {}) => {
-          const found = alarms.filter((a) => alarmMetrics(a).some((x) => x.namespace === namespace && x.name === name && Object.entries(dims).every(([k, v]) => x.dimensions[k] === v)));
+          const found = alarms.filter((a) =>
+            alarmMetrics(a).some(
+              (x) => x.namespace === namespace && x.name === name && Object.entries(dims).every(([k, v]) => x.dimensions[k] === v),
+            ),
+          );
           expect({ metric: `${namespace} ${name}`, alarms: found.length }).toEqual({ metric: `${namespace} ${name}`, alarms: 1 });
           const alarm = found[0];
-          return { threshold: alarm?.Threshold, evaluationPeriods: alarm?.EvaluationPeriods, periods: [...new Set(alarmMetrics(alarm).map((x) => x.period))] };
+          return {
+            threshold: alarm?.Threshold,
+            evaluationPeriods: alarm?.EvaluationPeriods,
+            periods: [...new Set(alarmMetrics(alarm).map((x) => x.period))],
+          };
         };
-        const setting = (s: { threshold: number; evaluationPeriods: number; periodSeconds: number }) => ({ threshold: s.threshold, evaluationPeriods: s.evaluationPeriods, periods: [s.periodSeconds] });
+        const setting = (s: { threshold: number; evaluationPeriods: number; periodSeconds: number }) => ({
+          threshold: s.threshold,
+          evaluationPeriods: s.evaluationPeriods,
+          periods: [s.periodSeconds],
+        });
         const rate = m.signInFailureRate;
         expect(watching("AWS/Cognito", "SignInSuccesses", { UserPool: pools[0], UserPoolClient: client.ClientId as string })).toEqual({
           threshold: rate.thresholdPercent,
@@ -391,11 +449,18 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
         // Logs kept as long as config says, encrypted with a customer key.
         const groups = await readLogGroups(c);
         expect(groups.length).toBeGreaterThan(0);
-        for (const g of groups) expect({ group: g.name, retention: g.retention, encrypted: Boolean(g.kmsKey) }).toEqual({ group: g.name, retention: m.logRetentionDays, encrypted: true });
+        for (const g of groups)
+          expect({ group: g.name, retention: g.retention, encrypted: Boolean(g.kmsKey) }).toEqual({
+            group: g.name,
+            retention: m.logRetentionDays,
+            encrypted: true,
+          });
 
         // Security-relevant Cognito changes reach the alert topic.
         const rules = (await readRules(c)).filter((r) => asList(r.pattern?.source as string | string[]).includes("aws.cognito-idp"));
-        expect(rules.map((r) => ({ state: r.state, notifiesTopic: r.targets.includes(topic.arn) }))).toEqual([{ state: "ENABLED", notifiesTopic: true }]);
+        expect(rules.map((r) => ({ state: r.state, notifiesTopic: r.targets.includes(topic.arn) }))).toEqual([
+          { state: "ENABLED", notifiesTopic: true },
+        ]);
       }),
     );
   });
@@ -408,7 +473,11 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
 describe(`${prod.name}: the guards`, () => {
   test(`allowed_account_ids: deploying ${prod.name} with ${dev.name}'s credentials fails before anything changes`, async () => {
     const before = await withAwsClients(awsEnv(prod), (c) => stateVersions(c, prod.state.bucket, prod.state.key));
-    const r = await cdktf(["deploy", prod.name, ...deployFlags], awsEnv(dev), `cdktf deploy ${prod.name} with ${dev.name}'s credentials (must fail)`);
+    const r = await cdktf(
+      ["deploy", prod.name, ...deployFlags],
+      awsEnv(dev),
+      `cdktf deploy ${prod.name} with ${dev.name}'s credentials (must fail)`,
+    );
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toContain(`AWS account ID not allowed: ${dev.accountId}`);
     expect(r.stdout + r.stderr).not.toMatch(/Creating\.\.\.|Modifying\.\.\.|Destroying\.\.\./);
@@ -422,7 +491,10 @@ describe(`${prod.name}: the guards`, () => {
     const before = await withAwsClients(awsEnv(prod), (c) => readRemoteState(c, bucket, key));
     // An apply that stops at its approval prompt holds the lock until it is answered. It needs a
     // pending change to prompt: a replacement of a resource that may be replaced (never applied).
-    const synthesized = stackJson(copy, prod.name).resource as Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
+    const synthesized = stackJson(copy, prod.name).resource as Record<
+      string,
+      Record<string, { lifecycle?: { prevent_destroy?: boolean } }>
+    >;
     const replaceable = before.addresses.find((a) => {
       const [type, name] = a.split(".");
       return !synthesized[type]?.[name]?.lifecycle?.prevent_destroy;
@@ -442,7 +514,12 @@ describe(`${prod.name}: the guards`, () => {
         expect(JSON.parse(held?.Info ?? "{}")).toEqual(expect.objectContaining({ Operation: "OperationTypeApply" }));
         expect(await objectExists(c, bucket, `${key}.tflock`)).toBe(true);
       });
-      const second = await terraform(prod.name, ["apply", "-auto-approve", "-input=false", "-lock-timeout=0s", "-no-color"], awsEnv(prod), `second terraform apply ${prod.name} (must fail on the lock)`);
+      const second = await terraform(
+        prod.name,
+        ["apply", "-auto-approve", "-input=false", "-lock-timeout=0s", "-no-color"],
+        awsEnv(prod),
+        `second terraform apply ${prod.name} (must fail on the lock)`,
+      );
       expect(second.code).not.toBe(0);
       expect(second.stdout + second.stderr).toContain("Error acquiring the state lock");
     } finally {
@@ -465,7 +542,12 @@ describe(`${prod.name}: the guards`, () => {
     // What `cdktf destroy prod` runs first; cdktf's own output sometimes loses Terraform's final error
     // text, so the reason is asserted on Terraform's output directly.
     const before = await withAwsClients(awsEnv(prod), (c) => readRemoteState(c, prod.state.bucket, prod.state.key));
-    const r = await terraform(prod.name, ["plan", "-destroy", "-input=false", "-lock-timeout=60s", "-no-color"], awsEnv(prod), `terraform plan -destroy ${prod.name} (must be refused)`);
+    const r = await terraform(
+      prod.name,
+      ["plan", "-destroy", "-input=false", "-lock-timeout=60s", "-no-color"],
+      awsEnv(prod),
+      `terraform plan -destroy ${prod.name} (must be refused)`,
+    );
     expect(r.code).toBe(1);
     const output = r.stdout + r.stderr;
     expect(output).toContain("Instance cannot be destroyed");

@@ -18,7 +18,9 @@ describe("Cognito resource addresses are pinned in every environment", () => {
   });
   test.each(ENV_NAMES)("%s: domain and risk configuration keep their addresses too", (env) => {
     expect(addressesOf(env, "aws_cognito_user_pool_domain")).toEqual(["aws_cognito_user_pool_domain.auth_domain"]);
-    expect(addressesOf(env, "aws_cognito_risk_configuration")).toEqual(env === "dev" ? [] : ["aws_cognito_risk_configuration.risk_configuration"]);
+    expect(addressesOf(env, "aws_cognito_risk_configuration")).toEqual(
+      env === "dev" ? [] : ["aws_cognito_risk_configuration.risk_configuration"],
+    );
   });
 });
 
@@ -26,7 +28,9 @@ describe("Cognito outputs have stable names and values in every environment", ()
   test.each(ENV_NAMES)("%s", (env) => {
     const pool = "${aws_cognito_user_pool.user_pool.id}";
     const issuer = `https://cognito-idp.ap-northeast-1.amazonaws.com/${pool}`;
-    const values = Object.fromEntries(Object.entries(synthStack(env).output ?? {}).map(([name, o]) => [name, (o as { value: unknown }).value]));
+    const values = Object.fromEntries(
+      Object.entries(synthStack(env).output ?? {}).map(([name, o]) => [name, (o as { value: unknown }).value]),
+    );
     expect(values).toMatchObject({
       user_pool_id: pool,
       user_pool_arn: "${aws_cognito_user_pool.user_pool.arn}",

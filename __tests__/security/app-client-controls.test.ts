@@ -29,7 +29,9 @@ describe("CognitoAppClientNoPasswordFlows: the app client cannot use password fl
     ]);
   });
   test("5. compliant: a LITE pool's client leaves out ALLOW_USER_AUTH, which LITE rejects", () => {
-    const { client } = patched("dev", { userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } } });
+    const { client } = patched("dev", {
+      userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+    });
     expect(client.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
   });
 });

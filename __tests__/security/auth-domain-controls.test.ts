@@ -50,7 +50,9 @@ describe("CognitoUserPoolCustomDomainCertificate: a custom auth domain uses an A
   });
   test("2. compliant: the DNS validation records and the CloudFront target are outputs", () => {
     const { json } = patched("prod", CUSTOM);
-    expect(json.output.auth_domain_certificate_validation_records.value).toBe("${tolist(aws_acm_certificate.auth_domain_certificate.domain_validation_options)}");
+    expect(json.output.auth_domain_certificate_validation_records.value).toBe(
+      "${tolist(aws_acm_certificate.auth_domain_certificate.domain_validation_options)}",
+    );
     expect(json.output.auth_domain_cloudfront_target.value).toBe("${aws_cognito_user_pool_domain.auth_domain.cloudfront_distribution}");
     expect(json.output.oauth_domain.value).toBe("auth.taskflow.example.com");
   });
@@ -62,7 +64,9 @@ describe("CognitoUserPoolCustomDomainCertificate: a custom auth domain uses an A
     expect(json.output).not.toHaveProperty("auth_domain_certificate_validation_records");
   });
   test("4. non-compliant: a certificate outside us-east-1 is refused", () => {
-    expect(refusals("prod", { authDomain: { ...CUSTOM.authDomain, certificateArn: GIVEN_ARN.replace("us-east-1", "ap-northeast-1") } })).toEqual([
+    expect(
+      refusals("prod", { authDomain: { ...CUSTOM.authDomain, certificateArn: GIVEN_ARN.replace("us-east-1", "ap-northeast-1") } }),
+    ).toEqual([
       `prod.authDomain.certificateArn: must be an ACM certificate ARN in us-east-1 (managed login needs one there), got "${GIVEN_ARN.replace("us-east-1", "ap-northeast-1")}"`,
     ]);
   });

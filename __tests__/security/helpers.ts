@@ -48,4 +48,8 @@ export const refusals = (env: EnvName, patch: Patch): readonly string[] => probl
 
 /** The account of each shipped environment, for expected ARNs. */
 export const ACCOUNT: Record<EnvName, string> = { dev: "111111111111", staging: "222222222222", prod: "333333333333" };
-export const DOMAIN_NAME: Record<EnvName, string> = { dev: "dev.taskflow.example.com", staging: "staging.taskflow.example.com", prod: "taskflow.example.com" };
+export const DOMAIN_NAME: Record<EnvName, string> = {
+  dev: "dev.taskflow.example.com",
+  staging: "staging.taskflow.example.com",
+  prod: "taskflow.example.com",
+};

@@ -63,7 +63,9 @@ describe("CognitoUserPoolPasswordHistory: pools on ESSENTIALS or PLUS refuse the
     ]);
   });
   test("3. compliant: a LITE pool without history omits the field the API would reject", () => {
-    const { pool } = patched("dev", { userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } } });
+    const { pool } = patched("dev", {
+      userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+    });
     expect(pool.password_policy).not.toHaveProperty("password_history_size");
   });
 });
@@ -82,7 +84,9 @@ describe("CognitoUserPoolTotpMfa: every pool offers TOTP MFA, never SMS; prod MF
     expect(pool.user_pool_add_ons.advanced_security_mode).toBe("ENFORCED");
   });
   test("3. non-compliant: prod MFA OFF is refused even without passkeys", () => {
-    expect(refusals("prod", { userPool: { mfa: "OFF", passkeys: { enabled: false } } })).toContain('prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"');
+    expect(refusals("prod", { userPool: { mfa: "OFF", passkeys: { enabled: false } } })).toContain(
+      'prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"',
+    );
   });
   test("4. non-compliant: prod MFA ON with passkeys is refused, naming the provider limitation", () => {
     expect(refusals("prod", { userPool: { mfa: "ON" } })).toContain(
@@ -115,14 +119,21 @@ describe("CognitoUserPoolThreatProtection: prod enforces threat protection, stag
     expect(pool.user_pool_tier).toBe("ESSENTIALS");
   });
   test("4. non-compliant: prod threat protection OFF is refused", () => {
-    expect(refusals("prod", { userPool: { threatProtection: "OFF" } })).toContain('prod.userPool.threatProtection: must be ENFORCED in prod, got "OFF"');
+    expect(refusals("prod", { userPool: { threatProtection: "OFF" } })).toContain(
+      'prod.userPool.threatProtection: must be ENFORCED in prod, got "OFF"',
+    );
   });
   test("5. non-compliant: ENFORCED on ESSENTIALS is refused (FeatureUnavailableInTierException)", () => {
-    expect(refusals("prod", { userPool: { tier: "ESSENTIALS" } })).toEqual(['prod.userPool.tier: must be PLUS when threatProtection is ENFORCED, got "ESSENTIALS"']);
+    expect(refusals("prod", { userPool: { tier: "ESSENTIALS" } })).toEqual([
+      'prod.userPool.tier: must be PLUS when threatProtection is ENFORCED, got "ESSENTIALS"',
+    ]);
   });
   test("6. compliant: custom-auth flows are risk-scored too when the client allows them (Security Hub Cognito.4)", () => {
     const { pool } = patched("prod", { appClient: { allowCustomAuth: true } });
-    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "ENFORCED", advanced_security_additional_flows: { custom_auth_mode: "ENFORCED" } });
+    expect(pool.user_pool_add_ons).toEqual({
+      advanced_security_mode: "ENFORCED",
+      advanced_security_additional_flows: { custom_auth_mode: "ENFORCED" },
+    });
   });
 });
 
@@ -258,11 +269,26 @@ describe("CognitoUserPoolSchema: every String attribute has explicit constraints
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
     const { pool } = shipped(env);
     for (const attribute of pool.schema) {
-      if (attribute.attribute_data_type === "String") expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
+      if (attribute.attribute_data_type === "String")
+        expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
     }
     expect(pool.schema).toEqual([
-      { name: "email", attribute_data_type: "String", required: true, mutable: true, developer_only_attribute: false, string_attribute_constraints: { min_length: "0", max_length: "2048" } },
-      { name: "organizationId", attribute_data_type: "String", required: false, mutable: true, developer_only_attribute: false, string_attribute_constraints: { min_length: "1", max_length: "256" } },
+      {
+        name: "email",
+        attribute_data_type: "String",
+        required: true,
+        mutable: true,
+        developer_only_attribute: false,
+        string_attribute_constraints: { min_length: "0", max_length: "2048" },
+      },
+      {
+        name: "organizationId",
+        attribute_data_type: "String",
+        required: false,
+        mutable: true,
+        developer_only_attribute: false,
+        string_attribute_constraints: { min_length: "1", max_length: "256" },
+      },
     ]);
   });
 });
@@ -270,6 +296,9 @@ describe("CognitoUserPoolSchema: every String attribute has explicit constraints
 describe("CognitoUserPoolDeviceTracking: new devices are challenged; devices are remembered only when the user asks", () => {
   // Reason: a remembered device skips MFA, so remembering must be the user's explicit choice.
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
-    expect(shipped(env).pool.device_configuration).toEqual({ challenge_required_on_new_device: true, device_only_remembered_on_user_prompt: true });
+    expect(shipped(env).pool.device_configuration).toEqual({
+      challenge_required_on_new_device: true,
+      device_only_remembered_on_user_prompt: true,
+    });
   });
 });

@@ -23,13 +23,20 @@ controlInEveryStateStack("versioning", "every write keeps the previous state as 
   });
 });
 
-controlInEveryStateStack("SSE-KMS with the customer-managed key", "state holds secrets; our key, with a bucket key to cut KMS calls", (json) => {
-  const sse = resourceAt(json, "aws_s3_bucket_server_side_encryption_configuration.state_bucket_encryption");
-  expect(sse.bucket).toBe(bucketRef);
-  expect(sse.rule).toEqual([
-    { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(KEY, "arn") }, bucket_key_enabled: true },
-  ]);
-});
+controlInEveryStateStack(
+  "SSE-KMS with the customer-managed key",
+  "state holds secrets; our key, with a bucket key to cut KMS calls",
+  (json) => {
+    const sse = resourceAt(json, "aws_s3_bucket_server_side_encryption_configuration.state_bucket_encryption");
+    expect(sse.bucket).toBe(bucketRef);
+    expect(sse.rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(KEY, "arn") },
+        bucket_key_enabled: true,
+      },
+    ]);
+  },
+);
 
 controlInEveryStateStack("public access block", "all four flags: state is never public, whatever a later policy or ACL says", (json) => {
   expect(resourceAt(json, "aws_s3_bucket_public_access_block.state_bucket_public_access_block")).toMatchObject({
@@ -64,20 +71,24 @@ controlInEveryStateStack("TLS-only bucket policy", "requests without TLS are den
   ]);
 });
 
-controlInEveryStateStack("lifecycle", "noncurrent versions expire after the configured days; abandoned uploads are aborted", (json, env) => {
-  const lifecycle = resourceAt(json, "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle");
-  expect(lifecycle.bucket).toBe(bucketRef);
-  expect(lifecycle.rule).toEqual([
-    {
-      id: "expire-noncurrent-versions",
-      status: "Enabled",
-      filter: [{}],
-      noncurrent_version_expiration: [{ noncurrent_days: env.state.noncurrentVersionExpirationDays }],
-      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
-    },
-  ]);
-  expect(env.state.noncurrentVersionExpirationDays).toBe(90);
-});
+controlInEveryStateStack(
+  "lifecycle",
+  "noncurrent versions expire after the configured days; abandoned uploads are aborted",
+  (json, env) => {
+    const lifecycle = resourceAt(json, "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle");
+    expect(lifecycle.bucket).toBe(bucketRef);
+    expect(lifecycle.rule).toEqual([
+      {
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: [{}],
+        noncurrent_version_expiration: [{ noncurrent_days: env.state.noncurrentVersionExpirationDays }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+    ]);
+    expect(env.state.noncurrentVersionExpirationDays).toBe(90);
+  },
+);
 
 controlInEveryStateStack("prevent_destroy, no force_destroy", "Terraform refuses to delete the bucket, and never empties it", (json) => {
   const bucket = resourceAt(json, BUCKET);
@@ -113,9 +124,13 @@ controlInEveryStateStack("point-in-time recovery", "a deleted or overwritten loc
   expect(resourceAt(json, TABLE).point_in_time_recovery).toEqual({ enabled: true });
 });
 
-controlInEveryStateStack("encryption with the state key", "lock items carry state digests: same customer-managed key as the bucket", (json) => {
-  expect(resourceAt(json, TABLE).server_side_encryption).toEqual({ enabled: true, kms_key_arn: ref(KEY, "arn") });
-});
+controlInEveryStateStack(
+  "encryption with the state key",
+  "lock items carry state digests: same customer-managed key as the bucket",
+  (json) => {
+    expect(resourceAt(json, TABLE).server_side_encryption).toEqual({ enabled: true, kms_key_arn: ref(KEY, "arn") });
+  },
+);
 
 controlInEveryStateStack("deletion protection", "DynamoDB itself refuses DeleteTable, whoever asks", (json) => {
   expect(resourceAt(json, TABLE).deletion_protection_enabled).toBe(true);
@@ -129,16 +144,25 @@ controlInEveryStateStack("prevent_destroy", "Terraform refuses any plan that wou
 
 controlInEveryStateStack("customer-managed key with rotation", "one rotating key of ours encrypts bucket and table", (json, env) => {
   expect(resourceAt(json, KEY)).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-  expect(resourceAt(json, "aws_kms_alias.state_key_alias")).toMatchObject({ name: env.state.kmsKeyAlias, target_key_id: ref(KEY, "key_id") });
+  expect(resourceAt(json, "aws_kms_alias.state_key_alias")).toMatchObject({
+    name: env.state.kmsKeyAlias,
+    target_key_id: ref(KEY, "key_id"),
+  });
 });
 
 controlInEveryStateStack("key prevent_destroy", "a key scheduled for deletion makes every state version unreadable", (json) => {
   expect(resourceAt(json, KEY).lifecycle).toEqual({ prevent_destroy: true });
 });
 
-controlInEveryStateStack("provider pinned like the environment's", "only the environment's account, its region, the standard tags", (json, env) => {
-  expect(json.provider).toEqual({ aws: [{ region: env.region, allowed_account_ids: [env.accountId], default_tags: [{ tags: standardTags(env) }] }] });
-});
+controlInEveryStateStack(
+  "provider pinned like the environment's",
+  "only the environment's account, its region, the standard tags",
+  (json, env) => {
+    expect(json.provider).toEqual({
+      aws: [{ region: env.region, allowed_account_ids: [env.accountId], default_tags: [{ tags: standardTags(env) }] }],
+    });
+  },
+);
 
 controlInEveryStateStack("outputs", "stable names for scripts and runbooks", (json) => {
   expect(Object.fromEntries(Object.entries(json.output as TfJson).map(([name, o]) => [name, o.value]))).toEqual({
@@ -149,23 +173,29 @@ controlInEveryStateStack("outputs", "stable names for scripts and runbooks", (js
   });
 });
 
-controlInEveryStateStack("fixed addresses", "a changed address makes Terraform destroy and recreate (or briefly unprotect) state storage", (json) => {
-  const addresses = Object.entries(json.resource as TfJson).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
-  expect(addresses.sort()).toEqual(
-    [
-      BUCKET,
-      TABLE,
-      KEY,
-      "aws_kms_alias.state_key_alias",
-      "aws_s3_bucket_versioning.state_bucket_versioning",
-      "aws_s3_bucket_server_side_encryption_configuration.state_bucket_encryption",
-      "aws_s3_bucket_public_access_block.state_bucket_public_access_block",
-      "aws_s3_bucket_ownership_controls.state_bucket_ownership",
-      "aws_s3_bucket_policy.state_bucket_policy",
-      "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle",
-    ].sort(),
-  );
-});
+controlInEveryStateStack(
+  "fixed addresses",
+  "a changed address makes Terraform destroy and recreate (or briefly unprotect) state storage",
+  (json) => {
+    const addresses = Object.entries(json.resource as TfJson).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `${type}.${name}`),
+    );
+    expect(addresses.sort()).toEqual(
+      [
+        BUCKET,
+        TABLE,
+        KEY,
+        "aws_kms_alias.state_key_alias",
+        "aws_s3_bucket_versioning.state_bucket_versioning",
+        "aws_s3_bucket_server_side_encryption_configuration.state_bucket_encryption",
+        "aws_s3_bucket_public_access_block.state_bucket_public_access_block",
+        "aws_s3_bucket_ownership_controls.state_bucket_ownership",
+        "aws_s3_bucket_policy.state_bucket_policy",
+        "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle",
+      ].sort(),
+    );
+  },
+);
 
 controlInEveryStateStack("no cross-stack reads", "the bootstrap reads config, never another stack's state", (json) => {
   expect(json.data?.terraform_remote_state).toBeUndefined();
@@ -177,13 +207,19 @@ describe("settings from config", () => {
   test("access logging goes to config.state.accessLogBucket when set", () => {
     const json = synthProd({ accessLogBucket: "taskflow-access-logs-333333333333" });
     expect(resourceAt(json, "aws_s3_bucket_logging.state_bucket_logging")).toEqual(
-      expect.objectContaining({ bucket: ref(BUCKET, "bucket"), target_bucket: "taskflow-access-logs-333333333333", target_prefix: `${configOf("prod").state.bucket}/` }),
+      expect.objectContaining({
+        bucket: ref(BUCKET, "bucket"),
+        target_bucket: "taskflow-access-logs-333333333333",
+        target_prefix: `${configOf("prod").state.bucket}/`,
+      }),
     );
   });
 
   test("noncurrent version retention follows config.state.noncurrentVersionExpirationDays", () => {
     const json = synthProd({ noncurrentVersionExpirationDays: 30 });
-    expect(resourceAt(json, "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle").rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+    expect(resourceAt(json, "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle").rule[0].noncurrent_version_expiration).toEqual([
+      { noncurrent_days: 30 },
+    ]);
   });
 
   test("bucket, table and alias names follow config", () => {

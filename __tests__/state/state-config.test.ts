@@ -5,7 +5,6 @@
 import { describeRefusals, type RefusalCase } from "../support/config-problems";
 import type { EnvName } from "../support/synth";
 
-
 const LOWERCASE = "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit";
 const bucket = (env: EnvName, name: string, message: string): RefusalCase => ({
   rule: `bucket ${name.length > 40 ? `of ${name.length} characters` : JSON.stringify(name)} is refused`,

@@ -34,7 +34,11 @@ export function copyProject(prefix = "taskflow-"): ProjectCopy {
 
 /** Runs a command in dir (non-interactive cdktf, no checkpoint calls, no ~/.terraform.d/plugin-cache) and returns its exit status and output. */
 export function runIn(dir: string, command: string, args: string[]) {
-  const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" } });
+  const result = spawnSync(command, args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

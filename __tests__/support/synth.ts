@@ -60,7 +60,15 @@ type Patch = { [key: string]: unknown };
 
 function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return base;
-  if (patch === null || typeof patch !== "object" || Array.isArray(patch) || base === null || typeof base !== "object" || Array.isArray(base)) return patch;
+  if (
+    patch === null ||
+    typeof patch !== "object" ||
+    Array.isArray(patch) ||
+    base === null ||
+    typeof base !== "object" ||
+    Array.isArray(base)
+  )
+    return patch;
   const out: Patch = { ...(base as Patch) };
   for (const [k, v] of Object.entries(patch as Patch)) {
     if (v === undefined) delete out[k];

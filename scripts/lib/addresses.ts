@@ -35,7 +35,9 @@ export function synthAddresses(envs: readonly EnvironmentConfig[]): Record<strin
     const app = new App({ outdir });
     buildStacks(app, envs);
     app.synth();
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { synthesizedStackPath: string }>;
+    };
     return Object.fromEntries(
       Object.entries(manifest.stacks).map(([name, stack]) => {
         const json = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as SynthesizedStack;

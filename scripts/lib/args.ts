@@ -34,7 +34,10 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { ...Object.fromEntries(Object.entries(spec.options).map(([k, o]) => [k, { type: o.type }])), help: { type: "boolean", short: "h" } },
+      options: {
+        ...Object.fromEntries(Object.entries(spec.options).map(([k, o]) => [k, { type: o.type }])),
+        help: { type: "boolean", short: "h" },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -45,7 +48,10 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   const expected = spec.positionals.length;
   if (parsed.positionals.length !== expected) {
     const what = expected === 0 ? "no arguments" : spec.positionals.join(" ");
-    return { kind: "error", message: `expected ${what}, got ${parsed.positionals.length ? parsed.positionals.map((p) => JSON.stringify(p)).join(" ") : "nothing"}` };
+    return {
+      kind: "error",
+      message: `expected ${what}, got ${parsed.positionals.length ? parsed.positionals.map((p) => JSON.stringify(p)).join(" ") : "nothing"}`,
+    };
   }
   return { kind: "ok", positionals: parsed.positionals, values: parsed.values as OptionValues };
 }

@@ -81,10 +81,23 @@ export function attributeDiff(change: Change): AttributeDiff {
     changes.push({ path: formatPath(at.display), before: sensitive ? SENSITIVE : render(before), after: afterText, forcesReplacement });
   };
 
-  const walk = (at: Leaf, before: Json | undefined, after: Json | undefined, unknownMirror: Json | undefined, bSens: Json | undefined, aSens: Json | undefined): void => {
+  const walk = (
+    at: Leaf,
+    before: Json | undefined,
+    after: Json | undefined,
+    unknownMirror: Json | undefined,
+    bSens: Json | undefined,
+    aSens: Json | undefined,
+  ): void => {
     if (unknownMirror === true) {
       // An unknown value that forces replacement is the cause (e.g. the pool id a client belongs to).
-      if (forces(at.raw)) changes.push({ path: formatPath(at.display), before: anyTrue(bSens) ? SENSITIVE : render(before), after: UNKNOWN, forcesReplacement: true });
+      if (forces(at.raw))
+        changes.push({
+          path: formatPath(at.display),
+          before: anyTrue(bSens) ? SENSITIVE : render(before),
+          after: UNKNOWN,
+          forcesReplacement: true,
+        });
       else unknown.push(formatPath(at.display));
       return;
     }
@@ -100,7 +113,10 @@ export function attributeDiff(change: Change): AttributeDiff {
         child(aSens, key),
       );
     if (!wholeSensitive && isObject(before) && isObject(after)) {
-      for (const key of [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(isObject(unknownMirror) ? unknownMirror : {})])].sort()) next(key, true);
+      for (const key of [
+        ...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(isObject(unknownMirror) ? unknownMirror : {})]),
+      ].sort())
+        next(key, true);
       return;
     }
     if (!wholeSensitive && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
@@ -113,7 +129,14 @@ export function attributeDiff(change: Change): AttributeDiff {
     }
   };
 
-  walk({ raw: [], display: [] }, change.before ?? null, change.after ?? null, change.after_unknown, change.before_sensitive, change.after_sensitive);
+  walk(
+    { raw: [], display: [] },
+    change.before ?? null,
+    change.after ?? null,
+    change.after_unknown,
+    change.before_sensitive,
+    change.after_sensitive,
+  );
   changes.sort((a, b) => (a.forcesReplacement === b.forcesReplacement ? a.path.localeCompare(b.path) : a.forcesReplacement ? -1 : 1));
   // A replacement starts from scratch: attributes it does not set are not what an operator reviews.
   const replacing = change.actions.includes("delete") && change.actions.includes("create");

@@ -17,7 +17,12 @@ function loadConfig(io: Io): EnvironmentConfig[] | ConfigError {
   }
 }
 
-export async function withStack(spec: CommandSpec, argv: readonly string[], io: Io, body: (target: StackTarget, values: OptionValues) => Promise<number>): Promise<number> {
+export async function withStack(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: Io,
+  body: (target: StackTarget, values: OptionValues) => Promise<number>,
+): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed.kind === "help") {
     io.out(helpText(spec));
@@ -25,7 +30,11 @@ export async function withStack(spec: CommandSpec, argv: readonly string[], io: 
   }
   const envs = loadConfig(io);
   if (parsed.kind === "error") {
-    const valid = Array.isArray(envs) ? `Valid stacks: ${stackTargets(envs).map((t) => t.name).join(", ")}\n` : "";
+    const valid = Array.isArray(envs)
+      ? `Valid stacks: ${stackTargets(envs)
+          .map((t) => t.name)
+          .join(", ")}\n`
+      : "";
     io.err(`${spec.name}: ${parsed.message}\nUsage: ${usageLine(spec)}\n${valid}Run with --help for details.\n`);
     return EXIT.USAGE;
   }

@@ -21,7 +21,9 @@ export async function confirm(target: StackTarget, verb: string, yes: boolean, i
       message: `Refusing to ${verb} ${target.name} without confirmation: there is no terminal to type "${env.name}" in. In a pipeline, pass --yes after its approval step.\n`,
     };
   }
-  const answer = await io.ask(`You are about to ${verb} ${target.name} (account ${env.accountId}, ${env.region}).\nType the environment name "${env.name}" to continue: `);
+  const answer = await io.ask(
+    `You are about to ${verb} ${target.name} (account ${env.accountId}, ${env.region}).\nType the environment name "${env.name}" to continue: `,
+  );
   if (answer.trim() === env.name) return { ok: true };
   return { ok: false, message: `Cancelled: you typed ${JSON.stringify(answer.trim())}, not "${env.name}". Nothing was changed.\n` };
 }

@@ -70,7 +70,11 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
       }),
     capture: (command, args, options = {}) =>
       new Promise((done) => {
-        const child = spawn(command, args, { cwd: options.cwd ?? root, env: childEnv(io, options.env), stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(command, args, {
+          cwd: options.cwd ?? root,
+          env: childEnv(io, options.env),
+          stdio: ["ignore", "pipe", "inherit"],
+        });
         const chunks: Buffer[] = [];
         child.stdout.on("data", (c: Buffer) => chunks.push(c));
         child.on("error", (e) => (io.err(`${command}: ${e.message}\n`), done({ code: 127, stdout: "" })));

@@ -58,6 +58,7 @@ export function parsePlanJson(text: string, source: string): PlanJson {
   if (typeof plan !== "object" || plan === null || typeof plan.format_version !== "string") {
     throw new Error(`${source} is not \`terraform show -json\` output of a plan (no format_version)`);
   }
-  if (!plan.format_version.startsWith("1.")) throw new Error(`${source}: unsupported plan JSON format ${plan.format_version} (expected 1.x)`);
+  if (!plan.format_version.startsWith("1."))
+    throw new Error(`${source}: unsupported plan JSON format ${plan.format_version} (expected 1.x)`);
   return plan;
 }

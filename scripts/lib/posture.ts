@@ -19,8 +19,16 @@ function minutes(m: number): string {
 function userPoolRows(env: EnvironmentConfig): PostureRow[] {
   const { userPool: pool, appClient: client } = env;
   const p = pool.passwordPolicy;
-  const classes = [p.requireLowercase && "lowercase", p.requireUppercase && "uppercase", p.requireNumbers && "numbers", p.requireSymbols && "symbols"].filter(Boolean);
-  const domain = env.authDomain.kind === "custom" ? `${env.authDomain.domain} (custom)` : `${env.authDomain.prefix}.auth.${env.region}.amazoncognito.com (prefix)`;
+  const classes = [
+    p.requireLowercase && "lowercase",
+    p.requireUppercase && "uppercase",
+    p.requireNumbers && "numbers",
+    p.requireSymbols && "symbols",
+  ].filter(Boolean);
+  const domain =
+    env.authDomain.kind === "custom"
+      ? `${env.authDomain.domain} (custom)`
+      : `${env.authDomain.prefix}.auth.${env.region}.amazoncognito.com (prefix)`;
   return [
     ["User pool", pool.existingUserPoolId ? `${pool.name} (adopting existing pool ${pool.existingUserPoolId})` : pool.name],
     ["Feature plan", pool.tier],
@@ -31,7 +39,12 @@ function userPoolRows(env: EnvironmentConfig): PostureRow[] {
     ["MFA", pool.mfa],
     ["Threat protection", pool.threatProtection],
     ["Deletion protection", onOff(pool.deletionProtection)],
-    ["Passkeys", pool.passkeys.enabled ? `on (user verification ${pool.passkeys.userVerification}, relying party ${env.passkeyRelyingPartyId})` : "off"],
+    [
+      "Passkeys",
+      pool.passkeys.enabled
+        ? `on (user verification ${pool.passkeys.userVerification}, relying party ${env.passkeyRelyingPartyId})`
+        : "off",
+    ],
     ["Email sender", pool.email.sender],
     ["App client", client.existingClientId ? `${client.name} (adopting existing client ${client.existingClientId})` : client.name],
     ["Access token lifetime", minutes(client.accessTokenMinutes)],
@@ -54,7 +67,10 @@ function stateRows(env: EnvironmentConfig): PostureRow[] {
     ["KMS key alias", s.kmsKeyAlias],
     ["Old state versions kept", `${s.noncurrentVersionExpirationDays} days`],
     ["Bucket access logs", s.accessLogBucket ?? "off"],
-    ["This stack's own state", s.bootstrapBackend === "s3" ? "in the state bucket (migrated)" : "local file (migrate after the first deploy)"],
+    [
+      "This stack's own state",
+      s.bootstrapBackend === "s3" ? "in the state bucket (migrated)" : "local file (migrate after the first deploy)",
+    ],
   ];
 }
 

@@ -61,7 +61,13 @@ export function analysePlan(plan: PlanJson): PlanAnalysis {
     changes.push({ resource, action, importId, diff });
   }
   const count = (a: Action) => changes.filter((c) => c.action === a).length;
-  const counts: Counts = { add: count("create"), change: count("update"), replace: count("replace"), destroy: count("delete"), import: changes.filter((c) => c.importId).length };
+  const counts: Counts = {
+    add: count("create"),
+    change: count("update"),
+    replace: count("replace"),
+    destroy: count("delete"),
+    import: changes.filter((c) => c.importId).length,
+  };
   return {
     counts,
     changes,
@@ -77,13 +83,25 @@ export function analysePlan(plan: PlanJson): PlanAnalysis {
  */
 function schemaNote(c: ReviewedChange): string[] {
   if (c.resource.type !== "aws_cognito_user_pool" || c.action !== "update") return [];
-  type Attr = { name?: string; attribute_data_type?: string; mutable?: boolean; string_attribute_constraints?: Json; number_attribute_constraints?: Json };
-  const schemaOf = (v: Json | undefined) => ((v && typeof v === "object" && !Array.isArray(v) ? v.schema : undefined) ?? []) as unknown as Attr[];
-  const key = (a: Attr) => JSON.stringify([a.attribute_data_type, a.mutable, a.string_attribute_constraints ?? [], a.number_attribute_constraints ?? []]);
+  type Attr = {
+    name?: string;
+    attribute_data_type?: string;
+    mutable?: boolean;
+    string_attribute_constraints?: Json;
+    number_attribute_constraints?: Json;
+  };
+  const schemaOf = (v: Json | undefined) =>
+    ((v && typeof v === "object" && !Array.isArray(v) ? v.schema : undefined) ?? []) as unknown as Attr[];
+  const key = (a: Attr) =>
+    JSON.stringify([a.attribute_data_type, a.mutable, a.string_attribute_constraints ?? [], a.number_attribute_constraints ?? []]);
   const after = new Map(schemaOf(c.resource.change.after).map((a) => [a.name, key(a)]));
-  const touched = schemaOf(c.resource.change.before).filter((a) => after.get(a.name) !== key(a)).map((a) => a.name);
+  const touched = schemaOf(c.resource.change.before)
+    .filter((a) => after.get(a.name) !== key(a))
+    .map((a) => a.name);
   return touched.length
-    ? [`\`${c.resource.address}\`: schema attribute ${touched.map((n) => `\`${n}\``).join(", ")} is modified or removed. Terraform plans this as an in-place update, but Cognito cannot change existing attributes: the apply will fail. Add a new attribute instead.`]
+    ? [
+        `\`${c.resource.address}\`: schema attribute ${touched.map((n) => `\`${n}\``).join(", ")} is modified or removed. Terraform plans this as an in-place update, but Cognito cannot change existing attributes: the apply will fail. Add a new attribute instead.`,
+      ]
     : [];
 }
 
@@ -108,12 +126,16 @@ function attributesCell(c: ReviewedChange): string {
   if (c.action === "create" && !c.importId) parts.push("new");
   if (c.diff) {
     const shown = c.diff.changes.slice(0, MAX_ATTRIBUTES);
-    parts.push(...shown.map((a) => `${code(a.path)}: ${code(a.before)} → ${code(a.after)}${a.forcesReplacement ? " **forces replacement**" : ""}`));
+    parts.push(
+      ...shown.map((a) => `${code(a.path)}: ${code(a.before)} → ${code(a.after)}${a.forcesReplacement ? " **forces replacement**" : ""}`),
+    );
     if (c.diff.changes.length > shown.length) parts.push(`… ${c.diff.changes.length - shown.length} more (see plan.txt)`);
     if (c.diff.unsetByReplace) parts.push(`${c.diff.unsetByReplace} attributes not set on the new object`);
     if (c.diff.unknown.length) {
       // A replace makes every computed attribute unknown: naming them all would bury the cause.
-      parts.push(c.action === "replace" ? `${c.diff.unknown.length} attributes ${UNKNOWN}` : `${UNKNOWN}: ${c.diff.unknown.map(code).join(", ")}`);
+      parts.push(
+        c.action === "replace" ? `${c.diff.unknown.length} attributes ${UNKNOWN}` : `${UNKNOWN}: ${c.diff.unknown.map(code).join(", ")}`,
+      );
     }
   }
   return cell(parts.join("<br>"));
@@ -125,7 +147,11 @@ function warningBlock(analysis: PlanAnalysis): string[] {
   const lines = analysis.protectedChanges.map((c) => {
     const info = PROTECTED_TYPES[c.resource.type];
     const forcedBy = c.diff?.changes.filter((a) => a.forcesReplacement).map((a) => code(a.path)) ?? [];
-    const cause = forcedBy.length ? ` Forced by ${forcedBy.join(", ")}.` : c.resource.action_reason ? ` Cause: ${REASONS[c.resource.action_reason] ?? c.resource.action_reason}.` : "";
+    const cause = forcedBy.length
+      ? ` Forced by ${forcedBy.join(", ")}.`
+      : c.resource.action_reason
+        ? ` Cause: ${REASONS[c.resource.action_reason] ?? c.resource.action_reason}.`
+        : "";
     return `> - **${c.action === "replace" ? "REPLACE" : "DESTROY"}** ${code(c.resource.address)} (${info.what}): ${info.loss}.${cause}`;
   });
   return [
@@ -142,7 +168,8 @@ function warningBlock(analysis: PlanAnalysis): string[] {
 function outputsSection(plan: PlanJson): string[] {
   const changed = Object.entries(plan.output_changes ?? {}).filter(([, o]) => actionOf(o.actions) !== "no-op");
   if (!changed.length) return [];
-  const value = (o: Change) => (o.after_sensitive === true ? "(sensitive)" : o.after_unknown === true ? UNKNOWN : JSON.stringify(o.after ?? null).slice(0, 120));
+  const value = (o: Change) =>
+    o.after_sensitive === true ? "(sensitive)" : o.after_unknown === true ? UNKNOWN : JSON.stringify(o.after ?? null).slice(0, 120);
   return [
     "## Outputs",
     "",

@@ -66,7 +66,10 @@ export function synth(io: Io, options: RunOptions = {}): Promise<number> {
 }
 
 export function terraform(io: Io, target: StackTarget, args: readonly string[], options: RunOptions = {}): Promise<number> {
-  return io.run(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], { ...options, env: { TF_IN_AUTOMATION: "1", ...options.env } });
+  return io.run(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], {
+    ...options,
+    env: { TF_IN_AUTOMATION: "1", ...options.env },
+  });
 }
 
 export function terraformCapture(io: Io, target: StackTarget, args: readonly string[]): Promise<{ code: number; stdout: string }> {

@@ -16,7 +16,9 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { assumeDeployRole } from "./moto";
 
 /** The standard AWS variables that point everything at the emulator, as one account. */
-export type AwsEnv = Readonly<Record<"AWS_ENDPOINT_URL" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_REGION", string>>;
+export type AwsEnv = Readonly<
+  Record<"AWS_ENDPOINT_URL" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_REGION", string>
+>;
 
 /** Variables for working in `accountId` against the emulator at `endpoint`. */
 export async function awsEnvFor(endpoint: string, accountId: string, region: string): Promise<AwsEnv> {
@@ -43,7 +45,11 @@ export interface AwsClients {
 
 /** Every AWS_* variable of this process, to restore after a block that replaced them. */
 function snapshotAwsVars(): Record<string, string | undefined> {
-  return Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("AWS_")).map((k) => [k, process.env[k]]));
+  return Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith("AWS_"))
+      .map((k) => [k, process.env[k]]),
+  );
 }
 
 /**

@@ -54,7 +54,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     reason:
       "moto's SetUserPoolMfaConfig ignores WebAuthnConfiguration and GetUserPoolMfaConfig never returns it, " +
       "so the provider reads web_authn_configuration back as empty and plans to set it again on every run",
-    planDiff: { type: "aws_cognito_user_pool", action: "update", attributes: ["web_authn_configuration"], when: (e) => e.userPool.passkeys.enabled },
+    planDiff: {
+      type: "aws_cognito_user_pool",
+      action: "update",
+      attributes: ["web_authn_configuration"],
+      when: (e) => e.userPool.passkeys.enabled,
+    },
     notReadBack: ["user pool passkeys (WebAuthnConfiguration: relying party, user verification)"],
   },
   {
@@ -62,14 +67,20 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     stack: "environment",
     reason:
       "the provider leaves UserPoolTier out of CreateUserPool when it is ESSENTIALS (AWS's default for new pools, which " +
-      "AWS then reports); moto has no default and reports no tier, so the provider plans \"\" -> ESSENTIALS",
-    planDiff: { type: "aws_cognito_user_pool", action: "update", attributes: ["user_pool_tier"], when: (e) => e.userPool.tier === "ESSENTIALS" },
+      'AWS then reports); moto has no default and reports no tier, so the provider plans "" -> ESSENTIALS',
+    planDiff: {
+      type: "aws_cognito_user_pool",
+      action: "update",
+      attributes: ["user_pool_tier"],
+      when: (e) => e.userPool.tier === "ESSENTIALS",
+    },
     notReadBack: ["user pool feature plan (UserPoolTier) when it is ESSENTIALS"],
   },
   {
     id: "cognito-managed-login-version-not-stored",
     stack: "environment",
-    reason: "moto's CreateUserPoolDomain ignores ManagedLoginVersion and DescribeUserPoolDomain returns none, so the provider reads 0 and plans 0 -> 2",
+    reason:
+      "moto's CreateUserPoolDomain ignores ManagedLoginVersion and DescribeUserPoolDomain returns none, so the provider reads 0 and plans 0 -> 2",
     planDiff: { type: "aws_cognito_user_pool_domain", action: "update", attributes: ["managed_login_version"] },
     notReadBack: ["domain managed login version (2 = managed login, needed for passkeys)"],
   },
@@ -82,7 +93,9 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "arguments are checked by terraform validate with the real provider and by the unit suites",
     override: (stack) => {
       const names = namesOf(stack, "aws_cognito_risk_configuration");
-      return names.length ? { resource: { aws_cognito_risk_configuration: Object.fromEntries(names.map((n) => [n, { count: 0 }])) } } : undefined;
+      return names.length
+        ? { resource: { aws_cognito_risk_configuration: Object.fromEntries(names.map((n) => [n, { count: 0 }])) } }
+        : undefined;
     },
     notReadBack: ["threat protection risk configuration (account-takeover actions per risk level, compromised-credentials BLOCK)"],
   },
@@ -107,10 +120,14 @@ export const gapsFor = (stack: StackKind): EmulatorGap[] => EMULATOR_GAPS.filter
 
 /** The override file content for a stack in the emulator copy (undefined: none needed). */
 export function emulatorOverride(kind: StackKind, stack: TfJson): TfJson | undefined {
-  const parts = gapsFor(kind).flatMap((g) => (g.override ? [g.override(stack)] : [])).filter((p): p is TfJson => p !== undefined);
+  const parts = gapsFor(kind)
+    .flatMap((g) => (g.override ? [g.override(stack)] : []))
+    .filter((p): p is TfJson => p !== undefined);
   if (!parts.length) return undefined;
   const merged: TfJson = { resource: {} };
-  for (const p of parts) for (const [type, byName] of Object.entries(p.resource ?? {})) merged.resource[type] = { ...merged.resource[type], ...(byName as TfJson) };
+  for (const p of parts)
+    for (const [type, byName] of Object.entries(p.resource ?? {}))
+      merged.resource[type] = { ...merged.resource[type], ...(byName as TfJson) };
   return merged;
 }
 

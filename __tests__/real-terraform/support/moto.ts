@@ -42,7 +42,7 @@ export function portOpen(port: number): Promise<boolean> {
  * kills moto at EOF. The shell exits with moto's status.
  */
 const WATCHDOG = [
-  'exec 3<&0',
+  "exec 3<&0",
   '"$0" -H "$1" -p "$2" </dev/null &',
   "m=$!",
   '( cat <&3 >/dev/null; kill "$m" 2>/dev/null ) &',
@@ -57,7 +57,12 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcessWithoutNullStreams, log: () => string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  endpoint: string,
+  child: ChildProcessWithoutNullStreams,
+  log: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -83,7 +88,11 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
     const endpoint = `http://${HOST}:${port}`;
     // Only the variables moto needs: no AWS_* (MOTO_ACCOUNT_ID etc. would change how it assigns accounts).
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("MOTO_")));
-    const child = spawn("/bin/sh", ["-c", WATCHDOG, motoServer, HOST, String(port)], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn("/bin/sh", ["-c", WATCHDOG, motoServer, HOST, String(port)], {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     let output = "";
     const keep = (d: string) => {
       output = (output + d).slice(-200_000);
@@ -106,7 +115,10 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
       (stopped ??= (async () => {
         child.stdin.end(); // the watchdog kills moto
         let timer: NodeJS.Timeout | undefined;
-        const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
+        const graceful = await Promise.race([
+          exited.then(() => true),
+          new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000))),
+        ]);
         clearTimeout(timer);
         if (!graceful) {
           killGroup("SIGKILL");
@@ -135,7 +147,11 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
  * credentials it issued to their account, for STS GetCallerIdentity (what the aws provider checks
  * against allowed_account_ids) and for every service. Ops work the same way: one deploy role per account.
  */
-export async function assumeDeployRole(endpoint: string, accountId: string, region: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+export async function assumeDeployRole(
+  endpoint: string,
+  accountId: string,
+  region: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
   const body = new URLSearchParams({
     Action: "AssumeRole",
     Version: "2011-06-15",
@@ -155,6 +171,7 @@ export async function assumeDeployRole(endpoint: string, accountId: string, regi
   const xml = await res.text();
   const field = (name: string) => xml.match(new RegExp(`<${name}>([^<]+)</${name}>`))?.[1];
   const [accessKeyId, secretAccessKey, sessionToken] = [field("AccessKeyId"), field("SecretAccessKey"), field("SessionToken")];
-  if (!res.ok || !accessKeyId || !secretAccessKey || !sessionToken) throw new Error(`moto STS AssumeRole for ${accountId} failed (${res.status}):\n${xml}`);
+  if (!res.ok || !accessKeyId || !secretAccessKey || !sessionToken)
+    throw new Error(`moto STS AssumeRole for ${accountId} failed (${res.status}):\n${xml}`);
   return { accessKeyId, secretAccessKey, sessionToken };
 }

@@ -10,7 +10,12 @@ interface ResourceChange {
   type: string;
   name: string;
   mode: "managed" | "data";
-  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+  change: {
+    actions: string[];
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    after_unknown?: Record<string, unknown>;
+  };
 }
 interface ShowJson {
   resource_changes?: ResourceChange[];
@@ -46,7 +51,13 @@ export function diffsOf(show: ShowJson): Diff[] {
   }
   for (const [name, oc] of Object.entries(show.output_changes ?? {})) {
     if (oc.actions.every((a) => a === "no-op")) continue;
-    diffs.push({ address: `output.${name}`, type: "output", name, action: actionOf(oc.actions), attributes: [{ name: "value", before: oc.before, after: oc.after }] });
+    diffs.push({
+      address: `output.${name}`,
+      type: "output",
+      name,
+      action: actionOf(oc.actions),
+      attributes: [{ name: "value", before: oc.before, after: oc.after }],
+    });
   }
   return diffs;
 }
@@ -67,7 +78,11 @@ export function gapExplaining(diff: Diff, kind: StackKind, env: EnvironmentConfi
  * Splits diffs into explained (by one gap each, or by several gaps together for one resource) and
  * unexpected ones.
  */
-export function classify(diffs: readonly Diff[], kind: StackKind, env: EnvironmentConfig): { explained: { diff: Diff; gaps: string[] }[]; unexpected: Diff[] } {
+export function classify(
+  diffs: readonly Diff[],
+  kind: StackKind,
+  env: EnvironmentConfig,
+): { explained: { diff: Diff; gaps: string[] }[]; unexpected: Diff[] } {
   const explained: { diff: Diff; gaps: string[] }[] = [];
   const unexpected: Diff[] = [];
   for (const diff of diffs) {
@@ -94,6 +109,8 @@ export function describeDiffs(diffs: readonly Diff[]): string {
     return s === undefined ? "null" : s.length > 400 ? `${s.slice(0, 400)}...` : s;
   };
   return diffs
-    .map((d) => [`${d.address}: ${d.action}`, ...d.attributes.map((a) => `    ${a.name}: ${show(a.before)} -> ${show(a.after)}`)].join("\n"))
+    .map((d) =>
+      [`${d.address}: ${d.action}`, ...d.attributes.map((a) => `    ${a.name}: ${show(a.before)} -> ${show(a.after)}`)].join("\n"),
+    )
     .join("\n");
 }

@@ -60,7 +60,9 @@ export function mirrorsInCliConfig(file: string): string[] {
 /** Candidates in the order they are tried, each with where it came from (for the error message). */
 export function candidateMirrors(env: NodeJS.ProcessEnv = process.env): { dir: string; from: string }[] {
   const home = homedir();
-  const cliConfigs = [env.TF_CLI_CONFIG_FILE, join(home, ".terraformrc"), join(home, "terraform.rc")].filter((f): f is string => Boolean(f));
+  const cliConfigs = [env.TF_CLI_CONFIG_FILE, join(home, ".terraformrc"), join(home, "terraform.rc")].filter((f): f is string =>
+    Boolean(f),
+  );
   const xdgData = env.XDG_DATA_HOME || join(home, ".local", "share");
   const xdgDirs = (env.XDG_DATA_DIRS || "/usr/local/share:/usr/share").split(":").filter(Boolean);
   return [
@@ -102,7 +104,10 @@ function findMirrorOnDisk(provider: ProviderRequirement, platform: string): stri
  * The mirror to install the provider from: $TASKFLOW_TF_PROVIDER_MIRROR when set (and then it must
  * hold the provider), else the first candidate that holds it, else a bounded search of the disk.
  */
-export function findProviderMirror(provider: ProviderRequirement = requiredAwsProvider(), env: NodeJS.ProcessEnv = process.env): { dir: string; from: string } {
+export function findProviderMirror(
+  provider: ProviderRequirement = requiredAwsProvider(),
+  env: NodeJS.ProcessEnv = process.env,
+): { dir: string; from: string } {
   const platform = terraformPlatform();
   const wanted = `${provider.source} ${provider.version} (${platform})`;
   const explicit = env[MIRROR_ENV];

@@ -40,7 +40,8 @@ export interface Statement {
   Resource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
-export const statementsOf = (policy: string | undefined): Statement[] => (policy ? ((JSON.parse(policy) as { Statement: Statement[] }).Statement ?? []) : []);
+export const statementsOf = (policy: string | undefined): Statement[] =>
+  policy ? ((JSON.parse(policy) as { Statement: Statement[] }).Statement ?? []) : [];
 export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Key metadata and rotation of a key given by id, ARN or alias. */
@@ -49,7 +50,13 @@ export async function readKey(c: AwsClients, keyId: string) {
   if (!meta?.KeyId) throw new Error(`KMS key ${keyId} not found`);
   const rotation = await c.kms.send(new GetKeyRotationStatusCommand({ KeyId: meta.KeyId }));
   const policy = await c.kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: "default" }));
-  return { arn: meta.Arn, manager: meta.KeyManager, state: meta.KeyState, rotation: rotation.KeyRotationEnabled, statements: statementsOf(policy.Policy) };
+  return {
+    arn: meta.Arn,
+    manager: meta.KeyManager,
+    state: meta.KeyState,
+    rotation: rotation.KeyRotationEnabled,
+    statements: statementsOf(policy.Policy),
+  };
 }
 
 /** Everything the state bucket's configuration says, from S3. */
@@ -113,7 +120,10 @@ export async function readRemoteState(c: AwsClients, bucket: string, key: string
     md5: createHash("md5").update(body).digest("hex"),
     serial: state.serial,
     lineage: state.lineage,
-    addresses: state.resources.filter((r) => r.mode === "managed").map((r) => `${r.type}.${r.name}`).sort(),
+    addresses: state.resources
+      .filter((r) => r.mode === "managed")
+      .map((r) => `${r.type}.${r.name}`)
+      .sort(),
     encryption: object.ServerSideEncryption,
     encryptionKey: object.SSEKMSKeyId,
   };
@@ -153,7 +163,9 @@ export async function readUserPool(c: AwsClients, poolId: string) {
   const mfa = await c.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }));
   const { UserPoolClients } = await c.cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60 }));
   const clients = await Promise.all(
-    (UserPoolClients ?? []).map(async (cl) => (await c.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: cl.ClientId }))).UserPoolClient),
+    (UserPoolClients ?? []).map(
+      async (cl) => (await c.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: cl.ClientId }))).UserPoolClient,
+    ),
   );
   return { pool, mfa, clients: clients.filter((cl): cl is NonNullable<typeof cl> => Boolean(cl)) };
 }
@@ -182,9 +194,19 @@ export async function readAlarms(c: AwsClients): Promise<MetricAlarm[]> {
 }
 
 /** The metrics an alarm watches (its own, or the inputs of its metric math). */
-export function alarmMetrics(a: MetricAlarm): { namespace?: string; name?: string; dimensions: Record<string, string>; period?: number; stat?: string }[] {
+export function alarmMetrics(
+  a: MetricAlarm,
+): { namespace?: string; name?: string; dimensions: Record<string, string>; period?: number; stat?: string }[] {
   if (a.MetricName) {
-    return [{ namespace: a.Namespace, name: a.MetricName, dimensions: Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name, d.Value])), period: a.Period, stat: a.Statistic ?? a.ExtendedStatistic }];
+    return [
+      {
+        namespace: a.Namespace,
+        name: a.MetricName,
+        dimensions: Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name, d.Value])),
+        period: a.Period,
+        stat: a.Statistic ?? a.ExtendedStatistic,
+      },
+    ];
   }
   return (a.Metrics ?? [])
     .filter((q) => q.MetricStat)

@@ -66,7 +66,9 @@ export class StepTimer {
     const total = Date.now() - this.started;
     const width = Math.max(...this.steps.map((s) => s.label.length), 10);
     const lines = this.steps.map((s) => `  ${s.label.padEnd(width)}  ${seconds(s.ms).padStart(8)}`);
-    return [`[${this.suite}] per-step wall time:`, ...lines, `  ${"suite total (wall)".padEnd(width)}  ${seconds(total).padStart(8)}`].join("\n");
+    return [`[${this.suite}] per-step wall time:`, ...lines, `  ${"suite total (wall)".padEnd(width)}  ${seconds(total).padStart(8)}`].join(
+      "\n",
+    );
   }
 
   printSummary(): void {
@@ -176,7 +178,10 @@ export function start(command: string, args: readonly string[], options: RunOpti
           if (seen()) settle(resolve);
           else if (exited) settle(() => reject(new Error(`${commandLine} exited before printing ${String(text)}\n${stdout}\n${stderr}`)));
         };
-        const timer = setTimeout(() => settle(() => reject(new Error(`${commandLine}: no ${String(text)} within ${seconds(timeoutMs)}\n${stdout}\n${stderr}`))), timeoutMs);
+        const timer = setTimeout(
+          () => settle(() => reject(new Error(`${commandLine}: no ${String(text)} within ${seconds(timeoutMs)}\n${stdout}\n${stderr}`))),
+          timeoutMs,
+        );
         waiters.add(check);
         check();
       });

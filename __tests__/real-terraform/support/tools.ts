@@ -43,7 +43,10 @@ export function requireTool(name: keyof typeof INSTALL_HINTS & string): string {
 /** Terraform's version, checked against MIN_TERRAFORM. */
 export function requireTerraform(): { path: string; version: string } {
   const path = requireTool("terraform");
-  const r = spawnSync(path, ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+  const r = spawnSync(path, ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+  });
   let version = "";
   try {
     version = (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;

@@ -64,9 +64,21 @@ export async function validateStacks(copy: WorkingCopy, setup: TerraformSetup, t
 
   const results = new Map<string, StackValidation>();
   await inParallel([...stacks, control], 2, async ({ id, dir }) => {
-    const init = await runOk("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env: setup.env, label: `terraform init -backend=false  ${id}`, timer, timeoutMs: 120_000 });
+    const init = await runOk("terraform", ["init", "-backend=false", "-input=false", "-no-color"], {
+      cwd: dir,
+      env: setup.env,
+      label: `terraform init -backend=false  ${id}`,
+      timer,
+      timeoutMs: 120_000,
+    });
     // validate exits 1 on an invalid configuration and still prints its JSON: the assertions use that.
-    const validate = await run("terraform", ["validate", "-json", "-no-color"], { cwd: dir, env: setup.env, label: `terraform validate  ${id}`, timer, timeoutMs: 120_000 });
+    const validate = await run("terraform", ["validate", "-json", "-no-color"], {
+      cwd: dir,
+      env: setup.env,
+      label: `terraform validate  ${id}`,
+      timer,
+      timeoutMs: 120_000,
+    });
     results.set(id, { init, validate, validation: parseValidation(validate) });
   });
   return results;

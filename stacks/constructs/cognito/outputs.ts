@@ -9,7 +9,13 @@ import type { ManagedLoginDomain } from "./auth-domain";
  * Terraform outputs for other pipelines (`terraform output`, `terraform_remote_state`). Their
  * names are an interface: pinned with overrideLogicalId, never derived from construct paths.
  */
-export function addAuthOutputs(scope: Construct, env: EnvironmentConfig, pool: CognitoUserPool, client: CognitoUserPoolClient, domain: ManagedLoginDomain): void {
+export function addAuthOutputs(
+  scope: Construct,
+  env: EnvironmentConfig,
+  pool: CognitoUserPool,
+  client: CognitoUserPoolClient,
+  domain: ManagedLoginDomain,
+): void {
   const output = (name: string, value: unknown, description: string) =>
     new TerraformOutput(scope, name, { value, description }).overrideLogicalId(name);
 
@@ -24,7 +30,11 @@ export function addAuthOutputs(scope: Construct, env: EnvironmentConfig, pool: C
 
   if (env.authDomain.kind === "custom") {
     // The custom domain's DNS record (alias/CNAME) must point here.
-    output("auth_domain_cloudfront_target", domain.domain.cloudfrontDistribution, "CloudFront distribution the custom auth domain must point to");
+    output(
+      "auth_domain_cloudfront_target",
+      domain.domain.cloudfrontDistribution,
+      "CloudFront distribution the custom auth domain must point to",
+    );
   }
   if (domain.certificate) {
     output(

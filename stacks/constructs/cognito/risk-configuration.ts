@@ -30,7 +30,11 @@ export const COMPROMISED_CREDENTIALS = {
 };
 
 /** Pool-wide risk configuration, present whenever threat protection is AUDIT or ENFORCED. */
-export function createRiskConfiguration(scope: Construct, env: EnvironmentConfig, userPoolId: string): CognitoRiskConfiguration | undefined {
+export function createRiskConfiguration(
+  scope: Construct,
+  env: EnvironmentConfig,
+  userPoolId: string,
+): CognitoRiskConfiguration | undefined {
   if (env.userPool.threatProtection === "OFF") return undefined;
   // Provider 5.100.0 requires notify_configuration with an SES source_arn; rule
   // ThreatProtectionNeedsSes refuses threat protection with Cognito's default sender.

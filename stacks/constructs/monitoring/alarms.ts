@@ -2,8 +2,19 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
 import {
-  api5xxErrors, apiLatencyP99, isPercentile, lambdaErrors, lambdaThrottles, riskEventsTotal, ruleFailedInvocations,
-  signInFailureRate, throttleMetrics, type CognitoIds, type MathDef, type MetricDef, type RiskKind,
+  api5xxErrors,
+  apiLatencyP99,
+  isPercentile,
+  lambdaErrors,
+  lambdaThrottles,
+  riskEventsTotal,
+  ruleFailedInvocations,
+  signInFailureRate,
+  throttleMetrics,
+  type CognitoIds,
+  type MathDef,
+  type MetricDef,
+  type RiskKind,
 } from "./metrics";
 
 /** Every alarm of an environment starts with this; the topic and key policies match on it. */
@@ -126,7 +137,10 @@ export function alarmSpecs({ env, userPoolId, userPoolClientId, securityRuleName
   return specs;
 }
 
-type MetricArgs = Pick<CloudwatchMetricAlarmConfig, "namespace" | "metricName" | "dimensions" | "period" | "statistic" | "extendedStatistic" | "metricQuery">;
+type MetricArgs = Pick<
+  CloudwatchMetricAlarmConfig,
+  "namespace" | "metricName" | "dimensions" | "period" | "statistic" | "extendedStatistic" | "metricQuery"
+>;
 
 function metricArgs(source: MetricDef | MathDef): MetricArgs {
   if ("expression" in source) {
@@ -136,7 +150,13 @@ function metricArgs(source: MetricDef | MathDef): MetricArgs {
         ...Object.entries(source.inputs).map(([id, metric]) => ({
           id,
           returnData: false,
-          metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: { ...metric.dimensions }, stat: metric.stat, period: metric.periodSeconds },
+          metric: {
+            namespace: metric.namespace,
+            metricName: metric.metricName,
+            dimensions: { ...metric.dimensions },
+            stat: metric.stat,
+            period: metric.periodSeconds,
+          },
         })),
       ],
     };

@@ -2,8 +2,17 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
 import {
-  api5xxErrors, apiLatencyP99, lambdaErrors, lambdaThrottles, riskMetrics, signInFailureRate, signInFailures,
-  throttleMetrics, type CognitoIds, type MathDef, type MetricDef,
+  api5xxErrors,
+  apiLatencyP99,
+  lambdaErrors,
+  lambdaThrottles,
+  riskMetrics,
+  signInFailureRate,
+  signInFailures,
+  throttleMetrics,
+  type CognitoIds,
+  type MathDef,
+  type MetricDef,
 } from "./metrics";
 
 type MetricRow = (string | Record<string, unknown>)[];
@@ -11,7 +20,12 @@ type MetricRow = (string | Record<string, unknown>)[];
 /** A metric as a dashboard row: [namespace, name, dim1, value1, ..., {options}] (CloudWatch dashboard body structure). */
 function metricRow(metric: MetricDef, options: Record<string, unknown> = {}): MetricRow {
   const dims = Object.entries(metric.dimensions).flat();
-  return [metric.namespace, metric.metricName, ...dims, { stat: metric.stat, period: metric.periodSeconds, label: metric.label, ...options }];
+  return [
+    metric.namespace,
+    metric.metricName,
+    ...dims,
+    { stat: metric.stat, period: metric.periodSeconds, label: metric.label, ...options },
+  ];
 }
 
 /** A math expression plus its inputs; inputs are hidden unless listed in `show`. */
@@ -35,7 +49,10 @@ const WIDTH = 12;
 const HEIGHT = 6;
 
 /** Lays graphs out two per row. */
-function graphs(region: string, specs: { title: string; metrics: MetricRow[]; threshold?: { value: number; label: string }; yLabel?: string }[]): Widget[] {
+function graphs(
+  region: string,
+  specs: { title: string; metrics: MetricRow[]; threshold?: { value: number; label: string }; yLabel?: string }[],
+): Widget[] {
   return specs.map((spec, i) => ({
     type: "metric",
     x: (i % 2) * WIDTH,
@@ -72,7 +89,10 @@ export function dashboardBody(env: EnvironmentConfig, ids: CognitoIds): { widget
   if (env.userPool.threatProtection !== "OFF") {
     specs.push({
       title: "Threat protection: high-risk events",
-      metrics: [...riskMetrics(ids.userPoolId, "accountTakeover", m.riskEvents.periodSeconds), ...riskMetrics(ids.userPoolId, "compromisedCredentials", m.riskEvents.periodSeconds)].map((r) => metricRow(r)),
+      metrics: [
+        ...riskMetrics(ids.userPoolId, "accountTakeover", m.riskEvents.periodSeconds),
+        ...riskMetrics(ids.userPoolId, "compromisedCredentials", m.riskEvents.periodSeconds),
+      ].map((r) => metricRow(r)),
     });
   }
   specs.push(

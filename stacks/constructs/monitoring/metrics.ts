@@ -83,7 +83,12 @@ const clientDimensions = (ids: CognitoIds) => ({ UserPool: ids.userPoolId, UserP
 const riskDimensions = (userPoolId: string, operation: string) => ({ UserPoolId: userPoolId, Operation: operation, RiskLevel: HIGH_RISK });
 
 const cognitoMetric = (metricName: string, ids: CognitoIds, stat: string, periodSeconds: number, label: string): MetricDef => ({
-  namespace: NAMESPACE.cognito, metricName, dimensions: clientDimensions(ids), stat, periodSeconds, label,
+  namespace: NAMESPACE.cognito,
+  metricName,
+  dimensions: clientDimensions(ids),
+  stat,
+  periodSeconds,
+  label,
 });
 
 /** Sign-in attempts (SampleCount) and successes (Sum) of one app client, from the same metric. */
@@ -151,7 +156,9 @@ export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSecond
   const metrics = riskMetrics(userPoolId, kind, periodSeconds);
   const inputs = Object.fromEntries(metrics.map((m, i) => [`m${i + 1}`, m]));
   return {
-    expression: Object.keys(inputs).map((id) => `FILL(${id}, 0)`).join(" + "),
+    expression: Object.keys(inputs)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(" + "),
     label: RISK_METRIC[kind].label,
     periodSeconds,
     inputs,
@@ -159,25 +166,50 @@ export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSecond
 }
 
 export const lambdaErrors = (functionName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.lambda, metricName: LAMBDA.errors, dimensions: { FunctionName: functionName }, stat: "Sum", periodSeconds, label: "Lambda errors",
+  namespace: NAMESPACE.lambda,
+  metricName: LAMBDA.errors,
+  dimensions: { FunctionName: functionName },
+  stat: "Sum",
+  periodSeconds,
+  label: "Lambda errors",
 });
 
 export const lambdaThrottles = (functionName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.lambda, metricName: LAMBDA.throttles, dimensions: { FunctionName: functionName }, stat: "Sum", periodSeconds, label: "Lambda throttles",
+  namespace: NAMESPACE.lambda,
+  metricName: LAMBDA.throttles,
+  dimensions: { FunctionName: functionName },
+  stat: "Sum",
+  periodSeconds,
+  label: "Lambda throttles",
 });
 
 export const api5xxErrors = (apiName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.apiGateway, metricName: API_GATEWAY.serverErrors, dimensions: { ApiName: apiName }, stat: "Sum", periodSeconds, label: "API 5XX responses",
+  namespace: NAMESPACE.apiGateway,
+  metricName: API_GATEWAY.serverErrors,
+  dimensions: { ApiName: apiName },
+  stat: "Sum",
+  periodSeconds,
+  label: "API 5XX responses",
 });
 
 /** End-to-end latency (ms) of the slowest 1 % of requests. */
 export const apiLatencyP99 = (apiName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.apiGateway, metricName: API_GATEWAY.latency, dimensions: { ApiName: apiName }, stat: "p99", periodSeconds, label: "API latency p99 (ms)",
+  namespace: NAMESPACE.apiGateway,
+  metricName: API_GATEWAY.latency,
+  dimensions: { ApiName: apiName },
+  stat: "p99",
+  periodSeconds,
+  label: "API latency p99 (ms)",
 });
 
 /** Events a rule matched but could not deliver (a topic or key policy that refuses EventBridge). */
 export const ruleFailedInvocations = (ruleName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.events, metricName: EVENTS.failedInvocations, dimensions: { RuleName: ruleName }, stat: "Sum", periodSeconds, label: "Undelivered security events",
+  namespace: NAMESPACE.events,
+  metricName: EVENTS.failedInvocations,
+  dimensions: { RuleName: ruleName },
+  stat: "Sum",
+  periodSeconds,
+  label: "Undelivered security events",
 });
 
 /** Percentile statistics (p99, p95.5) go to `extended_statistic`, the others to `statistic`. */
