@@ -7,7 +7,11 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createConnection, createServer } from "node:net";
-import { requireTool } from "./tools";
+import { join } from "node:path";
+import { requireMotoPython } from "./tools";
+
+/** moto plus this project's extensions (see emulator/launcher.py). */
+export const LAUNCHER = join(__dirname, "..", "emulator", "launcher.py");
 
 const HOST = "127.0.0.1";
 
@@ -43,7 +47,7 @@ export function portOpen(port: number): Promise<boolean> {
  */
 const WATCHDOG = [
   "exec 3<&0",
-  '"$0" -H "$1" -p "$2" </dev/null &',
+  '"$0" "$1" -H "$2" -p "$3" </dev/null &',
   "m=$!",
   '( cat <&3 >/dev/null; kill "$m" 2>/dev/null ) &',
   'wait "$m"',
@@ -81,14 +85,14 @@ async function waitUntilReady(
 
 /** Starts moto_server on 127.0.0.1 and waits until it answers. Fails loudly when moto is not installed. */
 export async function startMoto(options: { readyTimeoutMs?: number; attempts?: number } = {}): Promise<Moto> {
-  const motoServer = requireTool("moto_server");
+  const python = requireMotoPython();
   let lastError: unknown;
   for (let attempt = 1; attempt <= (options.attempts ?? 3); attempt++) {
     const port = await freePort();
     const endpoint = `http://${HOST}:${port}`;
     // Only the variables moto needs: no AWS_* (MOTO_ACCOUNT_ID etc. would change how it assigns accounts).
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("MOTO_")));
-    const child = spawn("/bin/sh", ["-c", WATCHDOG, motoServer, HOST, String(port)], {
+    const child = spawn("/bin/sh", ["-c", WATCHDOG, python, LAUNCHER, HOST, String(port)], {
       env,
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,

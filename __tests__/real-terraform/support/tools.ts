@@ -11,7 +11,7 @@ export const MIN_TERRAFORM = [1, 10] as const;
 
 const INSTALL_HINTS: Record<string, string> = {
   terraform: `Terraform CLI >= ${MIN_TERRAFORM.join(".")} (https://developer.hashicorp.com/terraform/install; on Debian/Ubuntu: the hashicorp apt repository, \`apt-get install terraform\`)`,
-  moto_server: 'moto with its server extra: `pip install "moto[server]>=5.2"` (provides the moto_server command)',
+  python3: 'Python 3 with moto and its server extra: `pip install "moto[server]>=5.2,<5.3"`',
 };
 
 /** Absolute path of an executable on PATH, or undefined. */
@@ -58,4 +58,17 @@ export function requireTerraform(): { path: string; version: string } {
     throw new Error(`Terraform ${version} at ${path} is too old: install ${INSTALL_HINTS.terraform}.`);
   }
   return { path, version };
+}
+
+/** The Python that runs the emulator launcher: python3 on PATH, able to import moto's server. */
+export function requireMotoPython(): string {
+  const python = requireTool("python3");
+  const r = spawnSync(python, ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
+  if (r.status !== 0) {
+    throw new Error(
+      `The real-Terraform suites run the AWS API emulator (moto) with ${python}, which cannot import it:\n${r.stderr}\n` +
+        `Install ${INSTALL_HINTS.python3}.\nThese suites never skip: CI must have the tool.`,
+    );
+  }
+  return python;
 }
