@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { readManifest } from "../../stacks/manifest";
 import type { Io, RunOptions } from "./io";
 import type { StackTarget } from "./stacks";
 
@@ -45,13 +46,7 @@ export function outDir(io: Io): string {
 
 /** The stack's Terraform working directory, as the synthesized manifest names it. */
 export function stackDir(io: Io, target: StackTarget): string {
-  const manifest = join(outDir(io), "manifest.json");
-  if (existsSync(manifest)) {
-    const stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks: Record<string, { workingDirectory?: string }> }).stacks;
-    const dir = stacks[target.name]?.workingDirectory;
-    if (dir) return join(outDir(io), dir);
-  }
-  return join(outDir(io), "stacks", target.name);
+  return readManifest(outDir(io)).find((s) => s.id === target.name)?.dir ?? join(outDir(io), "stacks", target.name);
 }
 
 /** TERRAFORM_BINARY_NAME is cdktf's own variable for a non-default terraform: honour it here too. */
