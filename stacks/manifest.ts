@@ -12,10 +12,12 @@ export interface SynthesizedStack {
   readonly dir: string;
   /** Absolute path of its cdk.tf.json. */
   readonly file: string;
+  /** Stacks this one depends on (cross-stack references); none in this project. */
+  readonly dependencies: readonly string[];
 }
 
 interface ManifestJson {
-  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string; dependencies?: string[] }>;
 }
 
 export const manifestPath = (outdir: string): string => join(outdir, "manifest.json");
@@ -29,6 +31,7 @@ export function readManifest(outdir: string): SynthesizedStack[] {
     id,
     dir: join(outdir, s.workingDirectory),
     file: join(outdir, s.synthesizedStackPath),
+    dependencies: s.dependencies ?? [],
   }));
 }
 
