@@ -273,7 +273,7 @@ describe("CognitoUserPoolSesEmail: staging and prod send email through the envir
 });
 
 describe("CognitoUserPoolSchema: every String attribute has explicit constraints; email is required; organizationId is a custom attribute", () => {
-  // Reason: without constraints every plan shows a schema diff, and a schema change replaces the pool (every user lost).
+  // Reason: without constraints every plan shows a schema diff, and Cognito refuses to change an existing attribute at apply.
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
     const { pool } = shipped(env);
     const strings = pool.schema.filter((a: { attribute_data_type: string }) => a.attribute_data_type === "String");

@@ -1,5 +1,5 @@
 /**
- * Where things are and how Terraform is run: synth with the project's own app command, then plain
+ * Where things are and how Terraform is run: synth as cdktf.json's app does, then plain
  * `terraform -chdir=cdktf.out/stacks/<stack> ...`, the same commands the README gives teams that
  * run Terraform without cdktf. Saved plans go to plans/<stack>/ (git-ignored).
  */
@@ -52,12 +52,15 @@ export function stackDir(io: Io, target: StackTarget): string {
 /** TERRAFORM_BINARY_NAME is cdktf's own variable for a non-default terraform: honour it here too. */
 export const terraformBin = (io: Io): string => io.env.TERRAFORM_BINARY_NAME ?? "terraform";
 
+/** What cdktf.json's app runs after `node` (`__tests__/synth-command.test.ts` keeps the two equal). */
+export const SYNTH_ARGS = ["scripts/run-ts.js", "main.ts"] as const;
+
 /**
- * Synthesizes every stack with the app command from cdktf.json (`node scripts/run-ts.js main.ts`), run by
- * this Node binary: no cdktf CLI start-up, and config errors stop here with nothing written.
+ * Synthesizes every stack as cdktf.json's app does, run by this Node binary: no cdktf CLI start-up,
+ * and config errors stop here with nothing written.
  */
 export function synth(io: Io, options: RunOptions = {}): Promise<number> {
-  return io.run(process.execPath, ["scripts/run-ts.js", "main.ts"], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
+  return io.run(process.execPath, [...SYNTH_ARGS], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
 }
 
 export function terraform(io: Io, target: StackTarget, args: readonly string[], options: RunOptions = {}): Promise<number> {
