@@ -84,7 +84,7 @@ export const environmentSchema = z
     /** Which rule set applies. Defaults to the environment's name when that is dev, staging or prod. */
     stage: z.enum(STAGES).optional(),
     accountId: accountIdSchema,
-    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1 (Tokyo, where TaskFlow's users are). */
+    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1. */
     region: regionSchema.default("ap-northeast-1"),
     /** The application's public domain. Callback URLs and the passkey relying party derive from it. */
     domainName: hostname("name"),
