@@ -4,7 +4,7 @@
  * shipped environment; then what config changes.
  */
 import { parseEnvironmentConfig, type EnvironmentConfig } from "../../config";
-import { RULES, bootstrapStateKey } from "../../config/rules";
+import { bootstrapStateKey } from "../../config/rules";
 import { ciRoleArn, ciSubjects } from "../../stacks/constructs/github-ci-roles";
 import { describeRefusals } from "../support/config-problems";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
@@ -267,15 +267,3 @@ describeRefusals([
       'prod.ci.githubRepository: must be "owner/repository" as GitHub spells it, such as "example-org/taskflow-auth-infra", got "https://github.com/acme/auth"',
   },
 ]);
-
-describe("CiOidcProviderNeedsRepository", () => {
-  const rule = RULES.find((r) => r.id === "CiOidcProviderNeedsRepository")!;
-  test("1. compliant: a provider choice with a repository is accepted", () => {
-    expect(rule.check({ ...configOf("prod"), ci: { githubRepository: REPO, oidcProvider: "existing", mainBranch: "main" } })).toEqual([]);
-  });
-  test("2. non-compliant: a provider choice without a repository is refused, naming the field", () => {
-    expect(rule.check({ ...configOf("prod"), ci: { oidcProvider: "existing", mainBranch: "main" } })).toEqual([
-      { path: ["ci", "oidcProvider"], message: 'needs ci.githubRepository ("owner/repository"): without it no CI role is created' },
-    ]);
-  });
-});
