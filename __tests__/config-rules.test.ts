@@ -221,6 +221,15 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: `prod.state.key: must differ from the bootstrap stack's state key, got "taskflow/prod/state-bootstrap.tfstate"`,
     },
   ],
+  CiOidcProviderNeedsRepository: [
+    {
+      rule: "an OIDC provider choice needs the repository the CI roles trust",
+      env: "prod",
+      compliant: { ci: { githubRepository: "example-org/taskflow-auth-infra", oidcProvider: "existing" } },
+      nonCompliant: { ci: { githubRepository: undefined, oidcProvider: "existing" } },
+      problem: 'prod.ci.oidcProvider: needs ci.githubRepository ("owner/repository"): without it no CI role is created',
+    },
+  ],
   ReservedTags: [
     {
       rule: "stack-owned tags cannot be overridden",

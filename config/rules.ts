@@ -215,6 +215,14 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "CiOidcProviderNeedsRepository",
+    reason: "an OIDC provider choice without a repository creates nothing: the setting would silently do nothing",
+    check: (env) =>
+      env.ci.oidcProvider !== undefined && env.ci.githubRepository === undefined
+        ? problem(["ci", "oidcProvider"], `needs ci.githubRepository ("owner/repository"): without it no CI role is created`)
+        : ok,
+  },
+  {
     id: "ReservedTags",
     reason: "Project, Environment and ManagedBy are set by the stack",
     check: (env) =>

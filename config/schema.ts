@@ -311,6 +311,34 @@ export const environmentSchema = z
       })
       .strict()
       .default({}),
+
+    /** The GitHub Actions pipeline (.github/workflows): which repository may use this environment's CI roles. */
+    ci: z
+      .object({
+        /**
+         * "owner/repository" on GitHub. When set, state-<env> creates the plan and apply roles that this
+         * repository's workflows assume through OIDC. Default: none (no CI roles).
+         */
+        githubRepository: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+            'must be "owner/repository" as GitHub spells it, such as "example-org/taskflow-auth-infra"',
+          )
+          .optional(),
+        /**
+         * "create": state-<env> creates the account's GitHub OIDC identity provider; "existing": the account
+         * already has one (IAM allows one provider per URL per account) and the roles trust it. Default: create.
+         */
+        oidcProvider: z.enum(["create", "existing"]).optional(),
+        /** Branch whose pushes plan (read-only) before the reviewed apply, and whose schedule checks drift. Default: main. */
+        mainBranch: z
+          .string()
+          .regex(/^[\w./-]{1,255}$/, 'must be a branch name such as "main"')
+          .default("main"),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

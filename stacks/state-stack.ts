@@ -5,6 +5,7 @@ import { bootstrapStateKey } from "../config/rules";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { CustomerManagedKey } from "./constructs/customer-managed-key";
+import { GithubCiRoles } from "./constructs/github-ci-roles";
 import { StateBucket } from "./constructs/state-bucket";
 import { StateLockTable } from "./constructs/state-lock-table";
 
@@ -53,6 +54,15 @@ export class StateStack extends TerraformStack {
       lock_table_name: { value: table.name, description: "S3 backend dynamodb_table" },
       state_key_arn: { value: stateKey.key.arn, description: "KMS key encrypting the state bucket and lock table" },
     };
+    if (env.ci.githubRepository) {
+      // The pipeline's roles live here, not in <env>: the stack the pipeline applies cannot change its own access.
+      const ci = new GithubCiRoles(this, "github-ci", { env, stateKeyArn: stateKey.key.arn });
+      outputs.ci_plan_role_arn = { value: ci.planRole.arn, description: "Role GitHub Actions assumes to plan and check drift (read-only)" };
+      outputs.ci_apply_role_arn = {
+        value: ci.applyRole.arn,
+        description: "Role GitHub Actions assumes to apply a reviewed plan of the environment",
+      };
+    }
     for (const [name, props] of Object.entries(outputs)) {
       new TerraformOutput(this, name, props).overrideLogicalId(name);
     }

@@ -170,6 +170,8 @@ controlInEveryStateStack("outputs", "stable names for scripts and runbooks", (js
     state_bucket_arn: ref(BUCKET, "arn"),
     lock_table_name: ref(TABLE, "name"),
     state_key_arn: ref(KEY, "arn"),
+    ci_plan_role_arn: ref("aws_iam_role.ci_plan", "arn"),
+    ci_apply_role_arn: ref("aws_iam_role.ci_apply", "arn"),
   });
 });
 
@@ -192,6 +194,11 @@ controlInEveryStateStack(
         "aws_s3_bucket_ownership_controls.state_bucket_ownership",
         "aws_s3_bucket_policy.state_bucket_policy",
         "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle",
+        "aws_iam_openid_connect_provider.github_actions",
+        "aws_iam_role.ci_plan",
+        "aws_iam_role.ci_apply",
+        "aws_iam_role_policy.ci_plan",
+        "aws_iam_role_policy.ci_apply",
       ].sort(),
     );
   },
