@@ -199,12 +199,14 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
 
     test.each(["cloudwatch.amazonaws.com", "events.amazonaws.com"])(
-      "%s may Decrypt and GenerateDataKey*, only for this account",
+      "%s may Decrypt and GenerateDataKey*, only for this topic (encryption context)",
       (service) => {
         const grants = statements.filter((s) => s.Effect === "Allow" && servicesOf(s).includes(service));
         expect(grants).toHaveLength(1);
         expect(asList(grants[0].Action).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-        expect(grants[0].Condition?.StringEquals?.["aws:SourceAccount"]).toBe(env.accountId);
+        expect(grants[0].Condition?.StringEquals?.["kms:EncryptionContext:aws:sns:topicArn"]).toBe(
+          `arn:${partition}:sns:${env.region}:${env.accountId}:${topic.name}`,
+        );
       },
     );
 
