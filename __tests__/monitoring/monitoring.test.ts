@@ -60,7 +60,10 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
   },
 };
 
-/** The events issue 4 lists (user-pool-domain changes spelled out). */
+/**
+ * The audited Cognito calls, written out here on purpose (not imported): the original twelve plus
+ * the admin, group, client, identity-provider, resource-server, import, UI and logging changes.
+ */
 const LISTED_SECURITY_EVENTS = [
   "UpdateUserPool",
   "DeleteUserPool",
@@ -74,6 +77,30 @@ const LISTED_SECURITY_EVENTS = [
   "CreateUserPoolDomain",
   "UpdateUserPoolDomain",
   "DeleteUserPoolDomain",
+  "AdminCreateUser",
+  "AdminDeleteUser",
+  "AdminEnableUser",
+  "AdminUpdateUserAttributes",
+  "AdminSetUserMFAPreference",
+  "AdminAddUserToGroup",
+  "AdminRemoveUserFromGroup",
+  "CreateGroup",
+  "UpdateGroup",
+  "DeleteGroup",
+  "CreateUserPoolClient",
+  "AddUserPoolClientSecret",
+  "CreateIdentityProvider",
+  "UpdateIdentityProvider",
+  "DeleteIdentityProvider",
+  "AdminLinkProviderForUser",
+  "CreateResourceServer",
+  "UpdateResourceServer",
+  "AddCustomAttributes",
+  "SetUICustomization",
+  "SetLogDeliveryConfiguration",
+  "CreateUserImportJob",
+  "StartUserImportJob",
+  "AdminUpdateDeviceStatus",
 ];
 
 interface Metric {
