@@ -261,6 +261,8 @@ export const environmentSchema = z
         throttles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
         /** High-risk account-takeover and compromised-credential events. Default: ≥ 1 in 5 minutes. */
         riskEvents: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
+        /** Risky requests at any risk level (backstop without the RiskLevel dimension). Default: ≥ 10 in 5 minutes. */
+        riskBackstop: alarmSchema({ threshold: 10, evaluationPeriods: 1 }),
         /** Lambda Errors. Default: more than 10 for 2 periods, as in the source. */
         lambdaErrors: alarmSchema({ threshold: 10, evaluationPeriods: 2 }),
         /** Lambda Throttles. Default: ≥ 1 for 1 period. */
