@@ -183,6 +183,17 @@ export const environmentSchema = z
         callbackUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
         /** Default: https://<domainName>/. */
         logoutUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
+        /**
+         * Refresh-token rotation: every refresh returns a new refresh token and invalidates the old
+         * one after retryGracePeriodSeconds (0-60, no default: say how long a retry may reuse it).
+         * The app must refresh with GetTokensFromRefreshToken (README). Default: off.
+         */
+        refreshTokenRotation: z
+          .discriminatedUnion("enabled", [
+            z.object({ enabled: z.literal(false) }).strict(),
+            z.object({ enabled: z.literal(true), retryGracePeriodSeconds: int(0, 60, " seconds") }).strict(),
+          ])
+          .default({ enabled: false }),
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */
