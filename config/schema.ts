@@ -317,8 +317,32 @@ export const environmentSchema = z
           .default("alias/taskflow-tfstate"),
         /** Days old state versions are kept. Default: 90. */
         noncurrentVersionExpirationDays: int(1, 3650, " days").default(90),
-        /** Server access logs of the state bucket go to this existing bucket. Default: off. */
+        /**
+         * Server access logs of the state bucket go to this existing bucket (same account and
+         * region, writable by logging.s3.amazonaws.com). Cannot be combined with createAccessLogBucket.
+         */
         accessLogBucket: bucketNameSchema.optional(),
+        /**
+         * state-<env> creates the access-log bucket itself (taskflow-tfstate-logs-<account>-<region>).
+         * Default: true in staging and prod unless accessLogBucket is set; false in dev.
+         */
+        createAccessLogBucket: z.boolean().optional(),
+        /** Days access logs are kept in the created log bucket. Default: 365. */
+        accessLogRetentionDays: int(1, 3650, " days").default(365),
+        /**
+         * IAM roles or users that may still delete old versions of state objects (break-glass).
+         * Everyone else is denied s3:DeleteObjectVersion by the bucket policy. Default: none.
+         */
+        breakGlassPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
+                'must be an IAM role or user ARN such as "arn:aws:iam::333333333333:role/state-break-glass"',
+              ),
+          )
+          .default([]),
         /** Where state-<env> keeps its own state: "local" for the first deploy, then "s3" (migrate). Default: local. */
         bootstrapBackend: z.enum(["local", "s3"]).default("local"),
       })
