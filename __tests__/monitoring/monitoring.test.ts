@@ -61,8 +61,9 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
 };
 
 /**
- * The audited Cognito calls, written out here on purpose (not imported): the original twelve plus
- * the admin, group, client, identity-provider, resource-server, import, UI and logging changes.
+ * The Cognito API calls that must reach the alert topic, written out here on purpose (not
+ * imported): pool, client and domain changes plus the admin, group, identity-provider,
+ * resource-server, import, UI and logging changes.
  */
 const LISTED_SECURITY_EVENTS = [
   "UpdateUserPool",
@@ -442,7 +443,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(alarmNamed(json, `TaskFlow-${name}-${alarmName}`)).toMatchObject(expected);
     });
 
-    test("Lambda errors: more than 10 over 2 periods by default, as in the source", () => {
+    test("Lambda errors: more than 10 over 2 periods by default", () => {
       expect([m.lambdaErrors.threshold, m.lambdaErrors.evaluationPeriods]).toEqual([10, 2]);
     });
   });

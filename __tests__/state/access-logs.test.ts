@@ -117,20 +117,6 @@ describe("StateAccessLogOptions: dev may stay without; an existing log bucket st
 
 describeRefusals([
   {
-    rule: "AccessLogBucketOneSource: an existing log bucket and a created one are not both asked for",
-    env: "prod",
-    compliant: { state: { accessLogBucket: "acme-central-access-logs" } },
-    nonCompliant: { state: { accessLogBucket: "acme-central-access-logs", createAccessLogBucket: true } },
-    problem: 'prod.state.createAccessLogBucket: must not be true while accessLogBucket is set ("acme-central-access-logs")',
-  },
-  {
-    rule: "StateAccessLogsOutsideDev: staging and prod keep server access logs of the state bucket",
-    env: "staging",
-    compliant: { state: { createAccessLogBucket: false, accessLogBucket: "acme-central-access-logs" } },
-    nonCompliant: { state: { createAccessLogBucket: false } },
-    problem: "staging.state.createAccessLogBucket: must be true in staging unless accessLogBucket names an existing log bucket, got false",
-  },
-  {
     rule: "access-log retention is 1 to 3650 days",
     env: "prod",
     compliant: { state: { accessLogRetentionDays: 1 } },

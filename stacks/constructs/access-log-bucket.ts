@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import { STAGES } from "../../config/schema";
 import type { EnvironmentConfig } from "../../config";
-import { policyDocument } from "./customer-managed-key";
+import { policyDocument } from "./policy-document";
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
 
 /** Name of the access-log bucket state-<env> creates (globally unique by account and region). */

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../../config";
-import { accountRoot, type PolicyStatement } from "./customer-managed-key";
+import { accountRoot } from "./customer-managed-key";
+import type { PolicyStatement } from "./policy-document";
 
 /** What S3 (SSE-KMS with a bucket key) and DynamoDB (table encryption) ask KMS for on the caller's behalf. */
 const DATA_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
