@@ -266,6 +266,12 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
             Action: "s3:*",
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           }),
+          expect.objectContaining({
+            Effect: "Deny",
+            Action: "s3:PutObject",
+            Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+          }),
+          expect.objectContaining({ Effect: "Deny", Action: "s3:DeleteObjectVersion" }),
         ]);
 
         const table = await readLockTable(c, env.state.lockTable);
