@@ -45,7 +45,10 @@ export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: s
       // backend: "encrypt - Enable server side encryption of the state and lock files"). The
       // condition key is the header x-amz-server-side-encryption (S3 User Guide, "Specifying
       // server-side encryption with AWS KMS (SSE-KMS)", "Requiring SSE-KMS for all objects"):
-      // a request without it, or asking for SSE-S3 or SSE-C, is refused.
+      // a request without it, or asking for SSE-S3 or SSE-C, is refused. Observed with Terraform
+      // 1.11.4 (TF_LOG=debug, emulator): the .tflock and the state PutObject both carry
+      // x-amz-server-side-encryption: aws:kms and x-amz-server-side-encryption-aws-kms-key-id = the
+      // configured alias ARN, which is why the key id is not pinned to the key ARN here.
       Sid: "DenyStateWritesWithoutSseKms",
       Effect: "Deny",
       Principal: "*",
