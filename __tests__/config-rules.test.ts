@@ -203,6 +203,42 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: "prod.appClient.existingClientId: needs userPool.existingUserPoolId (the pool the client belongs to)",
     },
   ],
+  AccessLogBucketOneSource: [
+    {
+      rule: "an existing log bucket and a created one are not both asked for",
+      env: "prod",
+      compliant: { state: { accessLogBucket: "acme-central-access-logs" } },
+      nonCompliant: { state: { accessLogBucket: "acme-central-access-logs", createAccessLogBucket: true } },
+      problem: 'prod.state.createAccessLogBucket: must not be true while accessLogBucket is set ("acme-central-access-logs")',
+    },
+  ],
+  StateAccessLogsOutsideDev: [
+    {
+      rule: "staging keeps server access logs of the state bucket",
+      env: "staging",
+      compliant: { state: { createAccessLogBucket: false, accessLogBucket: "acme-central-access-logs" } },
+      nonCompliant: { state: { createAccessLogBucket: false } },
+      problem:
+        "staging.state.createAccessLogBucket: must be true in staging unless accessLogBucket names an existing log bucket, got false",
+    },
+    {
+      rule: "prod keeps server access logs of the state bucket",
+      env: "prod",
+      compliant: { state: { createAccessLogBucket: true } },
+      nonCompliant: { state: { createAccessLogBucket: false } },
+      problem: "prod.state.createAccessLogBucket: must be true in prod unless accessLogBucket names an existing log bucket, got false",
+    },
+  ],
+  BreakGlassInAccount: [
+    {
+      rule: "break-glass principals belong to the environment's account",
+      env: "prod",
+      compliant: { state: { breakGlassPrincipalArns: ["arn:aws:iam::333333333333:role/state-break-glass"] } },
+      nonCompliant: { state: { breakGlassPrincipalArns: ["arn:aws:iam::111111111111:role/state-break-glass"] } },
+      problem:
+        'prod.state.breakGlassPrincipalArns[0]: must be in account 333333333333, got "arn:aws:iam::111111111111:role/state-break-glass"',
+    },
+  ],
   AccessLogsElsewhere: [
     {
       rule: "access logs go to another bucket",

@@ -207,6 +207,38 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "AccessLogBucketOneSource",
+    reason: "the state bucket logs to one bucket: an existing one or the one state-<env> creates",
+    check: (env) =>
+      env.state.accessLogBucket && env.state.createAccessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must not be true while accessLogBucket is set (${JSON.stringify(env.state.accessLogBucket)})`,
+          )
+        : ok,
+  },
+  {
+    id: "StateAccessLogsOutsideDev",
+    reason: "staging and prod state buckets keep server access logs (who read or wrote state)",
+    check: (env) =>
+      atLeast(env, "staging") && env.state.createAccessLogBucket === false && !env.state.accessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must be true in ${env.stage} unless accessLogBucket names an existing log bucket, got false`,
+          )
+        : ok,
+  },
+  {
+    id: "BreakGlassInAccount",
+    reason: "only principals of the environment's own account may erase state history",
+    check: (env) =>
+      env.state.breakGlassPrincipalArns.flatMap((arn, i) =>
+        arn.split(":")[4] === env.accountId
+          ? ok
+          : problem(["state", "breakGlassPrincipalArns", i], `must be in account ${env.accountId}, got ${JSON.stringify(arn)}`),
+      ),
+  },
+  {
     id: "StateKeyNotBootstrapKey",
     reason: "two stacks sharing one state file would each plan to destroy the other's resources",
     check: (env) =>

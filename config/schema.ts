@@ -183,6 +183,17 @@ export const environmentSchema = z
         callbackUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
         /** Default: https://<domainName>/. */
         logoutUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
+        /**
+         * Refresh-token rotation: every refresh returns a new refresh token and invalidates the old
+         * one after retryGracePeriodSeconds (0-60, no default: say how long a retry may reuse it).
+         * The app must refresh with GetTokensFromRefreshToken (README). Default: off.
+         */
+        refreshTokenRotation: z
+          .discriminatedUnion("enabled", [
+            z.object({ enabled: z.literal(false) }).strict(),
+            z.object({ enabled: z.literal(true), retryGracePeriodSeconds: int(0, 60, " seconds") }).strict(),
+          ])
+          .default({ enabled: false }),
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */
@@ -261,6 +272,8 @@ export const environmentSchema = z
         throttles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
         /** High-risk account-takeover and compromised-credential events. Default: ≥ 1 in 5 minutes. */
         riskEvents: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
+        /** Risky requests at any risk level (backstop without the RiskLevel dimension). Default: ≥ 10 in 5 minutes. */
+        riskBackstop: alarmSchema({ threshold: 10, evaluationPeriods: 1 }),
         /** Lambda Errors. Default: more than 10 for 2 periods. */
         lambdaErrors: alarmSchema({ threshold: 10, evaluationPeriods: 2 }),
         /** Lambda Throttles. Default: ≥ 1 for 1 period. */
@@ -304,8 +317,32 @@ export const environmentSchema = z
           .default("alias/taskflow-tfstate"),
         /** Days old state versions are kept. Default: 90. */
         noncurrentVersionExpirationDays: int(1, 3650, " days").default(90),
-        /** Server access logs of the state bucket go to this existing bucket. Default: off. */
+        /**
+         * Server access logs of the state bucket go to this existing bucket (same account and
+         * region, writable by logging.s3.amazonaws.com). Cannot be combined with createAccessLogBucket.
+         */
         accessLogBucket: bucketNameSchema.optional(),
+        /**
+         * state-<env> creates the access-log bucket itself (taskflow-tfstate-logs-<account>-<region>).
+         * Default: true in staging and prod unless accessLogBucket is set; false in dev.
+         */
+        createAccessLogBucket: z.boolean().optional(),
+        /** Days access logs are kept in the created log bucket. Default: 365. */
+        accessLogRetentionDays: int(1, 3650, " days").default(365),
+        /**
+         * IAM roles or users that may still delete old versions of state objects (break-glass).
+         * Everyone else is denied s3:DeleteObjectVersion by the bucket policy. Default: none.
+         */
+        breakGlassPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
+                'must be an IAM role or user ARN such as "arn:aws:iam::333333333333:role/state-break-glass"',
+              ),
+          )
+          .default([]),
         /** Where state-<env> keeps its own state: "local" for the first deploy, then "s3" (migrate). Default: local. */
         bootstrapBackend: z.enum(["local", "s3"]).default("local"),
       })

@@ -4,9 +4,11 @@ import type { EnvironmentConfig } from "../config";
 import { bootstrapStateKey } from "../config/rules";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { AccessLogBucket, accessLogTarget } from "./constructs/access-log-bucket";
 import { CustomerManagedKey } from "./constructs/customer-managed-key";
 import { GithubCiRoles } from "./constructs/github-ci-roles";
 import { StateBucket } from "./constructs/state-bucket";
+import { stateKeyStatements } from "./constructs/state-key-policy";
 import { StateLockTable } from "./constructs/state-lock-table";
 
 export const stateStackId = (env: EnvironmentConfig): string => `state-${env.name}`;
@@ -40,11 +42,21 @@ export class StateStack extends TerraformStack {
       purpose: "Terraform state bucket and lock table",
       alias: env.state.kmsKeyAlias,
       addressName: "state_key",
+      // Data use only through S3 and DynamoDB; the account keeps administering the key.
+      accountAccess: "administration",
+      statements: stateKeyStatements(env),
       // Scheduling this key for deletion makes every state version unreadable.
       preventDestroy: true,
     });
 
-    const { bucket } = new StateBucket(this, "state-bucket", { env, kmsKeyArn: stateKey.key.arn });
+    // Server access logs: into a log bucket created here (default from staging up), an existing one, or none.
+    const logs = accessLogTarget(env);
+    if (logs.kind === "create") new AccessLogBucket(this, "state-access-log-bucket", { env, bucketName: logs.bucket });
+    const { bucket } = new StateBucket(this, "state-bucket", {
+      env,
+      kmsKeyArn: stateKey.key.arn,
+      accessLogBucket: logs.kind === "off" ? undefined : logs.bucket,
+    });
     const { table } = new StateLockTable(this, "state-lock-table", { env, kmsKeyArn: stateKey.key.arn });
 
     // Names are stable: scripts and runbooks read them with `terraform output`.

@@ -7,8 +7,10 @@ import { DOMAIN_NAME, patched, refusals, shipped } from "./helpers";
 
 const PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"];
 
-describe("CognitoAppClientNoPasswordFlows: the app client cannot use password flows; its sign-in flows are listed explicitly", () => {
-  // Reason: the password flows post the password as is; an omitted list silently enables SRP, refresh and custom auth.
+describe("CognitoAppClientNoLegacyPasswordFlows: the app client cannot use the legacy plain-password flows (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH); its flows are listed explicitly", () => {
+  // Reason: those flows post the password as is and skip SRP; an omitted list silently enables SRP, refresh and custom auth.
+  // Not guaranteed: no password ever crosses the wire. ALLOW_USER_AUTH with PASSWORD as an allowed first factor
+  // (which Cognito requires) lets a client answer a PASSWORD challenge with the plain password, over TLS.
   test.each(ENV_NAMES)("1. compliant: %s allows exactly SRP, choice-based (passkeys) and refresh", (env) => {
     expect(shipped(env).client.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
   });

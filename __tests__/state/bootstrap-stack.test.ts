@@ -59,16 +59,14 @@ controlInEveryStateStack("TLS-only bucket policy", "requests without TLS are den
   const policy = resourceAt(json, "aws_s3_bucket_policy.state_bucket_policy");
   expect(policy.bucket).toBe(bucketRef);
   const arn = ref(BUCKET, "arn");
-  expect(JSON.parse(policy.policy).Statement).toEqual([
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [arn, `${arn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-  ]);
+  expect(JSON.parse(policy.policy).Statement).toContainEqual({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
 });
 
 controlInEveryStateStack(
@@ -96,9 +94,15 @@ controlInEveryStateStack("prevent_destroy, no force_destroy", "Terraform refuses
   expect(bucket.force_destroy).toBe(false);
 });
 
-controlInEveryStateStack("access logging off by default", "config.state.accessLogBucket is unset in the shipped environments", (json) => {
-  expect(resourcesOf(json, "aws_s3_bucket_logging")).toEqual({});
-});
+controlInEveryStateStack(
+  "access logging from staging up",
+  "staging and prod log into the bucket state-<env> creates; dev has no logging (shipped config)",
+  (json, env) => {
+    const logging = resourcesOf(json, "aws_s3_bucket_logging");
+    if (env.stage === "dev") expect(logging).toEqual({});
+    else expect(Object.keys(logging)).toEqual(["state_bucket_logging"]);
+  },
+);
 
 // Lock table
 
@@ -178,12 +182,26 @@ controlInEveryStateStack("outputs", "stable names for scripts and runbooks", (js
 controlInEveryStateStack(
   "fixed addresses",
   "a changed address makes Terraform destroy and recreate (or briefly unprotect) state storage",
-  (json) => {
+  (json, env) => {
     const addresses = Object.entries(json.resource as TfJson).flatMap(([type, byName]) =>
       Object.keys(byName).map((name) => `${type}.${name}`),
     );
+    const accessLogs =
+      env.stage === "dev"
+        ? []
+        : [
+            "aws_s3_bucket_logging.state_bucket_logging",
+            "aws_s3_bucket.state_access_log_bucket",
+            "aws_s3_bucket_ownership_controls.state_access_log_bucket_ownership",
+            "aws_s3_bucket_public_access_block.state_access_log_bucket_public_access_block",
+            "aws_s3_bucket_server_side_encryption_configuration.state_access_log_bucket_encryption",
+            "aws_s3_bucket_versioning.state_access_log_bucket_versioning",
+            "aws_s3_bucket_lifecycle_configuration.state_access_log_bucket_lifecycle",
+            "aws_s3_bucket_policy.state_access_log_bucket_policy",
+          ];
     expect(addresses.sort()).toEqual(
       [
+        ...accessLogs,
         BUCKET,
         TABLE,
         KEY,

@@ -5,6 +5,9 @@ import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 
+/** The account principal of an environment: policies that name it delegate to the account's IAM policies. */
+export const accountRoot = (env: EnvironmentConfig): string => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`;
+
 export interface CustomerManagedKeyProps {
   readonly env: EnvironmentConfig;
   /** What the key protects, for its description. */
@@ -20,7 +23,37 @@ export interface CustomerManagedKeyProps {
   readonly addressName: string;
   /** Refuse `terraform destroy` of the key (for keys whose loss makes data unreadable). Default: false. */
   readonly preventDestroy?: boolean;
+  /**
+   * What the account's own principals may do through IAM. "all" (default): kms:*, so IAM policies
+   * decide. "administration": only KEY_ADMINISTRATION_ACTIONS; data use must then be granted by
+   * `statements` (for example only through one AWS service with kms:ViaService).
+   */
+  readonly accountAccess?: "all" | "administration";
 }
+
+/**
+ * Managing the key without using it: the key administrators' actions of the default key policy
+ * (KMS Developer Guide, "Default key policy", section "Allows key administrators to administer
+ * the KMS key"), except kms:Create*, which includes kms:CreateGrant: a grant lets its holder
+ * decrypt directly, around any kms:ViaService condition. kms:CreateAlias is listed on its own.
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
 
 /**
  * A customer-managed KMS key with yearly rotation, a 30-day deletion window and a key policy that
@@ -41,8 +74,8 @@ export class CustomerManagedKey extends Construct {
         {
           Sid: "AccountAdministersKey",
           Effect: "Allow",
-          Principal: { AWS: `arn:${partitionOf(env.region)}:iam::${env.accountId}:root` },
-          Action: "kms:*",
+          Principal: { AWS: accountRoot(env) },
+          Action: props.accountAccess === "administration" ? KEY_ADMINISTRATION_ACTIONS : "kms:*",
           Resource: "*",
         },
         ...(props.statements ?? []),
