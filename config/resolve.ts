@@ -17,7 +17,10 @@ export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "us
     readonly logoutUrls: string[];
   };
   readonly authDomain: AuthDomain;
-  /** WebAuthn relying party: the managed-login custom domain when there is one, else the app's domain. */
+  /**
+   * WebAuthn relying party, from where the passkey ceremony runs (userPool.passkeys.ceremony): managed
+   * login's host (the custom domain, else <prefix>.auth.<region>.amazoncognito.com) or the app's domain.
+   */
   readonly passkeyRelyingPartyId: string;
   readonly state: ParsedEnvironment["state"] & { readonly bucket: string; readonly key: string };
 }
@@ -25,6 +28,31 @@ export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "us
 export type AuthDomain =
   | { readonly kind: "prefix"; readonly prefix: string }
   | { readonly kind: "custom"; readonly domain: string; readonly certificateArn?: string };
+
+/**
+ * Full host of the OAuth endpoints and managed login pages: the custom domain, else the prefix
+ * domain <prefix>.auth.<region>.amazoncognito.com (Cognito Developer Guide, "Using the prefix domain
+ * for managed login").
+ */
+export function managedLoginHostname(authDomain: AuthDomain, region: string): string {
+  return authDomain.kind === "custom" ? authDomain.domain : `${authDomain.prefix}.auth.${region}.amazoncognito.com`;
+}
+
+/**
+ * The relying party a browser lets the ceremony's pages use. A page may only name its own host or a
+ * parent of it that is not a public suffix (WebAuthn Level 2, "Relying Party Identifier"), so passkeys
+ * made on managed login must name managed login's host: for a prefix domain its full host, because
+ * auth.<region>.amazoncognito.com is itself on the Public Suffix List ("Amazon Cognito" section). With
+ * a custom domain the API reference (WebAuthnConfigurationType.RelyingPartyId) requires that domain.
+ */
+export function derivedRelyingPartyId(
+  ceremony: "managedLogin" | "appPages",
+  authDomain: AuthDomain,
+  region: string,
+  domainName: string,
+): string {
+  return ceremony === "managedLogin" ? managedLoginHostname(authDomain, region) : domainName;
+}
 
 export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnvironment): EnvironmentConfig {
   const authDomain: AuthDomain = parsed.authDomain.customDomain
@@ -42,7 +70,9 @@ export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnv
       logoutUrls: parsed.appClient.logoutUrls ?? [`https://${parsed.domainName}/`],
     },
     authDomain,
-    passkeyRelyingPartyId: authDomain.kind === "custom" ? authDomain.domain : parsed.domainName,
+    passkeyRelyingPartyId:
+      parsed.userPool.passkeys.relyingPartyId ??
+      derivedRelyingPartyId(parsed.userPool.passkeys.ceremony, authDomain, parsed.region, parsed.domainName),
     state: {
       ...parsed.state,
       bucket: parsed.state.bucket ?? `taskflow-tfstate-${parsed.accountId}-${parsed.region}`,

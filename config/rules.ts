@@ -5,7 +5,7 @@
  * that returns the problems it finds (path inside the environment + message). Field-level limits
  * (ranges, formats) are in schema.ts.
  */
-import type { EnvironmentConfig } from "./resolve";
+import { managedLoginHostname, type EnvironmentConfig } from "./resolve";
 import { STAGES, type Stage } from "./schema";
 
 export interface Problem {
@@ -158,6 +158,40 @@ export const RULES: readonly Rule[] = [
             `must be "required" in prod, got ${JSON.stringify(env.userPool.passkeys.userVerification)}`,
           )
         : ok,
+  },
+  {
+    // Browsers: a page may use as relying party only its own host or a parent of it that is not a
+    // public suffix (WebAuthn Level 2, "Relying Party Identifier"); auth.<region>.amazoncognito.com is
+    // on the Public Suffix List, so on a prefix domain only the full host works. Cognito: with a
+    // custom domain and managed login the relying party must be that domain (API reference,
+    // WebAuthnConfigurationType.RelyingPartyId, 1-127 characters).
+    id: "PasskeyRelyingParty",
+    reason: "passkeys only work when the relying party is the host of the pages that run the ceremony, or a parent of it",
+    check: (env) => {
+      const passkeys = env.userPool.passkeys;
+      if (!passkeys.enabled) return ok;
+      const path = ["userPool", "passkeys", "relyingPartyId"];
+      const rp = env.passkeyRelyingPartyId;
+      const got = `got ${JSON.stringify(rp)}`;
+      if (rp.length > 127) return problem(path, `must be at most 127 characters (Cognito's limit), ${got}`);
+      if (passkeys.ceremony === "managedLogin") {
+        const host = managedLoginHostname(env.authDomain, env.region);
+        if (rp === host) return ok;
+        return problem(
+          path,
+          env.authDomain.kind === "custom"
+            ? `must be the custom auth domain ${JSON.stringify(host)} while passkeys run on managed login (Cognito requires it), ${got}`
+            : `must be managed login's host ${JSON.stringify(host)} while passkeys run on managed login: a browser accepts only that host there (auth.${env.region}.amazoncognito.com is a public suffix), ${got}`,
+        );
+      }
+      const onAppDomain = rp === env.domainName || (env.domainName.endsWith(`.${rp}`) && rp.includes("."));
+      return onAppDomain
+        ? ok
+        : problem(
+            path,
+            `must be ${JSON.stringify(env.domainName)} or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), ${got}`,
+          );
+    },
   },
   {
     id: "SesEmailOutsideDev",

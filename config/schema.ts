@@ -133,6 +133,16 @@ export const environmentSchema = z
             enabled: z.boolean().default(true),
             /** WebAuthn user verification: "required" (biometric/PIN every time) or "preferred". Default: required. */
             userVerification: z.enum(["required", "preferred"]).default("required"),
+            /**
+             * Where the passkey ceremony (registration and sign-in) runs, which decides the relying party:
+             * "managedLogin" (Cognito's pages: the custom auth domain if there is one, else the prefix
+             * domain's full host <prefix>.auth.<region>.amazoncognito.com) or "appPages" (the app's own
+             * pages calling the user pools API: the app's domainName). Default: managedLogin, how the web
+             * client signs in. See the PasskeyRelyingParty rule for the combinations AWS and browsers refuse.
+             */
+            ceremony: z.enum(["managedLogin", "appPages"]).default("managedLogin"),
+            /** Relying party id. Default: derived from `ceremony` (above); set it only to pin the same value explicitly. */
+            relyingPartyId: hostname("name").optional(),
           })
           .strict()
           .default({}),

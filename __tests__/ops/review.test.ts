@@ -174,7 +174,9 @@ describe("security posture", () => {
     expect(posture.get("MFA")).toBe(prod?.userPool.mfa);
     expect(posture.get("Threat protection")).toBe("ENFORCED");
     expect(posture.get("Deletion protection")).toBe("on");
-    expect(posture.get("Passkeys")).toBe("on (user verification required, relying party taskflow.example.com)");
+    expect(posture.get("Passkeys")).toBe(
+      "on (user verification required, relying party taskflow-prod.auth.ap-northeast-1.amazoncognito.com)",
+    );
     expect(posture.get("Access token lifetime")).toBe("30 minutes");
     expect(posture.get("Refresh token lifetime")).toBe("7 days");
     expect(posture.get("Feature plan")).toBe("PLUS");
