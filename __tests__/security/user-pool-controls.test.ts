@@ -222,7 +222,9 @@ describe("CognitoUserPoolPasskeys: the relying party is the host of the pages th
     ]);
   });
   test("8. non-compliant: the public suffix auth.<region>.amazoncognito.com as relying party is refused", () => {
-    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "auth.ap-northeast-1.amazoncognito.com" } } })).toHaveLength(1);
+    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "auth.ap-northeast-1.amazoncognito.com" } } })).toEqual([
+      `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "auth.ap-northeast-1.amazoncognito.com"`,
+    ]);
   });
   test("9. non-compliant: with a custom domain and managed login, any other relying party is refused", () => {
     expect(
