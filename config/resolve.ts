@@ -6,7 +6,7 @@
 import type { ParsedEnvironment, Stage } from "./schema";
 
 /** Fully resolved settings of one environment: what the stacks read. */
-export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "userPool" | "appClient" | "authDomain" | "state"> {
+export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "userPool" | "appClient" | "authDomain" | "state" | "waf"> {
   /** Key in environments.ts; also the stack id (`cdktf deploy <name>`). */
   readonly name: string;
   readonly stage: Stage;
@@ -23,7 +23,14 @@ export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "us
    */
   readonly passkeyRelyingPartyId: string;
   readonly state: ParsedEnvironment["state"] & { readonly bucket: string; readonly key: string };
+  /** The user pool's web ACL; mode defaults by stage (WAF_MODE_BY_STAGE). */
+  readonly waf: ParsedEnvironment["waf"] & { readonly mode: WafMode };
 }
+
+export type WafMode = "off" | "count" | "block";
+
+/** Count first in staging to tune on real traffic; block in prod; nothing in dev (WAF bills per web ACL and request). */
+export const WAF_MODE_BY_STAGE: Readonly<Record<Stage, WafMode>> = { dev: "off", staging: "count", prod: "block" };
 
 export type AuthDomain =
   | { readonly kind: "prefix"; readonly prefix: string }
@@ -73,6 +80,7 @@ export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnv
     passkeyRelyingPartyId:
       parsed.userPool.passkeys.relyingPartyId ??
       derivedRelyingPartyId(parsed.userPool.passkeys.ceremony, authDomain, parsed.region, parsed.domainName),
+    waf: { ...parsed.waf, mode: parsed.waf.mode ?? WAF_MODE_BY_STAGE[stage] },
     state: {
       ...parsed.state,
       bucket: parsed.state.bucket ?? `taskflow-tfstate-${parsed.accountId}-${parsed.region}`,

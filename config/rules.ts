@@ -25,6 +25,16 @@ const ok: Problem[] = [];
 
 const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
 
+/** AWS managed rule groups every user-pool web ACL has (stacks/constructs/waf). */
+export const BUILT_IN_WAF_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet"] as const;
+
+/** AWS WAF Fraud Control groups, which a user-pool web ACL may not contain, with the reason. */
+const FRAUD_CONTROL_GROUPS: Record<string, string> = {
+  AWSManagedRulesATPRuleSet: "AWS WAF refuses to associate a web ACL with account takeover prevention (ATP) with a Cognito user pool",
+  AWSManagedRulesACFPRuleSet:
+    "account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
+};
+
 /** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
 export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
 
@@ -223,6 +233,32 @@ export const RULES: readonly Rule[] = [
       env.stage === "prod" && env.monitoring.logRetentionDays < 365
         ? problem(["monitoring", "logRetentionDays"], `must be at least 365 in prod, got ${env.monitoring.logRetentionDays}`)
         : ok,
+  },
+  {
+    id: "WafInStagingAndProd",
+    reason: "the pool allows self sign-up: staging and prod need a rate limit and IP reputation in front of it",
+    check: (env) =>
+      atLeast(env, "staging") && env.waf.mode === "off"
+        ? problem(["waf", "mode"], `must be "count" or "block" in ${env.stage}, got "off"`)
+        : ok,
+  },
+  {
+    // Cognito Developer Guide, "Associate an AWS WAF web ACL with a user pool": a web ACL with the
+    // ATP group cannot be associated with a user pool. AWS WAF best practices ("Fraud Prevention"):
+    // Fraud Control (ATP and ACFP) is not available for Amazon Cognito user pools.
+    id: "WafRuleGroupsForUserPools",
+    reason: "a user-pool web ACL may not use AWS WAF Fraud Control (ATP, ACFP), and each rule group appears once",
+    check: (env) =>
+      env.waf.extraManagedRuleGroups.flatMap((name, i): Problem[] => {
+        const path = ["waf", "extraManagedRuleGroups", i];
+        if (name in FRAUD_CONTROL_GROUPS) return problem(path, `must not be ${name}: ${FRAUD_CONTROL_GROUPS[name]}`);
+        if ((BUILT_IN_WAF_GROUPS as readonly string[]).includes(name) || env.waf.extraManagedRuleGroups.indexOf(name) !== i)
+          return problem(
+            path,
+            `must not repeat ${name}: each rule group is in the web ACL once (built in: ${BUILT_IN_WAF_GROUPS.join(", ")})`,
+          );
+        return ok;
+      }),
   },
   {
     id: "ClientImportNeedsPool",
