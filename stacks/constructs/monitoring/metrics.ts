@@ -24,7 +24,11 @@
  *   AWS/WAFV2 (capital V), BlockedRequests and CountedRequests (Sum), per rule with the dimensions
  *   Region, Rule, WebACL: Region is "required for all protected resource types except for Amazon
  *   CloudFront distributions", so a user pool's metrics carry it; Rule and WebACL are the metric
- *   names in the visibility configs. Metrics are only published when non-zero.
+ *   names in the visibility configs. Metrics are only published when non-zero. Unsettled: the same
+ *   page says count-action rules inside rule groups emit no WebACL-dimension metrics; whether a
+ *   managed group overridden to count (staging) still reports CountedRequests under the web ACL
+ *   rule's own name is not stated. Confirm in staging with
+ *   `aws cloudwatch list-metrics --namespace AWS/WAFV2 --dimensions Name=WebACL,Value=taskflow-staging-user-pool`.
  */
 
 export const NAMESPACE = {
