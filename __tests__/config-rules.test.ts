@@ -275,6 +275,43 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: "dev.tags.Environment: is set by the stack; remove it (reserved: Project, Environment, ManagedBy)",
     },
   ],
+  PasskeyRelyingParty: [
+    {
+      rule: "passkeys on managed login at the prefix domain bind to its full host",
+      env: "prod",
+      compliant: { userPool: { passkeys: { relyingPartyId: "taskflow-prod.auth.ap-northeast-1.amazoncognito.com" } } },
+      nonCompliant: { userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } } },
+      problem:
+        'prod.userPool.passkeys.relyingPartyId: must be managed login\'s host "taskflow-prod.auth.ap-northeast-1.amazoncognito.com" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "taskflow.example.com"',
+    },
+    {
+      rule: "passkeys on the app's pages bind to the app's domain or a parent",
+      env: "staging",
+      compliant: { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: "taskflow.example.com" } } },
+      nonCompliant: { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: "example.org" } } },
+      problem:
+        'staging.userPool.passkeys.relyingPartyId: must be "staging.taskflow.example.com" or a parent domain of it while passkeys run on the app\'s pages (a browser accepts only the page\'s host or a parent), got "example.org"',
+    },
+  ],
+  WafInStagingAndProd: [
+    {
+      rule: "a web ACL in front of the staging pool",
+      env: "staging",
+      compliant: { waf: { mode: "block" } },
+      nonCompliant: { waf: { mode: "off" } },
+      problem: 'staging.waf.mode: must be "count" or "block" in staging, got "off"',
+    },
+  ],
+  WafRuleGroupsForUserPools: [
+    {
+      rule: "no AWS WAF Fraud Control in a user-pool web ACL",
+      env: "prod",
+      compliant: { waf: { extraManagedRuleGroups: ["AWSManagedRulesCommonRuleSet"] } },
+      nonCompliant: { waf: { extraManagedRuleGroups: ["AWSManagedRulesATPRuleSet"] } },
+      problem:
+        "prod.waf.extraManagedRuleGroups[0]: must not be AWSManagedRulesATPRuleSet: AWS WAF refuses to associate a web ACL with account takeover prevention (ATP) with a Cognito user pool",
+    },
+  ],
 };
 
 describe("config/rules.ts", () => {

@@ -5,7 +5,7 @@
  * that returns the problems it finds (path inside the environment + message). Field-level limits
  * (ranges, formats) are in schema.ts.
  */
-import type { EnvironmentConfig } from "./resolve";
+import { managedLoginHostname, type EnvironmentConfig } from "./resolve";
 import { STAGES, type Stage } from "./schema";
 
 export interface Problem {
@@ -24,6 +24,16 @@ const problem = (path: Problem["path"], message: string): Problem[] => [{ path, 
 const ok: Problem[] = [];
 
 const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
+
+/** AWS managed rule groups every user-pool web ACL has (stacks/constructs/waf). */
+export const BUILT_IN_WAF_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet"] as const;
+
+/** AWS WAF Fraud Control groups, which a user-pool web ACL may not contain, with the reason. */
+const FRAUD_CONTROL_GROUPS: Record<string, string> = {
+  AWSManagedRulesATPRuleSet: "AWS WAF refuses to associate a web ACL with account takeover prevention (ATP) with a Cognito user pool",
+  AWSManagedRulesACFPRuleSet:
+    "account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
+};
 
 /** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
 export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
@@ -160,6 +170,40 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    // Browsers: a page may use as relying party only its own host or a parent of it that is not a
+    // public suffix (WebAuthn Level 2, "Relying Party Identifier"); auth.<region>.amazoncognito.com is
+    // on the Public Suffix List, so on a prefix domain only the full host works. Cognito: with a
+    // custom domain and managed login the relying party must be that domain (API reference,
+    // WebAuthnConfigurationType.RelyingPartyId, 1-127 characters).
+    id: "PasskeyRelyingParty",
+    reason: "passkeys only work when the relying party is the host of the pages that run the ceremony, or a parent of it",
+    check: (env) => {
+      const passkeys = env.userPool.passkeys;
+      if (!passkeys.enabled) return ok;
+      const path = ["userPool", "passkeys", "relyingPartyId"];
+      const rp = env.passkeyRelyingPartyId;
+      const got = `got ${JSON.stringify(rp)}`;
+      if (rp.length > 127) return problem(path, `must be at most 127 characters (Cognito's limit), ${got}`);
+      if (passkeys.ceremony === "managedLogin") {
+        const host = managedLoginHostname(env.authDomain, env.region);
+        if (rp === host) return ok;
+        return problem(
+          path,
+          env.authDomain.kind === "custom"
+            ? `must be the custom auth domain ${JSON.stringify(host)} while passkeys run on managed login (Cognito requires it), ${got}`
+            : `must be managed login's host ${JSON.stringify(host)} while passkeys run on managed login: a browser accepts only that host there (auth.${env.region}.amazoncognito.com is a public suffix), ${got}`,
+        );
+      }
+      const onAppDomain = rp === env.domainName || (env.domainName.endsWith(`.${rp}`) && rp.includes("."));
+      return onAppDomain
+        ? ok
+        : problem(
+            path,
+            `must be ${JSON.stringify(env.domainName)} or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), ${got}`,
+          );
+    },
+  },
+  {
     id: "SesEmailOutsideDev",
     reason: "Cognito's default sender is limited to 50 emails a day: not enough for real users",
     check: (env) =>
@@ -189,6 +233,32 @@ export const RULES: readonly Rule[] = [
       env.stage === "prod" && env.monitoring.logRetentionDays < 365
         ? problem(["monitoring", "logRetentionDays"], `must be at least 365 in prod, got ${env.monitoring.logRetentionDays}`)
         : ok,
+  },
+  {
+    id: "WafInStagingAndProd",
+    reason: "the pool allows self sign-up: staging and prod need a rate limit and IP reputation in front of it",
+    check: (env) =>
+      atLeast(env, "staging") && env.waf.mode === "off"
+        ? problem(["waf", "mode"], `must be "count" or "block" in ${env.stage}, got "off"`)
+        : ok,
+  },
+  {
+    // Cognito Developer Guide, "Associate an AWS WAF web ACL with a user pool": a web ACL with the
+    // ATP group cannot be associated with a user pool. AWS WAF best practices ("Fraud Prevention"):
+    // Fraud Control (ATP and ACFP) is not available for Amazon Cognito user pools.
+    id: "WafRuleGroupsForUserPools",
+    reason: "a user-pool web ACL may not use AWS WAF Fraud Control (ATP, ACFP), and each rule group appears once",
+    check: (env) =>
+      env.waf.extraManagedRuleGroups.flatMap((name, i): Problem[] => {
+        const path = ["waf", "extraManagedRuleGroups", i];
+        if (name in FRAUD_CONTROL_GROUPS) return problem(path, `must not be ${name}: ${FRAUD_CONTROL_GROUPS[name]}`);
+        if ((BUILT_IN_WAF_GROUPS as readonly string[]).includes(name) || env.waf.extraManagedRuleGroups.indexOf(name) !== i)
+          return problem(
+            path,
+            `must not repeat ${name}: each rule group is in the web ACL once (built in: ${BUILT_IN_WAF_GROUPS.join(", ")})`,
+          );
+        return ok;
+      }),
   },
   {
     id: "ClientImportNeedsPool",

@@ -133,6 +133,16 @@ export const environmentSchema = z
             enabled: z.boolean().default(true),
             /** WebAuthn user verification: "required" (biometric/PIN every time) or "preferred". Default: required. */
             userVerification: z.enum(["required", "preferred"]).default("required"),
+            /**
+             * Where the passkey ceremony (registration and sign-in) runs, which decides the relying party:
+             * "managedLogin" (Cognito's pages: the custom auth domain if there is one, else the prefix
+             * domain's full host <prefix>.auth.<region>.amazoncognito.com) or "appPages" (the app's own
+             * pages calling the user pools API: the app's domainName). Default: managedLogin, how the web
+             * client signs in. See the PasskeyRelyingParty rule for the combinations AWS and browsers refuse.
+             */
+            ceremony: z.enum(["managedLogin", "appPages"]).default("managedLogin"),
+            /** Relying party id. Default: derived from `ceremony` (above); set it only to pin the same value explicitly. */
+            relyingPartyId: hostname("name").optional(),
           })
           .strict()
           .default({}),
@@ -290,6 +300,52 @@ export const environmentSchema = z
             `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
           )
           .default(365),
+      })
+      .strict()
+      .default({}),
+
+    /**
+     * AWS WAF web ACL associated with the user pool: it inspects managed login and the unauthenticated
+     * user pools API (InitiateAuth, SignUp, ...), before Cognito's own quotas (Cognito Developer Guide,
+     * "Associate an AWS WAF web ACL with a user pool"). What a user-pool web ACL may not contain is
+     * refused here and in rules.ts (WafRuleGroupsForUserPools).
+     */
+    waf: z
+      .object({
+        /**
+         * "block" (rules act), "count" (rules only count matches: tune before blocking) or "off".
+         * Default: off in dev, count in staging, block in prod (staging and prod may not be off).
+         * No CAPTCHA or challenge: a CAPTCHA rule can break managed login's TOTP registration
+         * beyond recovery, and the user pools API answers it with a plain ForbiddenException.
+         */
+        mode: z
+          // A union, not an enum, so the refusal carries the reason below.
+          .union([z.literal("off"), z.literal("count"), z.literal("block")], {
+            errorMap: () => ({
+              message:
+                'must be "off", "count" or "block" (no CAPTCHA or challenge: a CAPTCHA rule can break managed login\'s TOTP registration, and API callers only get ForbiddenException)',
+            }),
+          })
+          .optional(),
+        /** Requests one source IP may send in one evaluation window; more are blocked (or counted). AWS WAF allows 10 to 2,000,000,000. Default: 1000. */
+        rateLimitPerIp: int(10, 2_000_000_000, " requests").default(1000),
+        /** The rate rule's evaluation window: 60, 120, 300 or 600 seconds (AWS WAF's choices). Default: 300. */
+        rateWindowSeconds: z
+          .union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)], {
+            errorMap: () => ({ message: "must be 60, 120, 300 or 600 seconds (AWS WAF's evaluation windows)" }),
+          })
+          .default(300),
+        /**
+         * More AWS managed rule groups (vendor AWS) by name, e.g. "AWSManagedRulesCommonRuleSet", after the
+         * built-in IP reputation and known-bad-inputs groups. Default: none.
+         */
+        extraManagedRuleGroups: z
+          .array(
+            z.string().regex(/^AWSManagedRules\w{1,100}$/, 'must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet"'),
+          )
+          .default([]),
+        /** Alarm on requests the web ACL blocked (block) or counted (count), summed over its rules. Default: ≥ 100 in one 5-minute period. */
+        alarm: alarmSchema({ threshold: 100, evaluationPeriods: 1 }),
       })
       .strict()
       .default({}),

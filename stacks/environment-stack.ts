@@ -5,6 +5,7 @@ import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { CognitoAuth } from "./constructs/cognito";
 import { Monitoring } from "./constructs/monitoring";
+import { UserPoolWaf } from "./constructs/waf";
 
 /**
  * TaskFlow's authentication platform in one environment: one instance per entry of
@@ -13,6 +14,8 @@ import { Monitoring } from "./constructs/monitoring";
 export class EnvironmentStack extends TerraformStack {
   /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
   readonly auth: CognitoAuth;
+  /** The user pool's web ACL; absent when waf.mode is "off" (dev). */
+  readonly waf?: UserPoolWaf;
 
   constructor(
     scope: Construct,
@@ -22,6 +25,7 @@ export class EnvironmentStack extends TerraformStack {
     useS3Backend(this, env);
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
+    if (env.waf.mode !== "off") this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn });
     new Monitoring(this, "monitoring", { env, userPoolId: this.auth.userPool.id, userPoolClientId: this.auth.client.id });
   }
 }

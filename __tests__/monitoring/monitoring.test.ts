@@ -11,7 +11,7 @@ const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
  * Metrics AWS publishes, per namespace, with the dimension sets we may alarm on.
  * Cognito: Developer Guide "User pool metrics in CloudWatch" and "Viewing threat protection metrics".
  * Lambda: "Types of metrics for Lambda functions". API Gateway: "Amazon API Gateway dimensions and
- * metrics" (REST APIs). EventBridge: "Monitoring Amazon EventBridge".
+ * metrics" (REST APIs). EventBridge: "Monitoring Amazon EventBridge". AWS WAF: "AWS WAF metrics and dimensions".
  */
 const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] }> = {
   "AWS/Cognito": {
@@ -57,6 +57,15 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
   "AWS/Events": {
     names: ["Invocations", "FailedInvocations", "MatchedEvents", "TriggeredRules", "ThrottledRules", "DeadLetterInvocations"],
     dimensionSets: [["RuleName"], ["EventBusName", "RuleName"]],
+  },
+  // AWS WAF Developer Guide, "AWS WAF metrics and dimensions": Region is required for every protected resource but CloudFront.
+  "AWS/WAFV2": {
+    names: ["AllowedRequests", "BlockedRequests", "CountedRequests", "CaptchaRequests", "ChallengeRequests", "PassedRequests"],
+    dimensionSets: [
+      ["Region", "Rule", "WebACL"],
+      ["Region", "RuleGroup", "WebACL"],
+      ["Region", "Rule", "RuleGroup"],
+    ],
   },
 };
 

@@ -16,7 +16,9 @@ import {
   type MathDef,
   type MetricDef,
   type RiskKind,
+  wafRequestsTotal,
 } from "./metrics";
+import { wafRules, webAclName } from "../waf/names";
 
 /** Every alarm of an environment starts with this; the topic and key policies match on it. */
 export const alarmNamePrefix = (env: EnvironmentConfig): string => `TaskFlow-${env.name}-`;
@@ -145,6 +147,27 @@ export function alarmSpecs({ env, userPoolId, userPoolClientId, securityRuleName
         treatMissingData: notBreaching,
       },
     );
+  }
+  // The user pool's web ACL: in block mode what it blocked, in count mode what it would have blocked
+  // (a BlockedRequests alarm could never fire while every rule only counts).
+  if (env.waf.mode !== "off") {
+    const blocked = env.waf.mode === "block";
+    const w = env.waf.alarm;
+    specs.push({
+      name: blocked ? "UserPoolWafBlockedRequests" : "UserPoolWafCountedRequests",
+      description: `AWS WAF web ACL ${webAclName(env)} ${blocked ? "blocked" : "counted (would block)"} requests to user pool ${env.userPool.name}: a credential-stuffing or sign-up flood, bad sources, or a rule hitting real users (check sampled requests).`,
+      source: wafRequestsTotal(
+        webAclName(env),
+        env.region,
+        wafRules(env).map((r) => r.name),
+        blocked ? "Blocked" : "Counted",
+        w.periodSeconds,
+      ),
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: w.threshold,
+      evaluationPeriods: w.evaluationPeriods,
+      treatMissingData: notBreaching,
+    });
   }
   return specs;
 }
