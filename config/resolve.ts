@@ -6,7 +6,7 @@
 import type { ParsedEnvironment, Stage } from "./schema";
 
 /** Fully resolved settings of one environment: what the stacks read. */
-export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "userPool" | "appClient" | "authDomain" | "state"> {
+export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "userPool" | "appClient" | "authDomain" | "state" | "audit"> {
   /** Key in environments.ts; also the stack id (`cdktf deploy <name>`). */
   readonly name: string;
   readonly stage: Stage;
@@ -20,6 +20,7 @@ export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "us
   /** WebAuthn relying party: the managed-login custom domain when there is one, else the app's domain. */
   readonly passkeyRelyingPartyId: string;
   readonly state: ParsedEnvironment["state"] & { readonly bucket: string; readonly key: string };
+  readonly audit: ParsedEnvironment["audit"] & { readonly userActivityLogs: boolean };
 }
 
 export type AuthDomain =
@@ -43,6 +44,10 @@ export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnv
     },
     authDomain,
     passkeyRelyingPartyId: authDomain.kind === "custom" ? authDomain.domain : parsed.domainName,
+    audit: {
+      ...parsed.audit,
+      userActivityLogs: parsed.audit.userActivityLogs ?? (parsed.userPool.tier === "PLUS" && parsed.userPool.threatProtection !== "OFF"),
+    },
     state: {
       ...parsed.state,
       bucket: parsed.state.bucket ?? `taskflow-tfstate-${parsed.accountId}-${parsed.region}`,
