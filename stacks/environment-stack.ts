@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { AuditTrail } from "./constructs/audit";
 import { CognitoAuth } from "./constructs/cognito";
 import { Monitoring } from "./constructs/monitoring";
 
@@ -13,6 +14,8 @@ import { Monitoring } from "./constructs/monitoring";
 export class EnvironmentStack extends TerraformStack {
   /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
   readonly auth: CognitoAuth;
+  /** User-activity export, saved investigation queries, audit alarms and the responder role (each only when configured). */
+  readonly audit: AuditTrail;
 
   constructor(
     scope: Construct,
@@ -22,6 +25,17 @@ export class EnvironmentStack extends TerraformStack {
     useS3Backend(this, env);
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
-    new Monitoring(this, "monitoring", { env, userPoolId: this.auth.userPool.id, userPoolClientId: this.auth.client.id });
+    const monitoring = new Monitoring(this, "monitoring", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolClientId: this.auth.client.id,
+    });
+    this.audit = new AuditTrail(this, "audit", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolArn: this.auth.userPool.arn,
+      logs: monitoring.logs,
+      alertTopicArn: monitoring.alertTopic.topic.arn,
+    });
   }
 }

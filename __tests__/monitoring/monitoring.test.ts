@@ -262,9 +262,26 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("alarms and dashboard widgets name only metrics AWS publishes, with their documented dimensions (a wrong name never fires)", () => {
+  describe("alarms and dashboard widgets name only metrics AWS publishes (with their documented dimensions) or a metric filter of this stack publishes (a wrong name never fires)", () => {
     const body = JSON.parse(dashboardOf(json).dashboard_body);
-    const metrics = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const fromFilters = new Set(
+      Object.values(resourcesOf(json, "aws_cloudwatch_log_metric_filter")).map(
+        (f) => `${f.metric_transformation.namespace} ${f.metric_transformation.name}`,
+      ),
+    );
+    const all = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const metrics = all.filter((m) => !fromFilters.has(`${m.namespace} ${m.metricName}`));
+
+    // Metric filters publish without dimensions unless they declare some; these declare none.
+    const own = all.filter((m) => fromFilters.has(`${m.namespace} ${m.metricName}`));
+    if (own.length) {
+      test.each(own.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}`, m]))(
+        "%s is published by a metric filter of this stack, without dimensions",
+        (_label, m) => {
+          expect(m.dimensions).toEqual({});
+        },
+      );
+    }
 
     test("there is no SignInFailures metric anywhere (AWS does not publish one)", () => {
       expect(metrics.filter((m) => m.metricName === "SignInFailures")).toEqual([]);
