@@ -1,0 +1,28 @@
+/**
+ * A stack's Terraform outputs, the way `npm run outputs` reads them: synth when the stack's JSON is
+ * missing, `terraform init` (the S3 backend in the environment's account), `terraform output -json`.
+ * The incident-response commands take the pool id from here, so nobody types it by hand.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Io } from "./io";
+import type { StackTarget } from "./stacks";
+import { stackDir, synth, terraformCapture, terraformInit } from "./terraform";
+
+/** `terraform output -json` format. */
+export type StackOutputs = Readonly<Record<string, { readonly value: unknown; readonly type?: unknown; readonly sensitive?: boolean }>>;
+
+export type OutputsResult = { readonly ok: true; readonly json: string; readonly outputs: StackOutputs } | { readonly ok: false };
+
+/** Terraform's chatter goes to stderr, so the caller's stdout stays clean. Failures are reported on stderr. */
+export async function readStackOutputs(io: Io, target: StackTarget): Promise<OutputsResult> {
+  const quiet = { stdout: "stderr" as const };
+  if (!existsSync(join(stackDir(io, target), "cdk.tf.json")) && (await synth(io, quiet)) !== 0) return { ok: false };
+  if ((await terraformInit(io, target, quiet)) !== 0) return { ok: false };
+  const result = await terraformCapture(io, target, ["output", "-json"]);
+  if (result.code !== 0) {
+    io.err(`terraform output of ${target.name} failed: see the output above.\n`);
+    return { ok: false };
+  }
+  return { ok: true, json: result.stdout, outputs: JSON.parse(result.stdout || "{}") as StackOutputs };
+}
