@@ -1,6 +1,7 @@
 /**
- * Audit and incident-response settings: defaults per environment and the rule that refuses a
- * user-activity export Cognito would not produce.
+ * Audit and incident-response settings: defaults per environment and field formats. The rule that
+ * refuses a user-activity export Cognito would not produce (UserActivityLogsNeedThreatProtection) has
+ * its cases in __tests__/config-rules.test.ts with every other rule.
  */
 import { describeRefusals, problemsOf, type RefusalCase } from "../support/config-problems";
 import { config } from "./helpers";
@@ -26,22 +27,6 @@ describe("audit.userActivityLogs defaults to on exactly where Cognito can export
 });
 
 const cases: RefusalCase[] = [
-  {
-    rule: "UserActivityLogsNeedThreatProtection: user activity is exported only from PLUS pools (tier)",
-    env: "dev",
-    compliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } }, audit: { userActivityLogs: true } },
-    nonCompliant: { audit: { userActivityLogs: true } },
-    problem:
-      'dev.audit.userActivityLogs: needs userPool.tier "PLUS" (Cognito exports user activity only with threat protection), got "ESSENTIALS"',
-  },
-  {
-    rule: "UserActivityLogsNeedThreatProtection: user activity is exported only with threat protection on",
-    env: "dev",
-    compliant: { userPool: { tier: "PLUS" }, audit: { userActivityLogs: false } },
-    nonCompliant: { userPool: { tier: "PLUS" }, audit: { userActivityLogs: true } },
-    problem:
-      'dev.audit.userActivityLogs: needs userPool.threatProtection "AUDIT" or "ENFORCED" (Cognito writes no user activity without it), got "OFF"',
-  },
   {
     rule: "audit.cloudTrailLogGroupName is a log group name",
     env: "prod",
