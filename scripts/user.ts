@@ -207,6 +207,15 @@ async function runUser(target: StackTarget, values: OptionValues, positionals: r
       emit("refused: no such user", { poolId });
       return EXIT.NO_SUCH_USER;
     }
+    if (actionName === "reset-password" && !found.enabled) {
+      // Cognito refuses AdminResetUserPassword for a disabled user (NotAuthorizedException "User is disabled";
+      // AWS's answer in amazon-cognito-identity-js issue 373: enable first).
+      io.err(
+        `${email} is disabled in ${env.name}, and Cognito does not reset the password of a disabled user: run enable, then reset-password right after. Nothing was changed.\n`,
+      );
+      emit("refused: user is disabled (enable first)", { poolId });
+      return EXIT.FAILED;
+    }
     const already = action.already?.(found);
     if (already) {
       io.err(`${email} is ${already} in ${env.name}. Nothing was changed.\n`);

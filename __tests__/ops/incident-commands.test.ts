@@ -177,6 +177,14 @@ describe("npm run user: refusals change nothing", () => {
     expect(io.stderr).toContain(`alice@example.com is ${message} in staging. Nothing was changed.`);
   });
 
+  test("reset-password of a disabled user exits 1 without calling Cognito (it refuses disabled users): enable first", async () => {
+    const { aws, io, deps } = setup("staging", { users: [{ ...alice(), enabled: false }] });
+    expect(await user(["staging", "reset-password", "alice@example.com"], io, deps)).toBe(EXIT.FAILED);
+    expect(changes(aws)).toEqual([]);
+    expect(io.stderr).toContain("run enable, then reset-password right after. Nothing was changed.");
+    expect(record(io).result).toBe("refused: user is disabled (enable first)");
+  });
+
   test("a stack without a user_pool_id output exits 7 with nothing changed", async () => {
     const { aws, io, deps } = setup("staging", {}, ioWithOutputs(null));
     expect(await user(["staging", "disable", "alice@example.com"], io, deps)).toBe(EXIT.NOT_DEPLOYED);

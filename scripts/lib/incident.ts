@@ -50,7 +50,7 @@ export async function checkAccount(
 
 /** The user pool id from the stack's outputs (user_pool_id), as `npm run outputs` reads them. */
 export async function userPoolId(io: Io, target: StackTarget): Promise<{ ok: true; poolId: string } | { ok: false; code: number }> {
-  const result = await readStackOutputs(io, target);
+  const result = await readStackOutputs(io, target, { quietInit: true });
   if (!result.ok) return { ok: false, code: EXIT.FAILED };
   const value = result.outputs.user_pool_id?.value;
   if (typeof value !== "string" || value === "") {

@@ -14,11 +14,20 @@ export type StackOutputs = Readonly<Record<string, { readonly value: unknown; re
 
 export type OutputsResult = { readonly ok: true; readonly json: string; readonly outputs: StackOutputs } | { readonly ok: false };
 
-/** Terraform's chatter goes to stderr, so the caller's stdout stays clean. Failures are reported on stderr. */
-export async function readStackOutputs(io: Io, target: StackTarget): Promise<OutputsResult> {
+/**
+ * Terraform's chatter goes to stderr, so the caller's stdout stays clean; with `quietInit` (the
+ * incident commands, where the operator reads a table) init's output is shown only when it fails.
+ */
+export async function readStackOutputs(io: Io, target: StackTarget, options: { quietInit?: boolean } = {}): Promise<OutputsResult> {
   const quiet = { stdout: "stderr" as const };
   if (!existsSync(join(stackDir(io, target), "cdk.tf.json")) && (await synth(io, quiet)) !== 0) return { ok: false };
-  if ((await terraformInit(io, target, quiet)) !== 0) return { ok: false };
+  if (options.quietInit) {
+    const init = await terraformCapture(io, target, ["init", "-input=false"]);
+    if (init.code !== 0) {
+      io.err(`${init.stdout}terraform init of ${target.name} failed: see the output above.\n`);
+      return { ok: false };
+    }
+  } else if ((await terraformInit(io, target, quiet)) !== 0) return { ok: false };
   const result = await terraformCapture(io, target, ["output", "-json"]);
   if (result.code !== 0) {
     io.err(`terraform output of ${target.name} failed: see the output above.\n`);
