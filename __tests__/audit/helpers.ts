@@ -18,7 +18,6 @@ export const synth = (env: EnvName, patch?: Patch): TfJson => (patch ? JSON.pars
 export const REF = {
   poolId: "${aws_cognito_user_pool.user_pool.id}",
   poolArn: "${aws_cognito_user_pool.user_pool.arn}",
-  logKeyArn: "${aws_kms_key.log_group_key.arn}",
   userActivityArn: "${aws_cloudwatch_log_group.audit_user_activity_log_group.arn}",
   userNotificationArn: "${aws_cloudwatch_log_group.audit_user_notification_log_group.arn}",
   userActivityName: "${aws_cloudwatch_log_group.audit_user_activity_log_group.name}",

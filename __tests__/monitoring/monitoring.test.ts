@@ -3,6 +3,7 @@
  * synthesized JSON. The lists of real metrics are written here from AWS documentation on purpose,
  * not imported from stacks/constructs/monitoring/metrics.ts: a typo there must fail here.
  */
+import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
 
 const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
@@ -510,8 +511,18 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence)", () => {
-    const logGroups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires", () => {
+    // AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration: "The log group must not be encrypted with AWS KMS".
+    const cognitoDestinations: string[] = env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : [];
+    const all = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+    const logGroups = all.filter((g) => !cognitoDestinations.includes(g.name));
+
+    if (cognitoDestinations.length) {
+      test.each(cognitoDestinations)("%s: the configured retention and no customer-managed key", (groupName) => {
+        const group = all.find((g) => g.name === groupName);
+        expect(group).toEqual({ name: groupName, retention_in_days: env.monitoring.logRetentionDays });
+      });
+    }
 
     test("there is at least the security-event audit log", () => {
       expect(logGroups.map((g) => g.name)).toContain(`/aws/events/taskflow-${name}-cognito-security-changes`);

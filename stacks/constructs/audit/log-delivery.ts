@@ -25,10 +25,11 @@
  *   (same page), and AWS's advice for vended logs is this prefix so one prefix wildcard covers every
  *   such group instead of the policy growing per log group (Step Functions Developer Guide,
  *   "Logging using CloudWatch Logs", gives it as /aws/vendedlogs/states).
- * - The groups are encrypted with the environment's log key: CloudWatch Logs encrypts on ingestion,
- *   under the key policy in monitoring/log-groups.ts. Some public (non-AWS) write-ups say Cognito
- *   refused KMS-encrypted groups; the AWS pages above say nothing of it. If the first deploy fails in
- *   SetLogDeliveryConfiguration, check that first.
+ * - The groups are NOT encrypted with the environment's log key: "The log group must not be encrypted
+ *   with AWS Key Management Service and must be in the same AWS account as your user pool"
+ *   (CloudFormation Template Reference, "AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration";
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-cloudwatchlogsconfiguration.html).
+ *   CloudWatch Logs still encrypts them at rest with its own keys; they keep the environment's retention.
  *
  * Moving to the native resource after a provider upgrade (>= 6.5.0), in one reviewed change:
  *   1. add aws_cognito_log_delivery_configuration with the same log_configurations, plus
@@ -48,6 +49,10 @@ import type { EnvironmentConfig } from "../../../config";
 import { policyDocument } from "../customer-managed-key";
 import type { ProjectLogs } from "../monitoring/log-groups";
 import { auditLogGroupNames } from "./queries";
+
+/** Why the export's log groups have no customer-managed key (the AWS rule, quoted above). */
+export const COGNITO_REFUSES_KMS_LOG_GROUPS =
+  "Cognito log delivery: the log group must not be encrypted with AWS KMS (AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration)";
 
 /** Logical id of the log delivery configuration inside the CloudFormation template. */
 export const LOG_DELIVERY_LOGICAL_ID = "LogDeliveryConfiguration";
@@ -106,7 +111,7 @@ export interface UserActivityLogsProps {
   readonly logs: ProjectLogs;
 }
 
-/** The two encrypted log groups, the delivery policy, and the CloudFormation stack that switches the export on. */
+/** The two log groups, the delivery policy, and the CloudFormation stack that switches the export on. */
 export class UserActivityLogs extends Construct {
   readonly userActivity: CloudwatchLogGroup;
   readonly userNotification: CloudwatchLogGroup;
@@ -115,9 +120,10 @@ export class UserActivityLogs extends Construct {
   constructor(scope: Construct, id: string, { env, userPoolId, logs }: UserActivityLogsProps) {
     super(scope, id);
     const names = auditLogGroupNames(env);
-    this.userActivity = logs.logGroup("audit-user-activity", names.userActivity);
+    const withoutCustomerKey = COGNITO_REFUSES_KMS_LOG_GROUPS;
+    this.userActivity = logs.logGroup("audit-user-activity", names.userActivity, { withoutCustomerKey });
     this.userActivity.overrideLogicalId(LOG_DELIVERY_ADDRESSES.userActivity);
-    this.userNotification = logs.logGroup("audit-user-notification", names.userNotification);
+    this.userNotification = logs.logGroup("audit-user-notification", names.userNotification, { withoutCustomerKey });
     this.userNotification.overrideLogicalId(LOG_DELIVERY_ADDRESSES.userNotification);
 
     // The policy CloudWatch Logs would create on first delivery, narrowed to these two groups and to
