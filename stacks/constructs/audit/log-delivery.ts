@@ -46,7 +46,7 @@ import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
-import { policyDocument } from "../customer-managed-key";
+import { policyDocument } from "../policy-document";
 import type { ProjectLogs } from "../monitoring/log-groups";
 import { auditLogGroupNames } from "./queries";
 

@@ -23,7 +23,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
-import type { PolicyStatement } from "../customer-managed-key";
+import type { PolicyStatement } from "../policy-document";
 
 /** The Cognito actions of the user commands: show/events read, disable/enable/sign-out/reset-password contain. */
 export const RESPONDER_COGNITO_ACTIONS = [
