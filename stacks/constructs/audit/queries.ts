@@ -11,7 +11,10 @@
  * eventType, eventResponse, userName, userSub, userPoolId, clientId, ipAddress, city, country,
  * riskLevel, riskDecision, compromisedCredentialDetected, challenges, deviceName, eventId
  * (Cognito Developer Guide, "Exporting logs from Amazon Cognito user pools", example user-activity log:
- * https://docs.aws.amazon.com/cognito/latest/developerguide/exporting-quotas-and-usage.html).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/exporting-quotas-and-usage.html; the same
+ * names, nested under `message`, are what public projects index on real exports). Confirm them on the
+ * first real event (`npm run investigate -- staging user-events`): a renamed field makes a query
+ * silently empty, not failing.
  * The values are those of AdminListUserAuthEvents (API reference, AuthEventType and EventRiskType:
  * EventResponse Pass | Fail | InProgress, RiskLevel Low | Medium | High, RiskDecision NoRisk |
  * AccountTakeover | Block). Risk values are matched case-insensitively: the API reference spells
@@ -47,7 +50,11 @@ export interface InvestigationQuery {
   readonly parameters: readonly QueryParameter[];
 }
 
-/** Folder of an environment's saved queries in the Logs Insights console. */
+/**
+ * Folder of an environment's saved queries in the Logs Insights console: the console groups saved
+ * queries by the "/"-separated prefix of their names, and DescribeQueryDefinitions filters on it
+ * (queryDefinitionNamePrefix; CloudWatch Logs API Reference, "PutQueryDefinition").
+ */
 export const queryFolder = (env: EnvironmentConfig): string => `TaskFlow/${env.name}`;
 
 /** Log groups of the exported Cognito logs. The /aws/vendedlogs/ prefix is explained in log-delivery.ts. */
