@@ -5,9 +5,12 @@
  */
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminListUserAuthEventsCommand,
+  AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   GetLogDeliveryConfigurationCommand,
@@ -68,7 +71,10 @@ async function poolWithUser(mode: "OFF" | "AUDIT" | "ENFORCED", email: string) {
       new AdminCreateUserCommand({
         UserPoolId: poolId,
         Username: email,
-        UserAttributes: [{ Name: "email", Value: email }],
+        UserAttributes: [
+          { Name: "email", Value: email },
+          { Name: "email_verified", Value: "true" },
+        ],
         MessageAction: "SUPPRESS",
       }),
     );
@@ -184,6 +190,56 @@ describe("AdminListUserAuthEvents (ext_cognito_users.py)", () => {
     expect(await error(off.poolId, "u4@example.com")).toBe("UserPoolAddOnNotEnabledException");
     const on = await poolWithUser("AUDIT", "u5@example.com");
     expect(await error(on.poolId, "nobody@example.com")).toBe("UserNotFoundException");
+  });
+});
+
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html (Errors)
+// and API_AdminUserGlobalSignOut.html: the corrections of moto's behaviour in ext_cognito_users.py.
+describe("Sign-in and global sign-out as Cognito answers them (ext_cognito_users.py)", () => {
+  test("AdminUserGlobalSignOut by username revokes a refresh token issued to a sign-in by email", async () => {
+    const { poolId, clientId } = await poolWithUser("OFF", "u8@example.com");
+    const tokens = await aws(({ cognito }) =>
+      cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "u8@example.com", PASSWORD: "Pw-123456789!" },
+        }),
+      ),
+    );
+    const refresh = () =>
+      aws(({ cognito }) =>
+        cognito
+          .send(
+            new AdminInitiateAuthCommand({
+              UserPoolId: poolId,
+              ClientId: clientId,
+              AuthFlow: "REFRESH_TOKEN_AUTH",
+              AuthParameters: { REFRESH_TOKEN: tokens.AuthenticationResult?.RefreshToken as string },
+            }),
+          )
+          .then(
+            () => "refreshed",
+            (e: Error) => e.name,
+          ),
+      );
+    expect(await refresh()).toBe("refreshed");
+    await aws(async ({ cognito }) => {
+      const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "u8@example.com" }));
+      await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: user.Username as string }));
+    });
+    expect(await refresh()).toBe("NotAuthorizedException");
+  });
+
+  test("a password sign-in of a RESET_REQUIRED user fails with PasswordResetRequiredException", async () => {
+    const { poolId, clientId } = await poolWithUser("AUDIT", "u9@example.com");
+    await aws(({ cognito }) => cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: "u9@example.com" })));
+    expect(await signIn(poolId, clientId, "u9@example.com", "Pw-123456789!")).toBe("PasswordResetRequiredException");
+    const { AuthEvents } = await aws(({ cognito }) =>
+      cognito.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: "u9@example.com" })),
+    );
+    expect(AuthEvents?.[0]?.EventResponse).toBe("Fail");
   });
 });
 

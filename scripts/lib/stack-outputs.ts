@@ -21,14 +21,23 @@ export type OutputsResult = { readonly ok: true; readonly json: string; readonly
 export async function readStackOutputs(io: Io, target: StackTarget, options: { quietInit?: boolean } = {}): Promise<OutputsResult> {
   const quiet = { stdout: "stderr" as const };
   if (!existsSync(join(stackDir(io, target), "cdk.tf.json")) && (await synth(io, quiet)) !== 0) return { ok: false };
+  let result: { code: number; stdout: string } | undefined;
   if (options.quietInit) {
-    const init = await terraformCapture(io, target, ["init", "-input=false"]);
-    if (init.code !== 0) {
-      io.err(`${init.stdout}terraform init of ${target.name} failed: see the output above.\n`);
-      return { ok: false };
+    // Already initialized (a backend recorded in .terraform): `terraform output` needs nothing more, and
+    // init costs seconds per call. If the backend changed, output fails and init runs as usual.
+    if (existsSync(join(stackDir(io, target), ".terraform", "terraform.tfstate"))) {
+      result = await terraformCapture(io, target, ["output", "-json"]);
+      if (result.code !== 0) result = undefined;
+    }
+    if (!result) {
+      const init = await terraformCapture(io, target, ["init", "-input=false"]);
+      if (init.code !== 0) {
+        io.err(`${init.stdout}terraform init of ${target.name} failed: see the output above.\n`);
+        return { ok: false };
+      }
     }
   } else if ((await terraformInit(io, target, quiet)) !== 0) return { ok: false };
-  const result = await terraformCapture(io, target, ["output", "-json"]);
+  result ??= await terraformCapture(io, target, ["output", "-json"]);
   if (result.code !== 0) {
     io.err(`terraform output of ${target.name} failed: see the output above.\n`);
     return { ok: false };

@@ -23,6 +23,14 @@ moto 5.2 has neither API. What is real and what is not:
   reports; ENFORCED's Medium action, MFA if configured, is not emulated).
 - The IP address is ContextData.IpAddress (admin flows) or UserContextData.IpAddress.
 
+Two moto behaviours that would hide what containment does are corrected here:
+- moto keeps a session under the name used to sign in (the email alias), and its global sign-out
+  compares that string with the Username given to AdminUserGlobalSignOut, so signing out by
+  username left the email's refresh tokens valid. Sessions are now matched by the user they belong to.
+- moto answers a password sign-in of a RESET_REQUIRED user with a NEW_PASSWORD_REQUIRED challenge;
+  Cognito refuses it with PasswordResetRequiredException (API reference, InitiateAuth and
+  AdminInitiateAuth, Errors), and so does this extension.
+
 References (Amazon Cognito user pools API reference):
 - AdminListUserAuthEvents: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html
 - AuthEventType: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html
@@ -195,6 +203,10 @@ def _signed_in(
     record = lambda response, ok: record_sign_in(  # noqa: E731
         self.current_account, self.region, pool, username, client_id, context, response, ok, headers
     )
+    target = pool._get_user(username) if pool is not None and username else None
+    if target is not None and target.status == cognito_models.UserStatus.RESET_REQUIRED and target.enabled:
+        record("Fail", target.password == (self._get_param("AuthParameters") or {}).get("PASSWORD"))
+        raise JsonRESTError("PasswordResetRequiredException", "Password reset required for the user")
     if pool is not None and _security_mode(pool) == "ENFORCED" and _risk(pool, headers)["RiskDecision"] == "Block":
         user = pool._get_user(username) if username else None
         record("Fail", bool(user) and user.password == (self._get_param("AuthParameters") or {}).get("PASSWORD"))
@@ -299,7 +311,20 @@ def _get_log_delivery_configuration(self: CognitoIdpResponse) -> ActionResult:
     return ActionResult({"LogDeliveryConfiguration": config})
 
 
+def _sign_out(self: Any, username: str) -> None:
+    """Revokes every session of the user `username` names, whichever alias it was opened with."""
+    user = self._get_user(username)
+    same = lambda name: name == username or (user is not None and self._get_user(name) is user)  # noqa: E731
+    for token, session in list(self.refresh_tokens.items()):
+        if session is not None and same(session[1]):
+            self.refresh_tokens[token] = None
+    for token, (_client, name) in list(self.access_tokens.items()):
+        if same(name):
+            self.access_tokens.pop(token)
+
+
 def install() -> None:
+    cognito_models.CognitoIdpUserPool.sign_out = _sign_out
     CognitoIdpResponse.admin_initiate_auth = _wrap_admin_initiate_auth(CognitoIdpResponse.admin_initiate_auth)
     CognitoIdpResponse.initiate_auth = _wrap_initiate_auth(CognitoIdpResponse.initiate_auth)
     CognitoIdpResponse.admin_list_user_auth_events = admin_list_user_auth_events
