@@ -2,6 +2,8 @@
  * npm run user and npm run investigate with a fake Io (Terraform) and a fake AWS: what is called,
  * in which order, what is refused before anything changes, and what lands on stdout.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadEnvironments } from "../../config";
 import { investigationQueries } from "../../stacks/constructs/audit/queries";
 import { EXIT } from "../../scripts/lib/exit-codes";
@@ -76,6 +78,16 @@ describe("npm run user: containment actions", () => {
     await user(["staging", "show", "alice@example.com"], io, deps);
     expect(io.calls.map(callText)).toEqual(["node scripts/run-ts.js main.ts", "terraform init -input=false", "terraform output -json"]);
     expect(record(io).poolId).toBe(POOL);
+  });
+
+  test("with the stack's backend already initialized, only terraform output runs (no init per command)", async () => {
+    const { io, deps } = setup("staging");
+    const dir = join(io.root, "cdktf.out", "stacks", "staging");
+    mkdirSync(join(dir, ".terraform"), { recursive: true });
+    writeFileSync(join(dir, "cdk.tf.json"), "{}");
+    writeFileSync(join(dir, ".terraform", "terraform.tfstate"), "{}");
+    expect(await user(["staging", "show", "alice@example.com"], io, deps)).toBe(EXIT.OK);
+    expect(io.calls.map(callText)).toEqual(["terraform output -json"]);
   });
 
   test("sign-out calls AdminUserGlobalSignOut only; the account stays enabled", async () => {
