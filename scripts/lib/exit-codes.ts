@@ -31,7 +31,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = [
   "Exit status:",
   "  0   done (plan: nothing protected is replaced or destroyed)",
-  "  1   a step failed (config, cdktf or Terraform): see the output",
+  "  1   a step failed (config, cdktf, Terraform or an AWS call): see the output",
   "  2   plan --detailed-exitcode: changes, none to a protected resource",
   "  3   plan: replaces or destroys a protected resource (see review.md)",
   "  4   refused: not confirmed (no terminal and no --yes, wrong answer), or a protected plan without --allow-protected",
