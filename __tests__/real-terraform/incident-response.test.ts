@@ -19,11 +19,13 @@ import {
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
+  GetLogDeliveryConfigurationCommand,
   ListUserPoolsCommand,
   type AdminInitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
+import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import type { ActionRecord } from "../../scripts/user";
 import { awsEnvFor, withAwsClients, type AwsEnv } from "./support/aws";
 import { afterBootstrap, prepareCopyForEmulator } from "./support/emulator-gaps";
@@ -214,6 +216,20 @@ const refused = (r: AdminInitiateAuthCommandOutput | Error): string =>
   r instanceof Error ? `${r.name}: ${r.message}` : r.AuthenticationResult ? "signed in" : `challenge ${r.ChallengeName}`;
 
 let attackerRefreshToken: string;
+
+describe("the deployed export", () => {
+  test("prod's pool delivers userAuthEvents (INFO) to the user-activity log group and userNotification (ERROR) to the notification group", async () => {
+    const { LogDeliveryConfiguration } = await withAwsClients(d.awsEnv, ({ cognito }) =>
+      cognito.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId })),
+    );
+    const groups = auditLogGroupNames(prod);
+    const arn = (name: string) => `arn:aws:logs:${prod.region}:${prod.accountId}:log-group:${name}`;
+    expect(LogDeliveryConfiguration?.LogConfigurations).toEqual([
+      { EventSource: "userAuthEvents", LogLevel: "INFO", CloudWatchLogsConfiguration: { LogGroupArn: arn(groups.userActivity) } },
+      { EventSource: "userNotification", LogLevel: "ERROR", CloudWatchLogsConfiguration: { LogGroupArn: arn(groups.userNotification) } },
+    ]);
+  });
+});
 
 describe("the takeover, as the emulated pool records it", () => {
   test("alice signs in from home; the attacker fails on bob, then gets in as alice (medium risk), then is blocked at high risk", async () => {
