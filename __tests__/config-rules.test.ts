@@ -194,6 +194,24 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: "prod.monitoring.logRetentionDays: must be at least 365 in prod, got 180",
     },
   ],
+  UserActivityLogsNeedThreatProtection: [
+    {
+      rule: "user activity is exported only from PLUS pools",
+      env: "dev",
+      compliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } }, audit: { userActivityLogs: true } },
+      nonCompliant: { audit: { userActivityLogs: true } },
+      problem:
+        'dev.audit.userActivityLogs: needs userPool.tier "PLUS" (Cognito exports user activity only with threat protection), got "ESSENTIALS"',
+    },
+    {
+      rule: "user activity is exported only with threat protection on",
+      env: "dev",
+      compliant: { userPool: { tier: "PLUS" }, audit: { userActivityLogs: false } },
+      nonCompliant: { userPool: { tier: "PLUS" }, audit: { userActivityLogs: true } },
+      problem:
+        'dev.audit.userActivityLogs: needs userPool.threatProtection "AUDIT" or "ENFORCED" (Cognito writes no user activity without it), got "OFF"',
+    },
+  ],
   ClientImportNeedsPool: [
     {
       rule: "an existing client needs its existing pool",

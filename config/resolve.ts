@@ -6,7 +6,10 @@
 import type { ParsedEnvironment, Stage } from "./schema";
 
 /** Fully resolved settings of one environment: what the stacks read. */
-export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "userPool" | "appClient" | "authDomain" | "state" | "waf"> {
+export interface EnvironmentConfig extends Omit<
+  ParsedEnvironment,
+  "stage" | "userPool" | "appClient" | "authDomain" | "state" | "waf" | "audit"
+> {
   /** Key in environments.ts; also the stack id (`cdktf deploy <name>`). */
   readonly name: string;
   readonly stage: Stage;
@@ -25,6 +28,7 @@ export interface EnvironmentConfig extends Omit<ParsedEnvironment, "stage" | "us
   readonly state: ParsedEnvironment["state"] & { readonly bucket: string; readonly key: string };
   /** The user pool's web ACL; mode defaults by stage (WAF_MODE_BY_STAGE). */
   readonly waf: ParsedEnvironment["waf"] & { readonly mode: WafMode };
+  readonly audit: ParsedEnvironment["audit"] & { readonly userActivityLogs: boolean };
 }
 
 export type WafMode = "off" | "count" | "block";
@@ -81,6 +85,10 @@ export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnv
       parsed.userPool.passkeys.relyingPartyId ??
       derivedRelyingPartyId(parsed.userPool.passkeys.ceremony, authDomain, parsed.region, parsed.domainName),
     waf: { ...parsed.waf, mode: parsed.waf.mode ?? WAF_MODE_BY_STAGE[stage] },
+    audit: {
+      ...parsed.audit,
+      userActivityLogs: parsed.audit.userActivityLogs ?? (parsed.userPool.tier === "PLUS" && parsed.userPool.threatProtection !== "OFF"),
+    },
     state: {
       ...parsed.state,
       bucket: parsed.state.bucket ?? `taskflow-tfstate-${parsed.accountId}-${parsed.region}`,

@@ -261,6 +261,27 @@ export const RULES: readonly Rule[] = [
       }),
   },
   {
+    // Cognito Developer Guide, "Exporting logs from Amazon Cognito user pools": user-activity log
+    // exports are a function of threat protection, which needs the PLUS tier.
+    id: "UserActivityLogsNeedThreatProtection",
+    reason: "Cognito exports user activity only from PLUS-tier pools with threat protection AUDIT or ENFORCED",
+    check: (env) => {
+      if (!env.audit.userActivityLogs) return ok;
+      if (env.userPool.tier !== "PLUS") {
+        return problem(
+          ["audit", "userActivityLogs"],
+          `needs userPool.tier "PLUS" (Cognito exports user activity only with threat protection), got ${JSON.stringify(env.userPool.tier)}`,
+        );
+      }
+      return env.userPool.threatProtection === "OFF"
+        ? problem(
+            ["audit", "userActivityLogs"],
+            `needs userPool.threatProtection "AUDIT" or "ENFORCED" (Cognito writes no user activity without it), got "OFF"`,
+          )
+        : ok;
+    },
+  },
+  {
     id: "ClientImportNeedsPool",
     reason: "an existing app client can only be adopted together with its user pool",
     check: (env) =>

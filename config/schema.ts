@@ -350,6 +350,49 @@ export const environmentSchema = z
       .strict()
       .default({}),
 
+    /** Audit trail of sign-ins and of the pool's administration, kept in CloudWatch Logs. */
+    audit: z
+      .object({
+        /**
+         * Export Cognito's user-activity logs (userAuthEvents, INFO) and user-notification errors
+         * (userNotification, ERROR) to CloudWatch Logs. Default: on where userPool.tier is PLUS and
+         * threat protection is AUDIT or ENFORCED (Cognito writes user activity only then; see rules.ts).
+         */
+        userActivityLogs: z.boolean().optional(),
+        /**
+         * Existing log group a CloudTrail trail of this account writes to. Adds the saved query of the
+         * pool's admin API calls (and lets the responder role query it). Default: none.
+         */
+        cloudTrailLogGroupName: z
+          .string()
+          .regex(/^[\w\-/.#]{1,512}$/, "must be a CloudWatch log group name (1-512 letters, digits, _ - / . #)")
+          .optional(),
+      })
+      .strict()
+      .default({}),
+
+    incidentResponse: z
+      .object({
+        /**
+         * Who may assume the environment's responder role (user containment and audit queries only).
+         * IAM users and account roots must have signed in with MFA; roles (e.g. IAM Identity Center
+         * permission sets) carry no MFA flag into the session, so their MFA is the identity provider's.
+         * Default: none (no responder role).
+         */
+        responderPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/,
+                "must be the ARN of an IAM user, an IAM role or an account root (arn:aws:iam::<account>:user/..., :role/... or :root)",
+              ),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({}),
+
     /** Remote state: the bootstrap stack state-<env> creates these; the environment stack's backend uses them. */
     state: z
       .object({

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { AuditTrail } from "./constructs/audit";
 import { CognitoAuth } from "./constructs/cognito";
 import { Monitoring } from "./constructs/monitoring";
 import { UserPoolWaf } from "./constructs/waf";
@@ -16,6 +17,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly auth: CognitoAuth;
   /** The user pool's web ACL; absent when waf.mode is "off" (dev). */
   readonly waf?: UserPoolWaf;
+  /** User-activity export, saved investigation queries, audit alarms and the responder role (each only when configured). */
+  readonly audit: AuditTrail;
 
   constructor(
     scope: Construct,
@@ -26,6 +29,17 @@ export class EnvironmentStack extends TerraformStack {
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
     if (env.waf.mode !== "off") this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn });
-    new Monitoring(this, "monitoring", { env, userPoolId: this.auth.userPool.id, userPoolClientId: this.auth.client.id });
+    const monitoring = new Monitoring(this, "monitoring", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolClientId: this.auth.client.id,
+    });
+    this.audit = new AuditTrail(this, "audit", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolArn: this.auth.userPool.arn,
+      logs: monitoring.logs,
+      alertTopicArn: monitoring.alertTopic.topic.arn,
+    });
   }
 }

@@ -3,6 +3,7 @@
  * synthesized JSON. The lists of real metrics are written here from AWS documentation on purpose,
  * not imported from stacks/constructs/monitoring/metrics.ts: a typo there must fail here.
  */
+import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
 
 const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
@@ -301,9 +302,26 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("alarms and dashboard widgets name only metrics AWS publishes, with their documented dimensions (a wrong name never fires)", () => {
+  describe("alarms and dashboard widgets name only metrics AWS publishes (with their documented dimensions) or a metric filter of this stack publishes (a wrong name never fires)", () => {
     const body = JSON.parse(dashboardOf(json).dashboard_body);
-    const metrics = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const fromFilters = new Set(
+      Object.values(resourcesOf(json, "aws_cloudwatch_log_metric_filter")).map(
+        (f) => `${f.metric_transformation.namespace} ${f.metric_transformation.name}`,
+      ),
+    );
+    const all = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const metrics = all.filter((m) => !fromFilters.has(`${m.namespace} ${m.metricName}`));
+
+    // Metric filters publish without dimensions unless they declare some; these declare none.
+    const own = all.filter((m) => fromFilters.has(`${m.namespace} ${m.metricName}`));
+    if (own.length) {
+      test.each(own.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}`, m]))(
+        "%s is published by a metric filter of this stack, without dimensions",
+        (_label, m) => {
+          expect(m.dimensions).toEqual({});
+        },
+      );
+    }
 
     test("there is no SignInFailures metric anywhere (AWS does not publish one)", () => {
       expect(metrics.filter((m) => m.metricName === "SignInFailures")).toEqual([]);
@@ -532,8 +550,18 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence)", () => {
-    const logGroups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires", () => {
+    // AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration: "The log group must not be encrypted with AWS KMS".
+    const cognitoDestinations: string[] = env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : [];
+    const all = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+    const logGroups = all.filter((g) => !cognitoDestinations.includes(g.name));
+
+    if (cognitoDestinations.length) {
+      test.each(cognitoDestinations)("%s: the configured retention and no customer-managed key", (groupName) => {
+        const group = all.find((g) => g.name === groupName);
+        expect(group).toEqual({ name: groupName, retention_in_days: env.monitoring.logRetentionDays });
+      });
+    }
 
     test("there is at least the security-event audit log", () => {
       expect(logGroups.map((g) => g.name)).toContain(`/aws/events/taskflow-${name}-cognito-security-changes`);

@@ -21,7 +21,7 @@ export async function withStack(
   spec: CommandSpec,
   argv: readonly string[],
   io: Io,
-  body: (target: StackTarget, values: OptionValues) => Promise<number>,
+  body: (target: StackTarget, values: OptionValues, positionals: readonly string[]) => Promise<number>,
 ): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed.kind === "help") {
@@ -47,7 +47,7 @@ export async function withStack(
     io.err(unknownStackMessage(parsed.positionals[0], envs));
     return EXIT.USAGE;
   }
-  return body(target, parsed.values);
+  return body(target, parsed.values, parsed.positionals);
 }
 
 /** Shared --help paragraph on stack names. */
