@@ -170,7 +170,7 @@ describe("npm run user: refusals change nothing", () => {
     expect(io.stderr).toContain("but staging is account 222222222222");
   });
 
-  test("an unknown user exits 5 with nothing changed", async () => {
+  test("an unknown user exits 9 with nothing changed", async () => {
     const { aws, io, deps } = setup("staging");
     expect(await user(["staging", "disable", "mallory@example.com"], io, deps)).toBe(EXIT.NO_SUCH_USER);
     expect(changes(aws)).toEqual([]);
@@ -354,7 +354,7 @@ describe("npm run investigate", () => {
     expect(io.stderr).toContain("Is the audit trail deployed?");
   });
 
-  test("an email that is not in the pool exits 5", async () => {
+  test("an email that is not in the pool exits 9", async () => {
     const { io, deps } = inv("staging");
     expect(await investigate(["staging", "user-events", "--user", "mallory@example.com"], io, deps)).toBe(EXIT.NO_SUCH_USER);
   });

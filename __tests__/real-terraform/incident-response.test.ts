@@ -319,7 +319,7 @@ describe("user: contain and recover", () => {
     expect(refused(await refresh(attackerRefreshToken))).toMatch(/^NotAuthorizedException/);
   });
 
-  test("disable again exits 6 (already disabled); an unknown user exits 5; nothing changes", async () => {
+  test("disable again exits 6 (already disabled); an unknown user exits 9; nothing changes", async () => {
     expect(recordOf(expectExit(await npm("user", ["prod", "disable", ALICE, "--reason", "again", "--yes"]), EXIT.ALREADY)).result).toBe(
       "refused: already disabled",
     );

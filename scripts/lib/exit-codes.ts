@@ -13,14 +13,14 @@ export const EXIT = {
   PROTECTED: 3,
   /** Not confirmed: no terminal and no --yes, a wrong answer at the prompt, or apply of a protected plan without --allow-protected. */
   REFUSED: 4,
-  /** user, investigate --user: the pool has no such user. Nothing was changed. */
-  NO_SUCH_USER: 5,
   /** user: the user is already in the requested state (disabled, enabled, password reset). Nothing was changed. */
   ALREADY: 6,
   /** user, investigate: the stack has no such output or log group (not deployed, or deployed without it). Nothing was changed. */
   NOT_DEPLOYED: 7,
   /** user, investigate: the credentials belong to another account than the environment's. Nothing was called. */
   WRONG_ACCOUNT: 8,
+  /** user, investigate --user: the pool has no such user. Nothing was changed. */
+  NO_SUCH_USER: 9,
   /** Bad command line: unknown stack or option, missing argument. Nothing ran. */
   USAGE: 64,
 } as const;
@@ -35,9 +35,9 @@ export const EXIT_CODES_HELP = [
   "  2   plan --detailed-exitcode: changes, none to a protected resource",
   "  3   plan: replaces or destroys a protected resource (see review.md)",
   "  4   refused: not confirmed (no terminal and no --yes, wrong answer), or a protected plan without --allow-protected",
-  "  5   user, investigate --user: no such user in the pool; nothing changed",
   "  6   user: the user is already in the requested state; nothing changed",
   "  7   user, investigate: the stack has no such output or log group (not deployed?); nothing changed",
   "  8   user, investigate: the credentials are of another account than the environment's; nothing called",
+  "  9   user, investigate --user: no such user in the pool; nothing changed",
   "  64  usage: unknown stack or option, missing argument; nothing ran",
 ].join("\n");
