@@ -1,5 +1,5 @@
 /**
- * The one function the workflow tests use from js-yaml (installed with eslint's config loader; it
+ * The one function the workflow tests use from js-yaml (pinned in devDependencies; it
  * ships no types of its own).
  */
 declare module "js-yaml" {
