@@ -1,15 +1,13 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import { STAGES } from "../../config/schema";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument } from "./policy-document";
+import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
 
 /** Name of the access-log bucket state-<env> creates (globally unique by account and region). */
@@ -55,31 +53,13 @@ export class AccessLogBucket extends Construct {
     this.bucket.overrideLogicalId("state_access_log_bucket");
     const bucket = this.bucket.bucket;
 
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }).overrideLogicalId("state_access_log_bucket_ownership");
-
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    publicAccessBlock.overrideLogicalId("state_access_log_bucket_public_access_block");
+    const { versioning, publicAccessBlock } = makeBucketPrivate(this, this.bucket, "state_access_log_bucket");
 
     // SSE-S3 (AES256): the only default encryption server access logging can deliver into (page above).
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     }).overrideLogicalId("state_access_log_bucket_encryption");
-
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    versioning.overrideLogicalId("state_access_log_bucket_versioning");
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
@@ -113,14 +93,7 @@ export class AccessLogBucket extends Construct {
             StringEquals: { "aws:SourceAccount": env.accountId },
           },
         },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        denyInsecureTransport(this.bucket.arn),
       ]),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).
       dependsOn: [publicAccessBlock],

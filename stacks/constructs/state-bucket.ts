@@ -1,14 +1,12 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 
 /** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
@@ -29,14 +27,7 @@ export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: s
   const objects = `${bucketArn}/*`;
   const breakGlass = env.state.breakGlassPrincipalArns;
   return [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucketArn, objects],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport(bucketArn),
     {
       // Every object Terraform's S3 backend writes with encrypt = true and kms_key_id (the state,
       // the use_lockfile .tflock object and, with S3 locking only, the -md5 digest) goes through
@@ -91,32 +82,13 @@ export class StateBucket extends Construct {
     const bucket = this.bucket.bucket;
 
     // Every write is a new version: a corrupted or wrongly applied state can be rolled back.
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    versioning.overrideLogicalId("state_bucket_versioning");
+    const { versioning, publicAccessBlock } = makeBucketPrivate(this, this.bucket, "state_bucket");
 
     // State holds secrets in plain text: encrypt with our key; the bucket key cuts KMS calls.
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
     }).overrideLogicalId("state_bucket_encryption");
-
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    publicAccessBlock.overrideLogicalId("state_bucket_public_access_block");
-
-    // ACLs disabled: access is decided by IAM and the bucket policy only.
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }).overrideLogicalId("state_bucket_ownership");
 
     new S3BucketPolicy(this, "policy", {
       bucket,
