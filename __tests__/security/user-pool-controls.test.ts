@@ -15,11 +15,7 @@ describe("CognitoUserPoolMinimumPasswordLength: staging and prod user pools requ
   test.each(STAGING_AND_PROD)("1. compliant: %s requires 12 characters", (env) => {
     expect(shipped(env).pool.password_policy.minimum_length).toBe(12);
   });
-  test("2. non-compliant: prod with dev's 8 characters is refused", () => {
-    expect(refusals("prod", { userPool: { passwordPolicy: { minimumLength: 8 } } })).toContain(
-      "prod.userPool.passwordPolicy.minimumLength: must be at least 12 in prod, got 8",
-    );
-  });
+  // 2. non-compliant: refused by config rule PasswordMinimumLength (its cases are in __tests__/config-rules.test.ts).
   test("3. not applied: dev synthesizes its relaxed 8 characters as configured", () => {
     expect(shipped("dev").pool.password_policy.minimum_length).toBe(8);
   });
@@ -83,11 +79,7 @@ describe("CognitoUserPoolTotpMfa: every pool offers TOTP MFA, never SMS; prod MF
     expect(pool.mfa_configuration).toBe("OPTIONAL");
     expect(pool.user_pool_add_ons.advanced_security_mode).toBe("ENFORCED");
   });
-  test("3. non-compliant: prod MFA OFF is refused even without passkeys", () => {
-    expect(refusals("prod", { userPool: { mfa: "OFF", passkeys: { enabled: false } } })).toContain(
-      'prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"',
-    );
-  });
+  // 3. non-compliant: refused by config rule MfaInProd (its cases are in __tests__/config-rules.test.ts).
   test("4. non-compliant: prod MFA ON with passkeys is refused, naming the provider limitation", () => {
     expect(refusals("prod", { userPool: { mfa: "ON" } })).toContain(
       'prod.userPool.mfa: must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"',
@@ -181,11 +173,7 @@ describe("CognitoRiskConfiguration: where threat protection runs, high risk is b
   test("4. not applied: dev (threat protection OFF) has no risk configuration", () => {
     expect(shipped("dev").risk).toBeUndefined();
   });
-  test("5. non-compliant: threat protection with Cognito's default sender is refused (notify needs an SES source_arn)", () => {
-    expect(refusals("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT" } })).toEqual([
-      'dev.userPool.email.sender: must be "SES" when threatProtection is AUDIT (risk notifications need an SES identity), got "COGNITO_DEFAULT"',
-    ]);
-  });
+  // 5. non-compliant: refused by config rule ThreatProtectionNeedsSes (its cases are in __tests__/config-rules.test.ts).
   test("6. compliant: dev auditing threats over SES gets a risk configuration too", () => {
     const risk = riskOf(patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } }));
     expect(risk.account_takeover_risk_configuration.actions.high_action.event_action).toBe("BLOCK");

@@ -169,11 +169,7 @@ describe("UserPoolWafConfig: config that AWS or Cognito would reject, or that le
   test.each(STAGING_AND_PROD)("1. non-compliant: %s with waf.mode off is refused", (env) => {
     expect(refusals(env, { waf: { mode: "off" } })).toEqual([`${env}.waf.mode: must be "count" or "block" in ${env}, got "off"`]);
   });
-  test("2. non-compliant: the account takeover prevention (ATP) group is refused, with the reason", () => {
-    expect(refusals("prod", { waf: { extraManagedRuleGroups: ["AWSManagedRulesATPRuleSet"] } })).toEqual([
-      "prod.waf.extraManagedRuleGroups[0]: must not be AWSManagedRulesATPRuleSet: AWS WAF refuses to associate a web ACL with account takeover prevention (ATP) with a Cognito user pool",
-    ]);
-  });
+  // 2. non-compliant: refused by config rule WafRuleGroupsForUserPools (its cases are in __tests__/config-rules.test.ts).
   test("3. non-compliant: the account creation fraud prevention (ACFP) group is refused", () => {
     expect(refusals("staging", { waf: { extraManagedRuleGroups: ["AWSManagedRulesACFPRuleSet"] } })).toEqual([
       "staging.waf.extraManagedRuleGroups[0]: must not be AWSManagedRulesACFPRuleSet: account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
