@@ -17,6 +17,7 @@ import {
   type Rule,
 } from "@aws-sdk/client-wafv2";
 import { startMoto, type Moto } from "./support/moto";
+import { sdkTlsConfig } from "./support/aws";
 
 const REGION = "ap-northeast-1";
 const visibility = (MetricName: string) => ({ CloudWatchMetricsEnabled: true, MetricName, SampledRequestsEnabled: true });
@@ -45,7 +46,13 @@ let idp: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   moto = await startMoto();
-  const config = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } };
+  const config = {
+    endpoint: moto.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    // The emulator speaks HTTPS with a throwaway certificate (support/moto.ts).
+    ...sdkTlsConfig({ AWS_CA_BUNDLE: moto.caBundle }),
+  };
   waf = new WAFV2Client(config);
   idp = new CognitoIdentityProviderClient(config);
 }, 60_000);

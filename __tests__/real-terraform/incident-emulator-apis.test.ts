@@ -33,7 +33,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
 } from "@aws-sdk/client-cloudformation";
-import { awsEnvFor, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
+import { awsEnvFor, sdkTlsConfig, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
 import { startMoto, type Moto } from "./support/moto";
 
 jest.setTimeout(60_000);
@@ -328,7 +328,7 @@ describe("AWS::Cognito::LogDeliveryConfiguration in CloudFormation (ext_cloudfor
       Outputs: { Ref: { Value: { Ref: "Logs" } } },
     };
     const cfn = await withAwsClients(awsEnv, async () => {
-      const client = new CloudFormationClient({});
+      const client = new CloudFormationClient(sdkTlsConfig());
       try {
         await client.send(new CreateStackCommand({ StackName: "log-delivery", TemplateBody: JSON.stringify(template) }));
         const stack = (await client.send(new DescribeStacksCommand({ StackName: "log-delivery" }))).Stacks?.[0];
