@@ -51,11 +51,17 @@ export class StateStack extends TerraformStack {
 
     // Server access logs: into a log bucket created here (default from staging up), an existing one, or none.
     const logs = accessLogTarget(env);
-    if (logs.kind === "create") new AccessLogBucket(this, "state-access-log-bucket", { env, bucketName: logs.bucket });
+    const logBucket =
+      logs.kind === "create" ? new AccessLogBucket(this, "state-access-log-bucket", { env, bucketName: logs.bucket }) : undefined;
     const { bucket } = new StateBucket(this, "state-bucket", {
       env,
       kmsKeyArn: stateKey.key.arn,
-      accessLogBucket: logs.kind === "off" ? undefined : logs.bucket,
+      accessLogs:
+        logs.kind === "off"
+          ? undefined
+          : logBucket
+            ? { bucket: logBucket.bucket.bucket, after: [logBucket.policy] }
+            : { bucket: logs.bucket },
     });
     const { table } = new StateLockTable(this, "state-lock-table", { env, kmsKeyArn: stateKey.key.arn });
 

@@ -30,9 +30,15 @@ describe.each(["staging", "prod"] as const)(
       });
       expect(resourceAt(json, "aws_s3_bucket_logging.state_bucket_logging")).toMatchObject({
         bucket: ref(BUCKET, "bucket"),
-        target_bucket: `taskflow-tfstate-logs-${accountId}-ap-northeast-1`,
+        target_bucket: ref(LOG_BUCKET, "bucket"),
         target_prefix: `${env.state.bucket}/`,
       });
+    });
+
+    test("logging is switched on only after the log bucket lets the logging service write (S3 refuses it before)", () => {
+      expect(resourceAt(json, "aws_s3_bucket_logging.state_bucket_logging").depends_on).toEqual([
+        "aws_s3_bucket_policy.state_access_log_bucket_policy",
+      ]);
     });
 
     test("bucket-owner-enforced ownership, all four public-access-block flags, versioning", () => {

@@ -45,6 +45,8 @@ export interface AccessLogBucketProps {
  */
 export class AccessLogBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** Lets the S3 logging service write: logging may be switched on only once it exists. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, { env, bucketName }: AccessLogBucketProps) {
     super(scope, id);
@@ -78,7 +80,7 @@ export class AccessLogBucket extends Construct {
     }).overrideLogicalId("state_access_log_bucket_lifecycle");
 
     const partition = partitionOf(env.region);
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument([
         {
@@ -97,6 +99,7 @@ export class AccessLogBucket extends Construct {
       ]),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).
       dependsOn: [publicAccessBlock],
-    }).overrideLogicalId("state_access_log_bucket_policy");
+    });
+    this.policy.overrideLogicalId("state_access_log_bucket_policy");
   }
 }

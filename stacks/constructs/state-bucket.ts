@@ -3,6 +3,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
@@ -15,8 +16,12 @@ export interface StateBucketProps {
   readonly env: EnvironmentConfig;
   /** ARN of the customer-managed key that encrypts every state object by default. */
   readonly kmsKeyArn: string;
-  /** Bucket that receives the server access logs (see accessLogTarget); none: no logging. */
-  readonly accessLogBucket?: string;
+  /**
+   * Where the server access logs go (see accessLogTarget); none: no logging. `after`: what must exist
+   * first (the created log bucket's policy: S3 refuses PutBucketLogging into a bucket that does not
+   * exist or does not let the logging service write).
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly after?: ITerraformDependable[] };
 }
 
 /**
@@ -69,7 +74,7 @@ export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: s
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
 
-  constructor(scope: Construct, id: string, { env, kmsKeyArn, accessLogBucket }: StateBucketProps) {
+  constructor(scope: Construct, id: string, { env, kmsKeyArn, accessLogs }: StateBucketProps) {
     super(scope, id);
     const { state } = env;
     this.bucket = new S3Bucket(this, "bucket", {
@@ -113,12 +118,13 @@ export class StateBucket extends Construct {
       dependsOn: [versioning],
     }).overrideLogicalId("state_bucket_lifecycle");
 
-    if (accessLogBucket) {
+    if (accessLogs) {
       // Who read or wrote state, and from where: evidence that CloudTrail's management events lack.
       new S3BucketLoggingA(this, "access-logging", {
         bucket,
-        targetBucket: accessLogBucket,
+        targetBucket: accessLogs.bucket,
         targetPrefix: `${state.bucket}/`,
+        dependsOn: accessLogs.after,
       }).overrideLogicalId("state_bucket_logging");
     }
   }
