@@ -2,7 +2,7 @@
  * The emulator's extensions (emulator/ext_<service>.py), each called through the AWS SDK the way the
  * provider and the read-backs call it, with the response checked against the shape the API reference
  * gives (page cited per test). They run in an account of their own (not one of the shipped
- * environments') in the shared emulator.
+ * environments') in the shared emulator, without waiting for the shared deploys.
  */
 import {
   CognitoIdentityProviderClient,
@@ -34,7 +34,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { awsEnvFor, sdkTlsConfig, type AwsEnv } from "./support/aws";
-import { sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+import { sharedEmulator } from "./support/shared-deployment";
 
 jest.setTimeout(60_000);
 
@@ -42,7 +42,7 @@ jest.setTimeout(60_000);
 const ACCOUNT = "909090909090";
 const REGION = "ap-northeast-1";
 
-let shared: SharedDeployment;
+let shared: ReturnType<typeof sharedEmulator>;
 let deployer: AwsEnv;
 let breakGlass: AwsEnv;
 
@@ -57,7 +57,7 @@ const s3Over = (e: AwsEnv, endpoint: string) =>
   new S3Client({ endpoint, region: REGION, credentials: credentialsOf(e), forcePathStyle: true, ...sdkTlsConfig(e) });
 
 beforeAll(async () => {
-  shared = await sharedDeployment();
+  shared = sharedEmulator();
   deployer = await awsEnvFor(shared, ACCOUNT, REGION);
   breakGlass = await awsEnvFor(shared, ACCOUNT, REGION, "break-glass");
 });
