@@ -137,7 +137,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     // Cognito rejects MFA ON with WEB_AUTHN as a first factor unless FactorConfiguration is
-    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (issue #50110).
+    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (hashicorp/terraform-provider-aws issue #50110).
     id: "MfaOnWithPasskeys",
     reason: "MFA ON plus passkeys as a first factor is not deployable on aws provider 5.100.0",
     check: (env) =>
@@ -207,11 +207,51 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "AccessLogBucketOneSource",
+    reason: "the state bucket logs to one bucket: an existing one or the one state-<env> creates",
+    check: (env) =>
+      env.state.accessLogBucket && env.state.createAccessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must not be true while accessLogBucket is set (${JSON.stringify(env.state.accessLogBucket)})`,
+          )
+        : ok,
+  },
+  {
+    id: "StateAccessLogsOutsideDev",
+    reason: "staging and prod state buckets keep server access logs (who read or wrote state)",
+    check: (env) =>
+      atLeast(env, "staging") && env.state.createAccessLogBucket === false && !env.state.accessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must be true in ${env.stage} unless accessLogBucket names an existing log bucket, got false`,
+          )
+        : ok,
+  },
+  {
+    id: "BreakGlassInAccount",
+    reason: "only principals of the environment's own account may erase state history",
+    check: (env) =>
+      env.state.breakGlassPrincipalArns.flatMap((arn, i) =>
+        arn.split(":")[4] === env.accountId
+          ? ok
+          : problem(["state", "breakGlassPrincipalArns", i], `must be in account ${env.accountId}, got ${JSON.stringify(arn)}`),
+      ),
+  },
+  {
     id: "StateKeyNotBootstrapKey",
     reason: "two stacks sharing one state file would each plan to destroy the other's resources",
     check: (env) =>
       env.state.key === bootstrapStateKey(env.name)
         ? problem(["state", "key"], `must differ from the bootstrap stack's state key, got ${JSON.stringify(env.state.key)}`)
+        : ok,
+  },
+  {
+    id: "CiOidcProviderNeedsRepository",
+    reason: "an OIDC provider choice without a repository creates nothing: the setting would silently do nothing",
+    check: (env) =>
+      env.ci.oidcProvider !== undefined && env.ci.githubRepository === undefined
+        ? problem(["ci", "oidcProvider"], `needs ci.githubRepository ("owner/repository"): without it no CI role is created`)
         : ok,
   },
   {

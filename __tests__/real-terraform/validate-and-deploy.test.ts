@@ -260,17 +260,21 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
         expect(bucket.lifecycle).toEqual([
           expect.objectContaining({ status: "Enabled", noncurrentDays: env.state.noncurrentVersionExpirationDays }),
         ]);
-        // The TLS-only statement is in place (and stays: nothing removes it for the emulator).
-        expect(bucket.policy).toEqual(
-          expect.arrayContaining([
-            expect.objectContaining({
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }),
-          ]),
-        );
+        // Every statement is in place during every deploy (nothing is removed for the emulator).
+        expect(bucket.policy).toEqual([
+          expect.objectContaining({
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
+          expect.objectContaining({
+            Effect: "Deny",
+            Action: "s3:PutObject",
+            Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+          }),
+          expect.objectContaining({ Effect: "Deny", Action: "s3:DeleteObjectVersion" }),
+        ]);
 
         const table = await readLockTable(c, env.state.lockTable);
         expect(table).toEqual({

@@ -8,6 +8,7 @@ import {
   lambdaErrors,
   lambdaThrottles,
   riskEventsTotal,
+  riskyRequestsTotal,
   ruleFailedInvocations,
   signInFailureRate,
   throttleMetrics,
@@ -132,6 +133,17 @@ export function alarmSpecs({ env, userPoolId, userPoolClientId, securityRuleName
     specs.push(
       risk("AccountTakeoverHighRisk", "accountTakeover", "account-takeover attempts"),
       risk("CompromisedCredentialsHighRisk", "compromisedCredentials", "compromised credentials"),
+      // Backstop: the two alarms above filter on RiskLevel = "High", and a value spelt otherwise by
+      // AWS gives them no data for ever (FILL + notBreaching hides it). This one has no RiskLevel.
+      {
+        name: "RiskyRequestsBackstop",
+        description: `Threat protection (${env.userPool.threatProtection}) marked at least ${m.riskBackstop.threshold} requests to user pool ${env.userPool.name} as risky (any risk level). If the high-risk alarms stay silent meanwhile, check their RiskLevel spelling with aws cloudwatch list-metrics --namespace AWS/Cognito.`,
+        source: riskyRequestsTotal(userPoolId, m.riskBackstop.periodSeconds),
+        comparison: "GreaterThanOrEqualToThreshold",
+        threshold: m.riskBackstop.threshold,
+        evaluationPeriods: m.riskBackstop.evaluationPeriods,
+        treatMissingData: notBreaching,
+      },
     );
   }
   return specs;

@@ -36,6 +36,8 @@ const COGNITO = {
   tokenRefreshThrottles: "TokenRefreshThrottles",
   accountTakeoverRisk: "AccountTakeoverRisk",
   compromisedCredentialRisk: "CompromisedCredentialRisk",
+  /** Requests Cognito marked as risky at any level; published per UserPoolId and Operation, without RiskLevel. */
+  risk: "Risk",
 } as const;
 
 const LAMBDA = { errors: "Errors", throttles: "Throttles" } as const;
@@ -160,6 +162,36 @@ export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSecond
       .map((id) => `FILL(${id}, 0)`)
       .join(" + "),
     label: RISK_METRIC[kind].label,
+    periodSeconds,
+    inputs,
+  };
+}
+
+/**
+ * Backstop for the RiskLevel-filtered alarms: requests threat protection marked as risky, at any
+ * level, per operation, summed. The "Viewing threat protection metrics" page documents Risk with
+ * the dimensions Operation and UserPoolId only, so no spelling of a RiskLevel value can leave it
+ * without data. FILL(…, 0) as in riskEventsTotal.
+ */
+export function riskyRequestsTotal(userPoolId: string, periodSeconds: number): MathDef {
+  const inputs = Object.fromEntries(
+    RISK_OPERATIONS.map((operation, i): [string, MetricDef] => [
+      `m${i + 1}`,
+      {
+        namespace: NAMESPACE.cognito,
+        metricName: COGNITO.risk,
+        dimensions: { UserPoolId: userPoolId, Operation: operation },
+        stat: "Sum",
+        periodSeconds,
+        label: `Risky requests: ${operation}`,
+      },
+    ]),
+  );
+  return {
+    expression: Object.keys(inputs)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(" + "),
+    label: "Risky requests (any risk level)",
     periodSeconds,
     inputs,
   };
