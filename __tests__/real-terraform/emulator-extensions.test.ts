@@ -28,6 +28,7 @@ import {
   GetBucketPolicyCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketLoggingCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -296,5 +297,40 @@ describe("ext_s3: bucket policies honour their conditions", () => {
     const [version] = await versions();
     await expect(glass.send(new DeleteObjectCommand({ Bucket: bucket, Key: "state.tfstate", VersionId: version }))).resolves.toBeDefined();
     expect(await versions()).not.toContain(version);
+  });
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html: the target bucket's
+  // policy grants logging.s3.amazonaws.com s3:PutObject, scoped by aws:SourceArn and aws:SourceAccount.
+  test("7. PutBucketLogging is accepted when the target's policy lets the logging service write for this source bucket and account, refused otherwise", async () => {
+    const target = "ext-s3-logs-909090909090";
+    await tls.send(new CreateBucketCommand({ Bucket: target, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    const grant = (sourceAccount: string) =>
+      tls.send(
+        new PutBucketPolicyCommand({
+          Bucket: target,
+          Policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `arn:aws:s3:::${target}/${bucket}/*`,
+                Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${bucket}` }, StringEquals: { "aws:SourceAccount": sourceAccount } },
+              },
+            ],
+          }),
+        }),
+      );
+    const enable = () =>
+      tls.send(
+        new PutBucketLoggingCommand({
+          Bucket: bucket,
+          BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: `${bucket}/` } },
+        }),
+      );
+    await grant("111122223333");
+    await expect(enable()).rejects.toMatchObject({ name: "InvalidTargetBucketForLogging" });
+    await grant(ACCOUNT);
+    await expect(enable()).resolves.toBeDefined();
   });
 });
