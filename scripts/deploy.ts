@@ -59,7 +59,16 @@ export function deploy(argv: readonly string[], io: Io): Promise<number> {
       );
     }
     io.err(`Running: cdktf ${args.join(" ")}\n`);
-    const code = await io.run(process.execPath, [cdktfBin(), ...args], { env: io.interactive ? {} : { CI: "1" } });
+    const env: Record<string, string> = io.interactive ? {} : { CI: "1" };
+    if (values["migrate-state"] === true) {
+      // cdktf runs `terraform init -migrate-state` without a way to answer Terraform's "copy the existing
+      // state to the new backend?" question: without a terminal (or with TF_INPUT=0) init stops with "Error:
+      // input is disabled" and the state stays local. -force-copy answers it yes, which the operator already
+      // did by confirming this deploy (https://developer.hashicorp.com/terraform/cli/commands/init, -force-copy;
+      // TF_CLI_ARGS_init: https://developer.hashicorp.com/terraform/cli/config/environment-variables).
+      env.TF_CLI_ARGS_init = [io.env.TF_CLI_ARGS_init, "-force-copy"].filter(Boolean).join(" ");
+    }
+    const code = await io.run(process.execPath, [cdktfBin(), ...args], { env });
     if (code !== 0) {
       io.err(`cdktf deploy ${target.name} failed (exit ${code}): see the output above.\n`);
       return EXIT.FAILED;

@@ -89,6 +89,13 @@ describe("confirmation for prod-stage stacks", () => {
     expect(io.calls[0].args.slice(1)).toEqual(["deploy", "dev", "--auto-approve"]);
   });
 
+  test("--migrate-state lets terraform init copy the bootstrap's state without a prompt (-force-copy), after the confirmation", async () => {
+    const io = fakeIo({ interactive: false });
+    expect(await deploy(["state-prod", "--yes", "--migrate-state"], io)).toBe(EXIT.OK);
+    expect(io.calls[0].args.slice(1)).toEqual(["deploy", "state-prod", "--auto-approve", "--migrate-state"]);
+    expect(io.calls[0].options?.env).toEqual({ CI: "1", TF_CLI_ARGS_init: "-force-copy" });
+  });
+
   test("a failing cdktf deploy exits 1", async () => {
     const io = fakeIo({ run: () => 2 });
     expect(await deploy(["dev"], io)).toBe(EXIT.FAILED);

@@ -2,7 +2,7 @@
  * The emulator's extensions (emulator/ext_<service>.py), each called through the AWS SDK the way the
  * provider and the read-backs call it, with the response checked against the shape the API reference
  * gives (page cited per test). They run in an account of their own (not one of the shipped
- * environments') in the shared emulator.
+ * environments') in the shared emulator, without waiting for the shared deploys.
  */
 import {
   CognitoIdentityProviderClient,
@@ -28,13 +28,14 @@ import {
   GetBucketPolicyCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketLoggingCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { awsEnvFor, sdkTlsConfig, type AwsEnv } from "./support/aws";
-import { sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+import { sharedEmulator } from "./support/shared-deployment";
 
 jest.setTimeout(60_000);
 
@@ -42,7 +43,7 @@ jest.setTimeout(60_000);
 const ACCOUNT = "909090909090";
 const REGION = "ap-northeast-1";
 
-let shared: SharedDeployment;
+let shared: ReturnType<typeof sharedEmulator>;
 let deployer: AwsEnv;
 let breakGlass: AwsEnv;
 
@@ -57,7 +58,7 @@ const s3Over = (e: AwsEnv, endpoint: string) =>
   new S3Client({ endpoint, region: REGION, credentials: credentialsOf(e), forcePathStyle: true, ...sdkTlsConfig(e) });
 
 beforeAll(async () => {
-  shared = await sharedDeployment();
+  shared = sharedEmulator();
   deployer = await awsEnvFor(shared, ACCOUNT, REGION);
   breakGlass = await awsEnvFor(shared, ACCOUNT, REGION, "break-glass");
 });
@@ -296,5 +297,40 @@ describe("ext_s3: bucket policies honour their conditions", () => {
     const [version] = await versions();
     await expect(glass.send(new DeleteObjectCommand({ Bucket: bucket, Key: "state.tfstate", VersionId: version }))).resolves.toBeDefined();
     expect(await versions()).not.toContain(version);
+  });
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html: the target bucket's
+  // policy grants logging.s3.amazonaws.com s3:PutObject, scoped by aws:SourceArn and aws:SourceAccount.
+  test("7. PutBucketLogging is accepted when the target's policy lets the logging service write for this source bucket and account, refused otherwise", async () => {
+    const target = "ext-s3-logs-909090909090";
+    await tls.send(new CreateBucketCommand({ Bucket: target, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    const grant = (sourceAccount: string) =>
+      tls.send(
+        new PutBucketPolicyCommand({
+          Bucket: target,
+          Policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `arn:aws:s3:::${target}/${bucket}/*`,
+                Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${bucket}` }, StringEquals: { "aws:SourceAccount": sourceAccount } },
+              },
+            ],
+          }),
+        }),
+      );
+    const enable = () =>
+      tls.send(
+        new PutBucketLoggingCommand({
+          Bucket: bucket,
+          BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: `${bucket}/` } },
+        }),
+      );
+    await grant("111122223333");
+    await expect(enable()).rejects.toMatchObject({ name: "InvalidTargetBucketForLogging" });
+    await grant(ACCOUNT);
+    await expect(enable()).resolves.toBeDefined();
   });
 });

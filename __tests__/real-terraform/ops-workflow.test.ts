@@ -1,10 +1,10 @@
 /**
  * The ops workflow end to end on the emulator, with the npm scripts exactly as a pipeline runs
- * them (stdin is not a terminal). Harness (moto, provider mirror, CLI config, working copy,
- * emulator gaps): __tests__/real-terraform/support.
+ * them (stdin is not a terminal), in an emulator of its own (its flows change infrastructure; see
+ * README.md here). Harness (emulator, provider mirror, CLI config, working copy): ./support.
  *
- * dev carries the flow, because every resource of its stack deploys on moto as it is:
- * deploy → plan shows no changes (but the listed emulator gaps) → a harmless config change is an
+ * dev carries the flow:
+ * deploy → plan shows no changes → a harmless config change is an
  * in-place update in review.md → apply of that reviewed plan → outputs match the pool; a pool
  * rename is flagged by review.md and exit status 3. Adoption runs in an extra environment added to
  * the copy's config: a pool created through the AWS API is imported (no create), then managed.
@@ -171,7 +171,7 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
     poolId = pools[0];
   });
 
-  test("plan right after the deploy: nothing to do but the emulator gaps; the four files are written", async () => {
+  test("plan right after the deploy: nothing to do; the four files are written", async () => {
     expectExit(await npmRun(devFlow, "plan", ["dev"]), EXIT.OK);
     expect(unexpectedDiffs(devFlow)).toBe("");
     for (const f of ["tfplan", "plan.txt", "plan.json", "review.md"]) expect(existsSync(plansFile(devFlow, f))).toBe(true);

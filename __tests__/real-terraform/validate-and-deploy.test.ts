@@ -54,7 +54,7 @@ import {
 } from "./support/readback";
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { describeRun, killRunning, run, start, StepTimer, type RunResult } from "./support/run";
-import { DEPLOY_FLAGS, sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+import { DEPLOY_FLAGS, SHARED_DEPLOYMENT_WAIT_MS, sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support/validate";
 import { stackJson, type WorkingCopy } from "./support/workdir";
@@ -101,7 +101,7 @@ beforeAll(async () => {
   // The set-up validated every stack while the bootstraps waited on the emulator.
   validation = Promise.resolve().then(() => shared.validation());
   validation.catch(() => undefined);
-}, 60_000);
+}, SHARED_DEPLOYMENT_WAIT_MS);
 
 afterAll(async () => {
   const killed = killRunning(); // after a failure: commands still running in the background

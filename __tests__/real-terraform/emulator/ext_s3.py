@@ -153,6 +153,9 @@ def _principal_matches(principal: Any, ctx: dict[str, str]) -> bool:
         return True
     if not isinstance(principal, dict):
         return False
+    service = ctx.get("service-principal")
+    if service is not None:  # a request an AWS service makes (log delivery), not one with credentials
+        return service in _as_list(principal.get("Service", [])) or "*" in _as_list(principal.get("AWS", []))
     arn, account = ctx["aws:principalarn"], ctx["aws:principalaccount"]
     for p in _as_list(principal.get("AWS", [])):
         if p in ("*", arn, account, f"arn:aws:iam::{account}:root"):
@@ -350,7 +353,49 @@ def _get_permission(self: models.FakeBucket, action: str, resource: str) -> Perm
     return evaluate(policy, action, resource, ctx)
 
 
+# --- server access logging: may the logging service write into the target bucket? ----------------------
+
+
+def _log_permissions_enabled_policy(target_bucket: models.FakeBucket, target_prefix: str | None) -> bool:
+    """
+    What PutBucketLogging checks of a target bucket without ACLs (BucketOwnerEnforced): that its policy lets
+    the logging service principal put the log objects, with the source bucket and account as the log
+    delivery's request context (aws:SourceArn, aws:SourceAccount), as
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html grants it.
+    moto 5.2 compared the statement's fields as literal strings and ignored its Condition.
+    """
+    source = getattr(_request, "logging_source", None)
+    if target_bucket.policy is None or source is None:
+        return False
+    import json
+
+    policy = json.loads(target_bucket.policy.decode() if isinstance(target_bucket.policy, bytes) else target_bucket.policy)
+    ctx = {
+        "service-principal": "logging.s3.amazonaws.com",
+        "aws:principalarn": "",
+        "aws:principalaccount": "",
+        "aws:securetransport": "true",
+        "aws:sourcearn": f"arn:aws:s3:::{source.name}",
+        "aws:sourceaccount": source.account_id,
+    }
+    resource = f"arn:aws:s3:::{target_bucket.name}/{target_prefix or ''}log-object"
+    return evaluate(policy, "s3:PutObject", resource, ctx) == PermissionResult.PERMITTED
+
+
+_original_set_logging = models.FakeBucket.set_logging
+
+
+def _set_logging(self: models.FakeBucket, logging_config: dict[str, Any] | None, bucket_backend: Any) -> None:
+    _request.logging_source = self
+    try:
+        _original_set_logging(self, logging_config, bucket_backend)
+    finally:
+        _request.logging_source = None
+
+
 def install() -> None:
+    models.FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+    models.FakeBucket.set_logging = _set_logging
     S3Response._key_response = _key_response
     S3Response._bucket_response = _bucket_response
     models.FakeBucket.get_permission = _get_permission

@@ -2,16 +2,17 @@
  * One deployment for every real-Terraform suite: the emulator started once, the app synthesized once,
  * and state-<env> + <env> deployed once for each shipped environment, the way ops deploy them.
  *
- * Jest's globalSetup of the real-terraform project (global-setup.ts) calls setUpSharedDeployment() and
- * writes what the suites need into a JSON file named by $TASKFLOW_SHARED_DEPLOYMENT; the workers inherit
- * that variable, and a suite calls sharedDeployment() to get the endpoint, the working copy, the Terraform
- * environment and each account's credentials. globalTeardown stops the emulator and removes the copy.
+ * Jest's globalSetup of the real-terraform project (global-setup.ts) calls setUpSharedDeployment(), which
+ * starts the emulator, names a JSON file in $TASKFLOW_SHARED_DEPLOYMENT (the workers inherit it) and deploys
+ * in the background; a suite calls sharedDeployment(), which waits until the file says ready, to get the
+ * endpoint, the working copy, the Terraform environment and each account's credentials. globalTeardown
+ * waits for the deploys, stops the emulator and removes the copy.
  *
  * The shared environments are read-mostly: suites read back, plan, and run refused operations on them.
  * A suite that changes infrastructure adds its own environment (own account id) to its own copy's config
  * and deploys that into the same emulator (see README.md in this folder).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../../config";
 import { awsEnvFor, type AwsEnv } from "./aws";
@@ -86,15 +87,26 @@ function record(r: RunResult): StepRecord {
   return { command: r.command, code: r.code, ms: r.ms, described: describeRun(r) };
 }
 
-/** Started in globalSetup; stopped in globalTeardown (same process). */
+/** Started in globalSetup; finished and stopped in globalTeardown (same process). */
 interface Running {
   moto: Moto;
   copy: WorkingCopy;
   logTimer: NodeJS.Timeout;
+  deploying: Promise<void>;
 }
 const RUNNING = Symbol.for("taskflow.sharedDeployment");
 type WithRunning = typeof globalThis & { [RUNNING]?: Running };
 
+/** The description file while the deploys run (`ready: false`) and once they are done (`ready: true`). */
+type EmulatorInfo = Pick<SharedDeploymentFile, "endpoint" | "plainEndpoint" | "caBundle">;
+type StatusFile = ({ ready: false; startedAt: number } & EmulatorInfo) | ({ ready: true } & SharedDeploymentFile);
+
+/**
+ * Starts the emulator and the deploys, and returns as soon as the emulator answers: the synth, the
+ * validation and the deploys go on in this (Jest's main) process while the workers already run suites
+ * that do not need them (ops-workflow and the walkthrough have emulators of their own, and their own
+ * bootstraps' waits then overlap these). sharedDeployment() waits until the file says ready.
+ */
 export async function setUpSharedDeployment(): Promise<string> {
   const t0 = Date.now();
   const terraformVersion = requireTerraform().version;
@@ -105,73 +117,84 @@ export async function setUpSharedDeployment(): Promise<string> {
   // The emulator's log lives in this process; suites read the copy of it kept in a file.
   const logTimer = setInterval(() => writeFileSync(motoLogFile, moto.log()), 2000);
   logTimer.unref();
-  (globalThis as WithRunning)[RUNNING] = { moto, copy, logTimer };
-
-  const envs = loadEnvironments();
-  const awsEnvs: Record<string, AwsEnv> = {};
-  for (const env of envs) awsEnvs[env.name] = await awsEnvFor(moto, env.accountId, env.region);
-
-  const steps: Record<string, StepRecord> = {};
-  // The app itself (what `npm run synth` runs): writes cdktf.out with the manifest cdktf deploy reads.
-  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-    cwd: copy.project,
-    env: tf.env,
-    label: "synth (all stacks)",
-    timer,
-  });
-  steps.synth = record(synth);
-  let validation: SharedDeploymentFile["validation"] = { error: "not run: the synth failed" };
-  if (synth.code === 0) {
-    // Validation is CPU work; the bootstraps below mostly wait (see README.md, "Timings"): side by side.
-    const validating = validateStacks(copy, tf, timer).then(
-      (m) => (validation = Object.fromEntries(m)),
-      (e: unknown) => (validation = { error: String(e instanceof Error ? e.message : e) }),
-    );
-    // Environments are independent (own accounts): all deploy at once. Within one, the bootstrap comes
-    // first (its bucket holds the environment's state). A bootstrap is mostly the provider's fixed wait
-    // for the lifecycle configuration (README.md, "Timings"), so running them side by side costs one wait.
-    await Promise.all(
-      envs.map(async (env) => {
-        for (const stack of [`state-${env.name}`, env.name]) {
-          const r = await run("npx", ["cdktf", "deploy", stack, ...DEPLOY_FLAGS], {
-            cwd: copy.project,
-            env: { ...tf.env, ...awsEnvs[env.name] },
-            label: `cdktf deploy ${stack}`,
-            timer,
-            timeoutMs: 300_000,
-          });
-          steps[stack] = record(r);
-          if (r.code !== 0) return;
-        }
-      }),
-    );
-    await validating;
-  }
-  writeFileSync(motoLogFile, moto.log());
-  const file: SharedDeploymentFile = {
-    endpoint: moto.endpoint,
-    plainEndpoint: moto.plainEndpoint,
-    caBundle: moto.caBundle,
-    root: copy.root,
-    project: copy.project,
-    tf,
-    terraformVersion,
-    envNames: envs.map((e) => e.name),
-    awsEnvs,
-    steps,
-    validation,
-    motoLog: motoLogFile,
-  };
   const path = join(copy.root, "shared-deployment.json");
-  writeFileSync(path, JSON.stringify(file, null, 2));
+  const status = (s: StatusFile) => writeFileSync(`${path}.tmp`, JSON.stringify(s, null, 2));
+  const publish = () => renameSync(`${path}.tmp`, path); // atomic: a reader never sees half a file
+  status({ ready: false, startedAt: t0, endpoint: moto.endpoint, plainEndpoint: moto.plainEndpoint, caBundle: moto.caBundle });
+  publish();
   process.env[SHARED_DEPLOYMENT_VAR] = path;
-  timer.record("shared deployment ready (total)", Date.now() - t0);
+
+  const deploying = (async () => {
+    const envs = loadEnvironments();
+    const awsEnvs: Record<string, AwsEnv> = {};
+    const steps: Record<string, StepRecord> = {};
+    let validation: SharedDeploymentFile["validation"] = { error: "not run: the synth failed" };
+    try {
+      for (const env of envs) awsEnvs[env.name] = await awsEnvFor(moto, env.accountId, env.region);
+      // The app itself (what `npm run synth` runs): writes cdktf.out with the manifest cdktf deploy reads.
+      const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+        cwd: copy.project,
+        env: tf.env,
+        label: "synth (all stacks)",
+        timer,
+      });
+      steps.synth = record(synth);
+      if (synth.code === 0) {
+        // Validation is CPU work; the bootstraps below mostly wait (see README.md, "Timings"): side by side.
+        const validating = validateStacks(copy, tf, timer).then(
+          (m) => (validation = Object.fromEntries(m)),
+          (e: unknown) => (validation = { error: String(e instanceof Error ? e.message : e) }),
+        );
+        // Environments are independent (own accounts): all deploy at once. Within one, the bootstrap comes
+        // first (its bucket holds the environment's state). A bootstrap is mostly the provider's fixed wait
+        // for the lifecycle configuration (README.md, "Timings"), so running them side by side costs one wait.
+        await Promise.all(
+          envs.map(async (env) => {
+            for (const stack of [`state-${env.name}`, env.name]) {
+              const r = await run("npx", ["cdktf", "deploy", stack, ...DEPLOY_FLAGS], {
+                cwd: copy.project,
+                env: { ...tf.env, ...awsEnvs[env.name] },
+                label: `cdktf deploy ${stack}`,
+                timer,
+                timeoutMs: 300_000,
+              });
+              steps[stack] = record(r);
+              if (r.code !== 0) return;
+            }
+          }),
+        );
+        await validating;
+      }
+    } catch (e) {
+      steps.setup = { command: "shared deployment set-up", code: null, ms: Date.now() - t0, described: String(e) };
+    }
+    writeFileSync(motoLogFile, moto.log());
+    status({
+      ready: true,
+      endpoint: moto.endpoint,
+      plainEndpoint: moto.plainEndpoint,
+      caBundle: moto.caBundle,
+      root: copy.root,
+      project: copy.project,
+      tf,
+      terraformVersion,
+      envNames: envs.map((e) => e.name),
+      awsEnvs,
+      steps,
+      validation,
+      motoLog: motoLogFile,
+    });
+    publish();
+    timer.record("shared deployment ready (from the start of globalSetup)", Date.now() - t0);
+  })();
+  (globalThis as WithRunning)[RUNNING] = { moto, copy, logTimer, deploying };
   return path;
 }
 
 export async function tearDownSharedDeployment(): Promise<void> {
   const running = (globalThis as WithRunning)[RUNNING];
   if (!running) return;
+  await running.deploying; // only still running when no suite needed it, or after a failure
   clearInterval(running.logTimer);
   await running.moto.stop();
   running.copy.remove();
@@ -179,18 +202,40 @@ export async function tearDownSharedDeployment(): Promise<void> {
   timer.printSummary();
 }
 
+/** How long a suite waits for the set-up's deploys (2-4 minutes on the 2-core machine when it is not overloaded). */
+const READY_TIMEOUT_MS = 15 * 60_000;
+/** For a suite's beforeAll that calls sharedDeployment(): the longest wait plus a margin. */
+export const SHARED_DEPLOYMENT_WAIT_MS = READY_TIMEOUT_MS + 60_000;
+
+function statusFile(): { path: string; status: StatusFile } {
+  const path = process.env[SHARED_DEPLOYMENT_VAR];
+  if (!path || !existsSync(path))
+    throw new Error(
+      `No shared deployment ($${SHARED_DEPLOYMENT_VAR} is ${path ?? "unset"}): run real-Terraform suites through jest's ` +
+        `real-terraform project (npx jest __tests__/real-terraform/<file>), whose globalSetup starts it.`,
+    );
+  return { path, status: JSON.parse(readFileSync(path, "utf8")) as StatusFile };
+}
+
+/** The shared emulator alone, at once (no waiting for the deploys): for suites that work in accounts of their own. */
+export function sharedEmulator(): EmulatorInfo {
+  const { status } = statusFile();
+  return { endpoint: status.endpoint, plainEndpoint: status.plainEndpoint, caBundle: status.caBundle };
+}
+
 /**
  * The shared deployment, for a suite of the real-terraform project. Fails loudly when the project's
  * globalSetup did not run (e.g. a real-Terraform file run outside its jest project).
  */
 export async function sharedDeployment(): Promise<SharedDeployment> {
-  const path = process.env[SHARED_DEPLOYMENT_VAR];
-  if (!path || !existsSync(path))
-    throw new Error(
-      `No shared deployment ($${SHARED_DEPLOYMENT_VAR} is ${path ?? "unset"}): run real-Terraform suites through jest's ` +
-        `real-terraform project (npx jest __tests__/real-terraform/<file>), whose globalSetup deploys it.`,
-    );
-  const f = JSON.parse(readFileSync(path, "utf8")) as SharedDeploymentFile;
+  const { path, status } = statusFile();
+  let f = status;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!f.ready) {
+    if (Date.now() > deadline) throw new Error(`the shared deployment was not ready after ${READY_TIMEOUT_MS / 60_000} minutes (${path})`);
+    await new Promise((r) => setTimeout(r, 1000));
+    f = JSON.parse(readFileSync(path, "utf8")) as StatusFile;
+  }
   const envs = loadEnvironments().filter((e) => f.envNames.includes(e.name));
   const project = f.project;
   return {
