@@ -53,10 +53,10 @@ function equal(a: Json | undefined, b: Json | undefined): boolean {
   return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
 }
 
-function render(v: Json | undefined): string {
+function renderValue(v: Json | undefined, max: number): string {
   if (normalize(v) === undefined) return "null";
   const text = JSON.stringify(v);
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 interface Leaf {
@@ -69,7 +69,14 @@ const formatPath = (segments: readonly Segment[]): string =>
 
 const startsWith = (path: readonly Segment[], prefix: readonly Segment[]): boolean => prefix.every((s, i) => path[i] === s);
 
-export function attributeDiff(change: Change): AttributeDiff {
+export interface DiffOptions {
+  /** Longest value shown before it is cut with "…" (default 80, for a review table). */
+  readonly maxValue?: number;
+}
+
+export function attributeDiff(change: Change, options: DiffOptions = {}): AttributeDiff {
+  const max = options.maxValue ?? MAX_VALUE;
+  const render = (v: Json | undefined) => renderValue(v, max);
   const changes: AttributeChange[] = [];
   const unknown: string[] = [];
   const replacePaths = change.replace_paths ?? [];
