@@ -6,7 +6,7 @@
  */
 import { attributeDiff } from "./attribute-diff";
 import { actionOf, type PlanJson, type StateModule } from "./plan-json";
-import { controlsOf, controlsOfType } from "./security-controls";
+import { controlsOf, controlsOfType, SECURITY_CONTROLS } from "./security-controls";
 import type { StackTarget } from "./stacks";
 
 export interface DriftedAttribute {
@@ -36,7 +36,7 @@ export interface DriftAnalysis {
   readonly resources: readonly DriftedResource[];
   /** Every control with drift, in list order. */
   readonly controls: readonly string[];
-  /** Managed resources in the state that was refreshed. */
+  /** Managed resources in the state before the refresh (what was checked). */
   readonly resourcesInState: number;
 }
 
@@ -85,12 +85,15 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
       controls: unique(attributes.flatMap((a) => a.controls)),
     });
   }
-  const controls = unique(resources.flatMap((r) => r.controls));
+  const drifted = new Set(resources.flatMap((r) => r.controls));
+  const controls = SECURITY_CONTROLS.map((c) => c.name).filter((name) => drifted.has(name));
+  const deleted = resources.filter((r) => r.status === "deleted").length;
   return {
     status: controls.length ? "security-drift" : resources.length ? "drift" : "none",
     resources,
     controls,
-    resourcesInState: countManaged(plan.prior_state?.values?.root_module),
+    // prior_state is the refreshed state: what was deleted outside Terraform is no longer in it.
+    resourcesInState: countManaged(plan.prior_state?.values?.root_module) + deleted,
   };
 }
 
