@@ -77,6 +77,7 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
     },
   },
   { name: "CognitoUserPoolSesEmail", what: "email sender", attributes: { [POOL]: ["email_configuration"] } },
+  { name: "CognitoUserPoolSchema", what: "user attributes (schema)", attributes: { [POOL]: ["schema"] } },
   { name: "CognitoUserPoolDeviceTracking", what: "remembered devices", attributes: { [POOL]: ["device_configuration"] } },
 
   // App client (__tests__/security/app-client-controls.test.ts)
@@ -107,10 +108,16 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
     },
   },
   { name: "CognitoAppClientAttributeWrites", what: "attribute write permissions", attributes: { [CLIENT]: ["write_attributes"] } },
+  // Auth domain (__tests__/security/auth-domain-controls.test.ts)
   {
     name: "CognitoUserPoolDomainManagedLogin",
     what: "managed login version",
     attributes: { aws_cognito_user_pool_domain: ["managed_login_version"] },
+  },
+  {
+    name: "CognitoUserPoolCustomDomainCertificate",
+    what: "custom domain certificate",
+    attributes: { aws_cognito_user_pool_domain: ["certificate_arn"] },
   },
 
   // Monitoring (__tests__/monitoring/monitoring.test.ts)
