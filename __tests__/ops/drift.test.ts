@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { drift } from "../../scripts/drift";
 import { analyseDrift, driftJson, renderDrift } from "../../scripts/lib/drift-report";
 import { EXIT } from "../../scripts/lib/exit-codes";
-import type { PlanJson } from "../../scripts/lib/plan-json";
+import type { Json, PlanJson } from "../../scripts/lib/plan-json";
 import { findStack } from "../../scripts/lib/stacks";
 import { loadEnvironments } from "../../config";
 import { callText, fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
@@ -84,6 +84,26 @@ describe("what a refresh-only plan says", () => {
       "CognitoAppClientOAuthCodeFlow",
       "AlarmThresholds",
     ]);
+  });
+
+  test("attributes another resource of the stack sets (topic policy, pool domain) are not drift of their owner", () => {
+    const plan = recorded("drift-none");
+    const change = (type: string, before: Json, after: Json) => ({
+      address: `${type}.x`,
+      mode: "managed" as const,
+      type,
+      name: "x",
+      change: { actions: ["update"], before, after },
+    });
+    const a = analyseDrift({
+      ...plan,
+      resource_drift: [
+        // After the first apply: the topic policy and the domain resources ran after these were stored.
+        change("aws_sns_topic", { name: "t", policy: '{"Id":"__default_policy_ID"}' }, { name: "t", policy: '{"Statement":[]}' }),
+        change("aws_cognito_user_pool", { name: "p", domain: "" }, { name: "p", domain: "taskflow-dev" }),
+      ],
+    });
+    expect(a.status).toBe("none");
   });
 
   test("a resource deleted outside Terraform is reported as deleted; without a control it is plain drift", () => {

@@ -40,6 +40,42 @@ export interface DriftAnalysis {
   readonly resourcesInState: number;
 }
 
+/**
+ * Attributes that another resource of the same stack sets, read back on the resource they belong to.
+ * After the first apply the state holds their value from before the other resource ran (the pool
+ * is created before its domain, the topic before its policy), so the next refresh shows a change
+ * nobody made outside Terraform. A real change outside Terraform shows on the resource that
+ * manages the setting (aws_cognito_user_pool_domain, aws_sns_topic_policy, aws_s3_bucket_*),
+ * which reads the same value, so nothing is lost by leaving these out.
+ * - aws_cognito_user_pool.domain / custom_domain: UserPoolType.Domain "holds the domain prefix if the
+ *   user pool has a domain associated with it" (Cognito API reference, API_UserPoolType.html).
+ * - aws_sns_topic.policy: the topic's Policy attribute, which aws_sns_topic_policy writes.
+ * - aws_s3_bucket's inline settings: computed copies of what the aws_s3_bucket_versioning,
+ *   _server_side_encryption_configuration, _lifecycle_configuration, _policy, _logging, ... resources set.
+ */
+const SET_BY_ANOTHER_RESOURCE: Readonly<Record<string, readonly string[]>> = {
+  aws_cognito_user_pool: ["domain", "custom_domain"],
+  aws_sns_topic: ["policy"],
+  aws_s3_bucket: [
+    "acceleration_status",
+    "acl",
+    "cors_rule",
+    "grant",
+    "lifecycle_rule",
+    "logging",
+    "object_lock_configuration",
+    "policy",
+    "replication_configuration",
+    "request_payer",
+    "server_side_encryption_configuration",
+    "versioning",
+    "website",
+  ],
+};
+
+const setElsewhere = (type: string, path: string) =>
+  (SET_BY_ANOTHER_RESOURCE[type] ?? []).some((a) => path === a || path.startsWith(`${a}.`) || path.startsWith(`${a}[`));
+
 /** Drift in a report can be long lists (callback URLs): show more of each value than a review table does. */
 const MAX_VALUE = 400;
 
@@ -70,12 +106,14 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
     }
     // Terraform also lists objects whose refreshed value differs only as null vs [] or {} (provider
     // normalisation, not a change in AWS); attribute-diff treats those as equal, so they drop out here.
-    const attributes = attributeDiff(r.change, { maxValue: MAX_VALUE }).changes.map((a) => ({
-      path: a.path,
-      before: a.before,
-      after: a.after,
-      controls: controlsOf(r.type, a.path).map((c) => c.name),
-    }));
+    const attributes = attributeDiff(r.change, { maxValue: MAX_VALUE })
+      .changes.filter((a) => !setElsewhere(r.type, a.path))
+      .map((a) => ({
+        path: a.path,
+        before: a.before,
+        after: a.after,
+        controls: controlsOf(r.type, a.path).map((c) => c.name),
+      }));
     if (!attributes.length) continue;
     resources.push({
       address: r.address,
