@@ -137,7 +137,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     // Cognito rejects MFA ON with WEB_AUTHN as a first factor unless FactorConfiguration is
-    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (issue #50110).
+    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (hashicorp/terraform-provider-aws issue #50110).
     id: "MfaOnWithPasskeys",
     reason: "MFA ON plus passkeys as a first factor is not deployable on aws provider 5.100.0",
     check: (env) =>

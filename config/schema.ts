@@ -84,7 +84,7 @@ export const environmentSchema = z
     /** Which rule set applies. Defaults to the environment's name when that is dev, staging or prod. */
     stage: z.enum(STAGES).optional(),
     accountId: accountIdSchema,
-    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1, as in the source. */
+    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1. */
     region: regionSchema.default("ap-northeast-1"),
     /** The application's public domain. Callback URLs and the passkey relying party derive from it. */
     domainName: hostname("name"),
@@ -100,7 +100,7 @@ export const environmentSchema = z
 
     userPool: z
       .object({
-        /** Default: taskflow-<env> (the source uses taskflow-stg for staging: set it there). */
+        /** Default: taskflow-<env> (staging's existing pool is named taskflow-stg: set it there). */
         name: z
           .string()
           .regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_")
@@ -235,14 +235,14 @@ export const environmentSchema = z
 
     monitoring: z
       .object({
-        /** The TaskFlow API's Lambda function. Default: TaskFlowApi, as in the source. */
+        /** The TaskFlow API's Lambda function. Default: TaskFlowApi. */
         lambdaFunctionName: z
           .string()
           .regex(/^[\w-]{1,64}$/, "must be a Lambda function name")
           .default("TaskFlowApi"),
         /** The TaskFlow API's API Gateway REST API name. Default: TaskFlowApi. */
         apiGatewayName: z.string().min(1).max(1024).default("TaskFlowApi"),
-        /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes (the source's intent). */
+        /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes. */
         signInFailureRate: z
           .object({
             thresholdPercent: z
@@ -261,7 +261,7 @@ export const environmentSchema = z
         throttles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
         /** High-risk account-takeover and compromised-credential events. Default: ≥ 1 in 5 minutes. */
         riskEvents: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
-        /** Lambda Errors. Default: more than 10 for 2 periods, as in the source. */
+        /** Lambda Errors. Default: more than 10 for 2 periods. */
         lambdaErrors: alarmSchema({ threshold: 10, evaluationPeriods: 2 }),
         /** Lambda Throttles. Default: ≥ 1 for 1 period. */
         lambdaThrottles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),

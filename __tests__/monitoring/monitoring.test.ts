@@ -60,7 +60,7 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
   },
 };
 
-/** The events issue 4 lists (user-pool-domain changes spelled out). */
+/** The Cognito API calls that must reach the alert topic (user-pool-domain changes spelled out). */
 const LISTED_SECURITY_EVENTS = [
   "UpdateUserPool",
   "DeleteUserPool",
@@ -413,7 +413,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(alarmNamed(json, `TaskFlow-${name}-${alarmName}`)).toMatchObject(expected);
     });
 
-    test("Lambda errors: more than 10 over 2 periods by default, as in the source", () => {
+    test("Lambda errors: more than 10 over 2 periods by default", () => {
       expect([m.lambdaErrors.threshold, m.lambdaErrors.evaluationPeriods]).toEqual([10, 2]);
     });
   });

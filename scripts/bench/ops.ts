@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --ops`: how long `npm run plan` and `npm run drift` take next to `cdktf diff`
  * and a bare `terraform plan -out` of the same stack, on the emulator with dev deployed once.
- * Uses the real-Terraform suites' harness (moto with this project's extensions, the provider
+ * Uses the real-Terraform suites' harness (its own emulator with this project's extensions, the provider
  * mirror, a temp working copy), so the repository's cdktf.out and plans/ are untouched.
  *
  * The four commands run round-robin (plan, drift, cdktf diff, terraform plan, then again), so load
@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
 import { awsEnvFor } from "../../__tests__/real-terraform/support/aws";
-import { afterBootstrap, prepareCopyForEmulator } from "../../__tests__/real-terraform/support/emulator-gaps";
 import { startMoto } from "../../__tests__/real-terraform/support/moto";
 import { describeRun, run, type RunResult } from "../../__tests__/real-terraform/support/run";
 import { terraformSetup } from "../../__tests__/real-terraform/support/terraform-env";
@@ -41,7 +40,7 @@ export async function benchOps(runs: number, log: (text: string) => void): Promi
   const moto = await startMoto();
   const scratch = mkdtempSync(join(tmpdir(), "taskflow-bench-plan-"));
   try {
-    const aws = await awsEnvFor(moto.endpoint, dev.accountId, dev.region);
+    const aws = await awsEnvFor(moto, dev.accountId, dev.region);
     const env = { ...setup.env, ...aws };
     const exec = async (label: string, command: string, args: string[], ok: readonly number[] = [0]): Promise<RunResult> => {
       const r = await run(command, args, { cwd: copy.project, env, label, timeoutMs: 600_000 });
@@ -53,9 +52,7 @@ export async function benchOps(runs: number, log: (text: string) => void): Promi
 
     log("deploying dev on the emulator (state-dev, then dev)...\n");
     await exec("synth", process.execPath, ["scripts/run-ts.js", "main.ts"]);
-    prepareCopyForEmulator(copy);
     await npmRun("deploy", ["state-dev"]);
-    await afterBootstrap(dev, aws);
     await npmRun("deploy", ["dev"]);
 
     const commands: { what: string; go: () => Promise<RunResult> }[] = [

@@ -3,20 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
-
-/** One statement of an IAM/KMS policy document. */
-export interface PolicyStatement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Principal: Record<string, string | string[]> | "*";
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
-}
+import { policyDocument, type PolicyStatement } from "./policy-document";
 
 export interface CustomerManagedKeyProps {
   readonly env: EnvironmentConfig;
@@ -68,3 +55,6 @@ export class CustomerManagedKey extends Construct {
     this.alias.overrideLogicalId(`${props.addressName}_alias`);
   }
 }
+
+// Transitional: branches written before policy-document.ts existed import these from here.
+export { policyDocument, type PolicyStatement } from "./policy-document";

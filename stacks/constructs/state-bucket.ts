@@ -8,7 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
-import { policyDocument } from "./customer-managed-key";
+import { policyDocument } from "./policy-document";
 
 /** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;

@@ -4,7 +4,8 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
-import { CustomerManagedKey, policyDocument, type PolicyStatement } from "../customer-managed-key";
+import { CustomerManagedKey } from "../customer-managed-key";
+import { policyDocument, type PolicyStatement } from "../policy-document";
 import { alarmNamePrefix } from "./alarms";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */

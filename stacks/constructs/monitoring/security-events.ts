@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
-import { policyDocument } from "../customer-managed-key";
+import { policyDocument } from "../policy-document";
 import { ruleNamePrefix } from "./alert-topic";
 import type { ProjectLogs } from "./log-groups";
 
