@@ -106,6 +106,25 @@ describe("what a refresh-only plan says", () => {
     expect(a.status).toBe("none");
   });
 
+  test("an optional number AWS leaves out, read back as 0 where the state holds null, is no drift; 1 → 0 is", () => {
+    const plan = recorded("drift-none");
+    const alarm = (before: Json, after: Json) => ({
+      address: "aws_cloudwatch_metric_alarm.rate",
+      mode: "managed" as const,
+      type: "aws_cloudwatch_metric_alarm",
+      name: "rate",
+      change: {
+        actions: ["update"],
+        before: { metric_query: [{ id: "m1", period: before }] },
+        after: { metric_query: [{ id: "m1", period: after }] },
+      },
+    });
+    expect(analyseDrift({ ...plan, resource_drift: [alarm(null, 0)] }).status).toBe("none");
+    expect(analyseDrift({ ...plan, resource_drift: [alarm(300, 0)] }).resources[0].attributes).toEqual([
+      { path: "metric_query.period", before: "300", after: "0", controls: ["AlarmThresholds"] },
+    ]);
+  });
+
   test("a resource deleted outside Terraform is reported as deleted; without a control it is plain drift", () => {
     const a = analyseDrift(only(DASHBOARD));
     expect(a).toMatchObject({

@@ -50,8 +50,9 @@ function normalize(v: Json | undefined): Json | undefined {
   return v;
 }
 
-function equal(a: Json | undefined, b: Json | undefined): boolean {
-  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+function equal(a: Json | undefined, b: Json | undefined, zeroIsUnset = false): boolean {
+  const n = (v: Json | undefined) => (zeroIsUnset && v === 0 ? undefined : normalize(v));
+  return JSON.stringify(n(a)) === JSON.stringify(n(b));
 }
 
 function renderValue(v: Json | undefined, max: number): string {
@@ -70,6 +71,12 @@ const startsWith = (path: readonly Segment[], prefix: readonly Segment[]): boole
 export interface DiffOptions {
   /** Longest value shown before it is cut with "…" (default 80, for a review table). */
   readonly maxValue?: number;
+  /**
+   * Count 0 as "not set" too. For comparing state with a refresh: the provider reads an optional
+   * number AWS does not return as 0 (e.g. `period` of a metric-math query), where the state from
+   * the apply holds null; that is no change in AWS.
+   */
+  readonly zeroIsUnset?: boolean;
 }
 
 export function attributeDiff(change: Change, options: DiffOptions = {}): AttributeDiff {
@@ -129,7 +136,7 @@ export function attributeDiff(change: Change, options: DiffOptions = {}): Attrib
       before.forEach((_, i) => next(i, before.length !== 1));
       return;
     }
-    if (!equal(before, after) || anyTrue(unknownMirror)) {
+    if (!equal(before, after, options.zeroIsUnset) || anyTrue(unknownMirror)) {
       leaf(at, before, after, wholeSensitive || anyTrue(bSens) || anyTrue(aSens), anyTrue(unknownMirror));
     }
   };

@@ -104,9 +104,9 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
       });
       continue;
     }
-    // Terraform also lists objects whose refreshed value differs only as null vs [] or {} (provider
-    // normalisation, not a change in AWS); attribute-diff treats those as equal, so they drop out here.
-    const attributes = attributeDiff(r.change, { maxValue: MAX_VALUE })
+    // Terraform also lists objects whose refreshed value differs only as null vs [], {} or 0 (the
+    // provider's reading of what AWS leaves out, not a change in AWS); those drop out here.
+    const attributes = attributeDiff(r.change, { maxValue: MAX_VALUE, zeroIsUnset: true })
       .changes.filter((a) => !setElsewhere(r.type, a.path))
       .map((a) => ({
         path: a.path,
