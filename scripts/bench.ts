@@ -7,19 +7,55 @@
  *   barrel import          one `require("@cdktf/provider-aws")`       reference: what deep imports avoid
  *
  * Every measurement runs in a fresh process in a temp output dir; the repo's cdktf.out is untouched.
- * Options: --runs N (default 7 for synth, 3 for the rest), --check (exit 1 when a target is missed).
+ * Options: --runs N (default 7 for synth, 3 for the rest), --check (exit 1 when a target is missed),
+ * --ops (instead: plan / drift / cdktf diff / bare terraform plan on the emulator, scripts/bench/ops.ts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { helpText, parseCommand, usageLine, type CommandSpec } from "./lib/args";
+import { EXIT } from "./lib/exit-codes";
+
+const spec: CommandSpec = {
+  name: "bench",
+  summary: "Speed and memory of synth and the unit suite against their targets; with --ops, plan and drift against cdktf diff.",
+  positionals: [],
+  options: {
+    runs: { type: "string", description: "measurements per figure (default: 7 for synth, 3 for the rest, 5 with --ops)" },
+    check: { type: "boolean", description: "exit 1 when a target is missed" },
+    ops: {
+      type: "boolean",
+      description: "instead: start the emulator, deploy dev once, and time npm run plan / npm run drift / cdktf diff / bare terraform plan",
+    },
+  },
+};
+
 const ROOT = resolve(__dirname, "..");
 const RSS_HOOK = join(ROOT, "scripts", "bench", "report-max-rss.js");
-const args = process.argv.slice(2);
-const runsArg = args.indexOf("--runs");
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : undefined;
-const CHECK = args.includes("--check");
+const parsed = parseCommand(spec, process.argv.slice(2));
+if (parsed.kind === "help") {
+  process.stdout.write(helpText(spec));
+  process.exit(EXIT.OK);
+}
+if (parsed.kind === "error" || (parsed.values.runs !== undefined && !(Number(parsed.values.runs) >= 1))) {
+  process.stderr.write(`bench: ${parsed.kind === "error" ? parsed.message : "--runs must be a number >= 1"}\nUsage: ${usageLine(spec)}\n`);
+  process.exit(EXIT.USAGE);
+}
+const RUNS = parsed.values.runs === undefined ? undefined : Number(parsed.values.runs);
+const CHECK = parsed.values.check === true;
+if (parsed.values.ops === true) {
+  // Its own process: it is asynchronous (emulator, deploys), this file's measurements are not.
+  const ops = spawnSync(
+    process.execPath,
+    [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "scripts", "bench", "ops.ts"), String(RUNS ?? 5)],
+    {
+      stdio: "inherit",
+    },
+  );
+  process.exit(ops.status ?? EXIT.FAILED);
+}
 
 interface Sample {
   wallMs: number;

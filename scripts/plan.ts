@@ -11,11 +11,14 @@ import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
 import { preventDestroyRefusals } from "./lib/refusal";
 import { analysePlan, renderRefusal, renderReview } from "./lib/review";
-import { planFiles, shown, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform";
+import { initIfNeeded } from "./lib/init-once";
+import { planAndShow } from "./lib/saved-plan";
+import { planFiles, shown, synth } from "./lib/terraform";
 
 export const spec: CommandSpec = {
   name: "plan",
-  summary: "Synthesize, `terraform init`, and save a plan of one stack in plans/<stack>/: tfplan, plan.txt, plan.json, review.md.",
+  summary:
+    "Synthesize, `terraform init` (skipped when already initialised), and save a plan of one stack in plans/<stack>/: tfplan, plan.txt, plan.json, review.md.",
   positionals: ["<stack>"],
   options: {
     "detailed-exitcode": { type: "boolean", description: "exit 2 when the plan has changes (none protected), 0 only when there are none" },
@@ -36,14 +39,11 @@ export function plan(argv: readonly string[], io: Io): Promise<number> {
     mkdirSync(files.dir, { recursive: true });
 
     if ((await synth(io)) !== 0) return EXIT.FAILED;
-    if ((await terraformInit(io, target)) !== 0) return EXIT.FAILED;
-    let stderr = "";
-    const planned = await terraform(io, target, ["plan", "-input=false", `-out=${files.tfplan}`], {
-      onStderr: (chunk) => (stderr += chunk),
-    });
-    if (planned !== 0) {
+    if ((await initIfNeeded(io, target)) !== 0) return EXIT.FAILED;
+    const planned = await planAndShow(io, target, [], files.tfplan);
+    if (planned.code !== 0) {
       rmSync(files.tfplan, { force: true });
-      const refused = preventDestroyRefusals(stderr);
+      const refused = preventDestroyRefusals(planned.stderr);
       if (refused.length) {
         writeFileSync(files.review, renderRefusal(refused, { target, tfplan: shown(io, files.tfplan) }, new Date().toISOString()));
         io.err(
@@ -54,15 +54,13 @@ export function plan(argv: readonly string[], io: Io): Promise<number> {
       io.err(`terraform plan of ${target.name} failed: see the output above. No plan was saved.\n`);
       return EXIT.FAILED;
     }
-    const text = await terraformCapture(io, target, ["show", "-no-color", files.tfplan]);
-    const json = await terraformCapture(io, target, ["show", "-json", files.tfplan]);
-    if (text.code !== 0 || json.code !== 0) {
-      io.err(`terraform show of ${shown(io, files.tfplan)} failed: see the output above.\n`);
+    if (planned.json === undefined) {
+      io.err(`terraform show -json of ${shown(io, files.tfplan)} failed: see the output above.\n`);
       return EXIT.FAILED;
     }
-    writeFileSync(files.text, text.stdout);
-    writeFileSync(files.json, json.stdout);
-    const planJson = parsePlanJson(json.stdout, shown(io, files.json));
+    writeFileSync(files.text, planned.text);
+    writeFileSync(files.json, planned.json);
+    const planJson = parsePlanJson(planned.json, shown(io, files.json));
     const analysis = analysePlan(planJson);
     writeFileSync(files.review, renderReview(planJson, { target, tfplan: shown(io, files.tfplan) }, analysis));
 

@@ -7,15 +7,16 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { apply } from "../../scripts/apply";
 import { deploy } from "../../scripts/deploy";
+import { drift } from "../../scripts/drift";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { outputs } from "../../scripts/outputs";
 import { plan } from "../../scripts/plan";
-import { callText, fakeIo, removeTempDirs, tempDir } from "./fake-io";
+import { callText, fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
 
 afterAll(removeTempDirs);
 
 const VALID = "Valid stacks: dev, staging, prod, state-dev, state-staging, state-prod";
-const commands = { deploy, plan, apply, outputs };
+const commands = { deploy, plan, apply, outputs, drift };
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", `${name}.plan.json`), "utf8");
 
 describe.each(Object.entries(commands))("npm run %s", (name, command) => {
@@ -144,15 +145,20 @@ function terraformShowing(planFixture: string) {
     call.args.includes("-json") ? { code: 0, stdout: fixture(planFixture) } : { code: 0, stdout: "plan text\n" };
 }
 
+/** A fake `terraform plan` that prints its plan text (with colours, as on a terminal). */
+const planPrinting = (call: Call) => {
+  if (call.args.includes("plan")) call.options?.onStdout?.("\u001b[1mplan text\u001b[0m\n");
+  return 0;
+};
+
 describe("npm run plan", () => {
-  test("runs synth, init, plan -out, show, writes the four files, and exits 0 for an update-only plan", async () => {
-    const io = fakeIo({ capture: terraformShowing("update") });
+  test("runs synth, init, plan -out (its printed text is plan.txt) and show -json, writes the four files, and exits 0 for an update-only plan", async () => {
+    const io = fakeIo({ run: planPrinting, capture: terraformShowing("update") });
     expect(await plan(["prod"], io)).toBe(EXIT.OK);
     expect(io.calls.map(callText)).toEqual([
       "node scripts/run-ts.js main.ts",
       "terraform init -input=false",
       `terraform plan -input=false -out=${join(io.root, "plans/prod/tfplan")}`,
-      `terraform show -no-color ${join(io.root, "plans/prod/tfplan")}`,
       `terraform show -json ${join(io.root, "plans/prod/tfplan")}`,
     ]);
     expect(io.calls[1].args[0]).toBe(`-chdir=${join(io.root, "cdktf.out/stacks/prod")}`);

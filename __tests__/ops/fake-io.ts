@@ -44,6 +44,8 @@ export interface FakeOptions {
   readonly run?: (call: Call) => number;
   /** Result of each capture call (default: exit 0, empty stdout). */
   readonly capture?: (call: Call) => { code: number; stdout: string };
+  /** The account STS reports for credentials in this environment (default: none: the call fails). */
+  readonly callerAccount?: (env: NodeJS.ProcessEnv) => string | undefined;
 }
 
 export function fakeIo(options: FakeOptions = {}): FakeIo {
@@ -71,6 +73,11 @@ export function fakeIo(options: FakeOptions = {}): FakeIo {
       return options.capture?.(call) ?? { code: 0, stdout: "" };
     },
     environments: () => loadEnvironments(),
+    callerAccount: async (env) => {
+      const account = options.callerAccount?.(env);
+      if (account === undefined) throw new Error("Unable to locate credentials");
+      return account;
+    },
   };
   return io;
 }

@@ -188,6 +188,14 @@ describe("ext_cognitoidp", () => {
     await c.send(new CreateUserPoolDomainCommand({ UserPoolId: UserPool?.Id, Domain: "ext-classic" }));
     expect((await c.send(new DescribeUserPoolDomainCommand({ Domain: "ext-classic" }))).DomainDescription?.ManagedLoginVersion).toBe(1);
   });
+
+  // ext_cognitoidp_domain_owner. API_DomainDescriptionType.html: AWSAccountId, "the AWS ID for the user pool owner".
+  test("DescribeUserPoolDomain reports the pool owner's account as AWSAccountId, the same on every call", async () => {
+    await c.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: "ext-owner" }));
+    const describe = async () => (await c.send(new DescribeUserPoolDomainCommand({ Domain: "ext-owner" }))).DomainDescription?.AWSAccountId;
+    expect(await describe()).toBe(ACCOUNT);
+    expect(await describe()).toBe(ACCOUNT);
+  });
 });
 
 /**

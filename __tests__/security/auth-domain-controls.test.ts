@@ -3,12 +3,12 @@
  * us-east-1 certificate (from config, or requested here with DNS validation).
  */
 import { ENV_NAMES } from "../support/synth";
-import { patched, refusals, shipped } from "./helpers";
+import { patched, refusals, shipped, describeControl } from "./helpers";
 
 const CUSTOM = { authDomain: { customDomain: "auth.taskflow.example.com" } };
 const GIVEN_ARN = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333";
 
-describe("CognitoUserPoolDomainManagedLogin: every pool's OAuth domain runs managed login version 2", () => {
+describeControl("CognitoUserPoolDomainManagedLogin", "every pool's OAuth domain runs managed login version 2", () => {
   // Reason: passkeys work in managed login (version 2), not in the classic hosted UI.
   test.each(ENV_NAMES)("1. compliant: %s has the prefix domain taskflow-<env> on managed login 2, without a certificate", (env) => {
     expect(shipped(env).domain).toEqual({
@@ -24,7 +24,7 @@ describe("CognitoUserPoolDomainManagedLogin: every pool's OAuth domain runs mana
   });
 });
 
-describe("CognitoUserPoolCustomDomainCertificate: a custom auth domain uses an ACM certificate in us-east-1", () => {
+describeControl("CognitoUserPoolCustomDomainCertificate", "a custom auth domain uses an ACM certificate in us-east-1", () => {
   // Reason: Cognito serves custom domains through CloudFront, which only takes us-east-1 certificates.
   test("1. compliant: without a certificate ARN, one is requested through an aliased us-east-1 provider and validated by DNS", () => {
     const { json, domain } = patched("prod", CUSTOM);

@@ -3,6 +3,7 @@
  * synthesis of a patched config, and config refusals.
  */
 import { parseEnvironmentConfig } from "../../config";
+import { controlledValues, securityControl } from "../../scripts/lib/security-controls";
 import { problemsOf } from "../support/config-problems";
 import { onlyResource, rawEnv, resourcesOf, synthConfig, synthStack, type EnvName, type TfJson } from "../support/synth";
 
@@ -53,3 +54,19 @@ export const DOMAIN_NAME: Record<EnvName, string> = {
   staging: "staging.taskflow.example.com",
   prod: "taskflow.example.com",
 };
+
+/**
+ * A control's describe, by its name in scripts/lib/security-controls.ts (the list drift detection
+ * watches): a control missing there fails here, so the suite and drift detection cannot disagree.
+ */
+export function describeControl(name: string, enforces: string, body: () => void): void {
+  securityControl(name);
+  describe(`${name}: ${enforces}`, body);
+}
+
+/**
+ * The values of a synthesized resource that a control covers, by attribute path as listed in
+ * security-controls.ts. Asserting on all of them with toEqual checks exactly what drift watches.
+ */
+export const controlled = (control: string, type: string, resource: TfJson): Record<string, unknown> =>
+  controlledValues(control, type, resource);

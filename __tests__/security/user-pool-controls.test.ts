@@ -6,14 +6,14 @@
  * Refusals already in config-validation.test.ts are referenced there, not repeated.
  */
 import { ENV_NAMES } from "../support/synth";
-import { ACCOUNT, DOMAIN_NAME, patched, refusals, riskOf, shipped } from "./helpers";
+import { ACCOUNT, DOMAIN_NAME, patched, refusals, riskOf, shipped, describeControl, controlled, POOL } from "./helpers";
 
 const STAGING_AND_PROD = ["staging", "prod"] as const;
 
-describe("CognitoUserPoolMinimumPasswordLength: staging and prod user pools require passwords of at least 12 characters", () => {
+describeControl("CognitoUserPoolMinimumPasswordLength", "staging and prod user pools require passwords of at least 12 characters", () => {
   // Reason: staging and prod hold real accounts; short passwords fall to guessing (Security Hub Cognito.3, cdk-nag COG1).
   test.each(STAGING_AND_PROD)("1. compliant: %s requires 12 characters", (env) => {
-    expect(shipped(env).pool.password_policy.minimum_length).toBe(12);
+    expect(controlled("CognitoUserPoolMinimumPasswordLength", POOL, shipped(env).pool)).toEqual({ "password_policy.minimum_length": 12 });
   });
   // 2. non-compliant: refused by config rule PasswordMinimumLength (its cases are in __tests__/config-rules.test.ts).
   test("3. not applied: dev synthesizes its relaxed 8 characters as configured", () => {
@@ -21,37 +21,41 @@ describe("CognitoUserPoolMinimumPasswordLength: staging and prod user pools requ
   });
 });
 
-describe("CognitoUserPoolPasswordComplexity: staging and prod passwords need all four character classes; temporary passwords last 3 days", () => {
-  // Reason: a policy that only counts characters accepts "aaaaaaaaaaaa" (Security Hub Cognito.3, cdk-nag COG1).
-  test.each(STAGING_AND_PROD)("1. compliant: %s requires lowercase, uppercase, numbers and symbols", (env) => {
-    expect(shipped(env).pool.password_policy).toMatchObject({
-      require_lowercase: true,
-      require_uppercase: true,
-      require_numbers: true,
-      require_symbols: true,
-      temporary_password_validity_days: 3,
+describeControl(
+  "CognitoUserPoolPasswordComplexity",
+  "staging and prod passwords need all four character classes; temporary passwords last 3 days",
+  () => {
+    // Reason: a policy that only counts characters accepts "aaaaaaaaaaaa" (Security Hub Cognito.3, cdk-nag COG1).
+    test.each(STAGING_AND_PROD)("1. compliant: %s requires lowercase, uppercase, numbers and symbols", (env) => {
+      expect(controlled("CognitoUserPoolPasswordComplexity", POOL, shipped(env).pool)).toEqual({
+        "password_policy.require_lowercase": true,
+        "password_policy.require_uppercase": true,
+        "password_policy.require_numbers": true,
+        "password_policy.require_symbols": true,
+        "password_policy.temporary_password_validity_days": 3,
+      });
     });
-  });
-  test("2. non-compliant: prod without symbols is refused", () => {
-    expect(refusals("prod", { userPool: { passwordPolicy: { requireSymbols: false } } })).toContain(
-      "prod.userPool.passwordPolicy.requireSymbols: must be true in prod, got false",
-    );
-  });
-  test("3. non-compliant: staging without lowercase and numbers is refused, naming both", () => {
-    expect(refusals("staging", { userPool: { passwordPolicy: { requireLowercase: false, requireNumbers: false } } })).toEqual([
-      "staging.userPool.passwordPolicy.requireLowercase: must be true in staging, got false",
-      "staging.userPool.passwordPolicy.requireNumbers: must be true in staging, got false",
-    ]);
-  });
-  test("4. not applied: dev may drop a class", () => {
-    expect(refusals("dev", { userPool: { passwordPolicy: { requireSymbols: false } } })).toEqual([]);
-  });
-});
+    test("2. non-compliant: prod without symbols is refused", () => {
+      expect(refusals("prod", { userPool: { passwordPolicy: { requireSymbols: false } } })).toContain(
+        "prod.userPool.passwordPolicy.requireSymbols: must be true in prod, got false",
+      );
+    });
+    test("3. non-compliant: staging without lowercase and numbers is refused, naming both", () => {
+      expect(refusals("staging", { userPool: { passwordPolicy: { requireLowercase: false, requireNumbers: false } } })).toEqual([
+        "staging.userPool.passwordPolicy.requireLowercase: must be true in staging, got false",
+        "staging.userPool.passwordPolicy.requireNumbers: must be true in staging, got false",
+      ]);
+    });
+    test("4. not applied: dev may drop a class", () => {
+      expect(refusals("dev", { userPool: { passwordPolicy: { requireSymbols: false } } })).toEqual([]);
+    });
+  },
+);
 
-describe("CognitoUserPoolPasswordHistory: pools on ESSENTIALS or PLUS refuse the last 5 passwords", () => {
+describeControl("CognitoUserPoolPasswordHistory", "pools on ESSENTIALS or PLUS refuse the last 5 passwords", () => {
   // Reason: password history stops users from cycling back to a leaked password; the LITE tier rejects the field.
   test.each(ENV_NAMES)("1. compliant: %s keeps a history of 5", (env) => {
-    expect(shipped(env).pool.password_policy.password_history_size).toBe(5);
+    expect(controlled("CognitoUserPoolPasswordHistory", POOL, shipped(env).pool)).toEqual({ "password_policy.password_history_size": 5 });
   });
   test("2. non-compliant: password history on LITE is refused", () => {
     expect(refusals("dev", { userPool: { tier: "LITE", passkeys: { enabled: false } } })).toEqual([
@@ -66,13 +70,13 @@ describe("CognitoUserPoolPasswordHistory: pools on ESSENTIALS or PLUS refuse the
   });
 });
 
-describe("CognitoUserPoolTotpMfa: every pool offers TOTP MFA, never SMS; prod MFA is OPTIONAL (documented exception)", () => {
+describeControl("CognitoUserPoolTotpMfa", "every pool offers TOTP MFA, never SMS; prod MFA is OPTIONAL (documented exception)", () => {
   // Reason: MFA ON cannot be combined with passkeys on aws provider 5.100.0 (#50110); prod compensates with adaptive authentication.
-  test.each(ENV_NAMES)("1. compliant: %s enables TOTP and configures no SMS", (env) => {
-    const { pool } = shipped(env);
-    expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
-    expect(pool).not.toHaveProperty("sms_configuration");
-    expect(pool).not.toHaveProperty("sms_authentication_message");
+  test.each(ENV_NAMES)("1. compliant: %s enables TOTP, MFA OPTIONAL, and configures no SMS", (env) => {
+    expect(controlled("CognitoUserPoolTotpMfa", POOL, shipped(env).pool)).toEqual({
+      mfa_configuration: "OPTIONAL",
+      software_token_mfa_configuration: { enabled: true },
+    });
   });
   test("2. compliant: prod MFA is OPTIONAL together with ENFORCED threat protection", () => {
     const { pool } = shipped("prod");
@@ -93,11 +97,13 @@ describe("CognitoUserPoolTotpMfa: every pool offers TOTP MFA, never SMS; prod MF
   });
 });
 
-describe("CognitoUserPoolThreatProtection: prod enforces threat protection, staging audits it, both on the PLUS tier", () => {
+describeControl("CognitoUserPoolThreatProtection", "prod enforces threat protection, staging audits it, both on the PLUS tier", () => {
   // Reason: adaptive authentication and leaked-password checks replace mandatory MFA in prod (Security Hub Cognito.1, cdk-nag COG3).
   test("1. compliant: prod is ENFORCED on PLUS", () => {
     const { pool } = shipped("prod");
-    expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "ENFORCED" });
+    expect(controlled("CognitoUserPoolThreatProtection", POOL, pool)).toEqual({
+      user_pool_add_ons: { advanced_security_mode: "ENFORCED" },
+    });
     expect(pool.user_pool_tier).toBe("PLUS");
   });
   test("2. compliant: staging is AUDIT on PLUS", () => {
@@ -129,7 +135,7 @@ describe("CognitoUserPoolThreatProtection: prod enforces threat protection, stag
   });
 });
 
-describe("CognitoUserPoolFeaturePlan: threat protection runs on the PLUS tier, passkeys on ESSENTIALS or higher", () => {
+describeControl("CognitoUserPoolFeaturePlan", "threat protection runs on the PLUS tier, passkeys on ESSENTIALS or higher", () => {
   // Reason: below those tiers the API fails with FeatureUnavailableInTierException (refusals: ThreatProtection above, config-validation "passkeys need ESSENTIALS").
   const expected = {
     dev: { tier: "ESSENTIALS", threatProtection: "OFF", passkeys: true },
@@ -146,104 +152,115 @@ describe("CognitoUserPoolFeaturePlan: threat protection runs on the PLUS tier, p
   });
 });
 
-describe("CognitoRiskConfiguration: where threat protection runs, high risk is blocked, medium needs MFA, leaked passwords are blocked", () => {
-  // Reason: adaptive authentication is prod's compensating control for OPTIONAL MFA; compromised credentials must never sign in.
-  test.each(STAGING_AND_PROD)("1. compliant: %s blocks high risk, challenges medium risk, lets low risk through", (env) => {
-    const risk = riskOf(shipped(env));
-    expect(risk.user_pool_id).toBe("${aws_cognito_user_pool.user_pool.id}");
-    expect(risk).not.toHaveProperty("client_id"); // pool-wide, every client
-    const actions = risk.account_takeover_risk_configuration.actions;
-    expect(actions.high_action).toEqual({ event_action: "BLOCK", notify: true });
-    expect(["MFA_IF_CONFIGURED", "MFA_REQUIRED"]).toContain(actions.medium_action.event_action);
-    expect(actions.medium_action.notify).toBe(true);
-    expect(actions.low_action.event_action).toMatch(/^(NO_ACTION|MFA_IF_CONFIGURED)$/);
-  });
-  test.each(STAGING_AND_PROD)("2. compliant: %s blocks compromised credentials on sign-in, sign-up and password change", (env) => {
-    const risk = riskOf(shipped(env));
-    expect(risk.compromised_credentials_risk_configuration.actions).toEqual({ event_action: "BLOCK" });
-    expect([...risk.compromised_credentials_risk_configuration.event_filter].sort()).toEqual(["PASSWORD_CHANGE", "SIGN_IN", "SIGN_UP"]);
-  });
-  test.each(STAGING_AND_PROD)("3. compliant: %s notifies users from the pool's own SES identity", (env) => {
-    const auth = shipped(env);
-    expect(riskOf(auth).account_takeover_risk_configuration.notify_configuration).toEqual({
-      source_arn: auth.pool.email_configuration.source_arn,
-      from: `noreply@${DOMAIN_NAME[env]}`,
+describeControl(
+  "CognitoRiskConfiguration",
+  "where threat protection runs, high risk is blocked, medium needs MFA, leaked passwords are blocked",
+  () => {
+    // Reason: adaptive authentication is prod's compensating control for OPTIONAL MFA; compromised credentials must never sign in.
+    test.each(STAGING_AND_PROD)("1. compliant: %s blocks high risk, challenges medium risk, lets low risk through", (env) => {
+      const risk = riskOf(shipped(env));
+      expect(risk.user_pool_id).toBe("${aws_cognito_user_pool.user_pool.id}");
+      expect(risk).not.toHaveProperty("client_id"); // pool-wide, every client
+      const actions = risk.account_takeover_risk_configuration.actions;
+      expect(actions.high_action).toEqual({ event_action: "BLOCK", notify: true });
+      expect(["MFA_IF_CONFIGURED", "MFA_REQUIRED"]).toContain(actions.medium_action.event_action);
+      expect(actions.medium_action.notify).toBe(true);
+      expect(actions.low_action.event_action).toMatch(/^(NO_ACTION|MFA_IF_CONFIGURED)$/);
     });
-  });
-  test("4. not applied: dev (threat protection OFF) has no risk configuration", () => {
-    expect(shipped("dev").risk).toBeUndefined();
-  });
-  // 5. non-compliant: refused by config rule ThreatProtectionNeedsSes (its cases are in __tests__/config-rules.test.ts).
-  test("6. compliant: dev auditing threats over SES gets a risk configuration too", () => {
-    const risk = riskOf(patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } }));
-    expect(risk.account_takeover_risk_configuration.actions.high_action.event_action).toBe("BLOCK");
-  });
-});
+    test.each(STAGING_AND_PROD)("2. compliant: %s blocks compromised credentials on sign-in, sign-up and password change", (env) => {
+      const risk = riskOf(shipped(env));
+      expect(risk.compromised_credentials_risk_configuration.actions).toEqual({ event_action: "BLOCK" });
+      expect([...risk.compromised_credentials_risk_configuration.event_filter].sort()).toEqual(["PASSWORD_CHANGE", "SIGN_IN", "SIGN_UP"]);
+    });
+    test.each(STAGING_AND_PROD)("3. compliant: %s notifies users from the pool's own SES identity", (env) => {
+      const auth = shipped(env);
+      expect(riskOf(auth).account_takeover_risk_configuration.notify_configuration).toEqual({
+        source_arn: auth.pool.email_configuration.source_arn,
+        from: `noreply@${DOMAIN_NAME[env]}`,
+      });
+    });
+    test("4. not applied: dev (threat protection OFF) has no risk configuration", () => {
+      expect(shipped("dev").risk).toBeUndefined();
+    });
+    // 5. non-compliant: refused by config rule ThreatProtectionNeedsSes (its cases are in __tests__/config-rules.test.ts).
+    test("6. compliant: dev auditing threats over SES gets a risk configuration too", () => {
+      const risk = riskOf(patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } }));
+      expect(risk.account_takeover_risk_configuration.actions.high_action.event_action).toBe("BLOCK");
+    });
+  },
+);
 
 /** Managed login's host of a shipped environment (its prefix domain taskflow-<env>, region ap-northeast-1). */
 const MANAGED_LOGIN_HOST = (env: string) => `taskflow-${env}.auth.ap-northeast-1.amazoncognito.com`;
 
-describe("CognitoUserPoolPasskeys: the relying party is the host of the pages that run the passkey ceremony; prod passkeys verify the user", () => {
-  // Reason: a browser refuses a relying party that is not the page's host or a parent of it, so passkeys for another domain never work
-  // (WebAuthn "Relying Party Identifier"; Cognito API reference WebAuthnConfigurationType; auth.<region>.amazoncognito.com is a public suffix).
-  test.each(ENV_NAMES)("1. compliant: %s runs passkeys on managed login, so the relying party is its prefix domain's full host", (env) => {
-    const { pool, domain } = shipped(env);
-    expect(domain.domain).toBe(`taskflow-${env}`);
-    expect(pool.web_authn_configuration.relying_party_id).toBe(MANAGED_LOGIN_HOST(env));
-    expect(pool.sign_in_policy).toEqual({ allowed_first_auth_factors: ["PASSWORD", "WEB_AUTHN"] });
-  });
-  test("2. compliant: prod requires user verification", () => {
-    expect(shipped("prod").pool.web_authn_configuration.user_verification).toBe("required");
-  });
-  // Non-compliant prod "preferred": config-validation.test.ts "passkey user verification required in prod".
-  test("3. compliant: with a managed-login custom domain the relying party is that domain", () => {
-    const { pool } = patched("prod", { authDomain: { customDomain: "auth.taskflow.example.com" } });
-    expect(pool.web_authn_configuration).toEqual({ relying_party_id: "auth.taskflow.example.com", user_verification: "required" });
-  });
-  test("4. compliant: passkeys on the app's own pages bind to the app's domain", () => {
-    const { pool } = patched("prod", { userPool: { passkeys: { ceremony: "appPages" } } });
-    expect(pool.web_authn_configuration.relying_party_id).toBe(DOMAIN_NAME.prod);
-  });
-  test("5. compliant: on the app's own pages a parent of the app's domain is accepted", () => {
-    expect(refusals("staging", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: "taskflow.example.com" } } })).toEqual([]);
-  });
-  test("6. compliant: passkeys switched off leave neither web_authn_configuration nor sign_in_policy", () => {
-    const { pool } = patched("staging", { userPool: { passkeys: { enabled: false } } });
-    expect(pool).not.toHaveProperty("web_authn_configuration");
-    expect(pool).not.toHaveProperty("sign_in_policy");
-  });
-  test("7. non-compliant: the app's domain as relying party while passkeys run on managed login at the prefix domain is refused", () => {
-    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } } })).toEqual([
-      `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "taskflow.example.com"`,
-    ]);
-  });
-  test("8. non-compliant: the public suffix auth.<region>.amazoncognito.com as relying party is refused", () => {
-    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "auth.ap-northeast-1.amazoncognito.com" } } })).toEqual([
-      `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "auth.ap-northeast-1.amazoncognito.com"`,
-    ]);
-  });
-  test("9. non-compliant: with a custom domain and managed login, any other relying party is refused", () => {
-    expect(
-      refusals("prod", {
-        authDomain: { customDomain: "auth.taskflow.example.com" },
-        userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } },
-      }),
-    ).toEqual([
-      'prod.userPool.passkeys.relyingPartyId: must be the custom auth domain "auth.taskflow.example.com" while passkeys run on managed login (Cognito requires it), got "taskflow.example.com"',
-    ]);
-  });
-  test("10. non-compliant: on the app's own pages, a relying party outside the app's domain is refused", () => {
-    expect(refusals("prod", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: MANAGED_LOGIN_HOST("prod") } } })).toEqual([
-      `prod.userPool.passkeys.relyingPartyId: must be "taskflow.example.com" or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), got "${MANAGED_LOGIN_HOST("prod")}"`,
-    ]);
-  });
-});
+describeControl(
+  "CognitoUserPoolPasskeys",
+  "the relying party is the host of the pages that run the passkey ceremony; prod passkeys verify the user",
+  () => {
+    // Reason: a browser refuses a relying party that is not the page's host or a parent of it, so passkeys for another domain never work
+    // (WebAuthn "Relying Party Identifier"; Cognito API reference WebAuthnConfigurationType; auth.<region>.amazoncognito.com is a public suffix).
+    test.each(ENV_NAMES)(
+      "1. compliant: %s runs passkeys on managed login, so the relying party is its prefix domain's full host",
+      (env) => {
+        const { pool, domain } = shipped(env);
+        expect(domain.domain).toBe(`taskflow-${env}`);
+        expect(pool.web_authn_configuration.relying_party_id).toBe(MANAGED_LOGIN_HOST(env));
+        expect(pool.sign_in_policy).toEqual({ allowed_first_auth_factors: ["PASSWORD", "WEB_AUTHN"] });
+      },
+    );
+    test("2. compliant: prod requires user verification", () => {
+      expect(shipped("prod").pool.web_authn_configuration.user_verification).toBe("required");
+    });
+    // Non-compliant prod "preferred": config-validation.test.ts "passkey user verification required in prod".
+    test("3. compliant: with a managed-login custom domain the relying party is that domain", () => {
+      const { pool } = patched("prod", { authDomain: { customDomain: "auth.taskflow.example.com" } });
+      expect(pool.web_authn_configuration).toEqual({ relying_party_id: "auth.taskflow.example.com", user_verification: "required" });
+    });
+    test("4. compliant: passkeys on the app's own pages bind to the app's domain", () => {
+      const { pool } = patched("prod", { userPool: { passkeys: { ceremony: "appPages" } } });
+      expect(pool.web_authn_configuration.relying_party_id).toBe(DOMAIN_NAME.prod);
+    });
+    test("5. compliant: on the app's own pages a parent of the app's domain is accepted", () => {
+      expect(refusals("staging", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: "taskflow.example.com" } } })).toEqual([]);
+    });
+    test("6. compliant: passkeys switched off leave neither web_authn_configuration nor sign_in_policy", () => {
+      const { pool } = patched("staging", { userPool: { passkeys: { enabled: false } } });
+      expect(pool).not.toHaveProperty("web_authn_configuration");
+      expect(pool).not.toHaveProperty("sign_in_policy");
+    });
+    test("7. non-compliant: the app's domain as relying party while passkeys run on managed login at the prefix domain is refused", () => {
+      expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } } })).toEqual([
+        `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "taskflow.example.com"`,
+      ]);
+    });
+    test("8. non-compliant: the public suffix auth.<region>.amazoncognito.com as relying party is refused", () => {
+      expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "auth.ap-northeast-1.amazoncognito.com" } } })).toEqual([
+        `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "auth.ap-northeast-1.amazoncognito.com"`,
+      ]);
+    });
+    test("9. non-compliant: with a custom domain and managed login, any other relying party is refused", () => {
+      expect(
+        refusals("prod", {
+          authDomain: { customDomain: "auth.taskflow.example.com" },
+          userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } },
+        }),
+      ).toEqual([
+        'prod.userPool.passkeys.relyingPartyId: must be the custom auth domain "auth.taskflow.example.com" while passkeys run on managed login (Cognito requires it), got "taskflow.example.com"',
+      ]);
+    });
+    test("10. non-compliant: on the app's own pages, a relying party outside the app's domain is refused", () => {
+      expect(refusals("prod", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: MANAGED_LOGIN_HOST("prod") } } })).toEqual([
+        `prod.userPool.passkeys.relyingPartyId: must be "taskflow.example.com" or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), got "${MANAGED_LOGIN_HOST("prod")}"`,
+      ]);
+    });
+  },
+);
 
-describe("CognitoUserPoolDeletionProtection: staging and prod pools cannot be deleted, by Cognito or by Terraform", () => {
+describeControl("CognitoUserPoolDeletionProtection", "staging and prod pools cannot be deleted, by Cognito or by Terraform", () => {
   // Reason: deleting a user pool deletes every user irrecoverably (Security Hub Cognito.6).
   test.each(STAGING_AND_PROD)("1. compliant: %s has deletion protection ACTIVE and prevent_destroy", (env) => {
     const { pool } = shipped(env);
-    expect(pool.deletion_protection).toBe("ACTIVE");
+    expect(controlled("CognitoUserPoolDeletionProtection", POOL, pool)).toEqual({ deletion_protection: "ACTIVE" });
     expect(pool.lifecycle).toEqual({ prevent_destroy: true });
   });
   test("2. not applied: dev stays deletable", () => {
@@ -254,20 +271,21 @@ describe("CognitoUserPoolDeletionProtection: staging and prod pools cannot be de
   // Non-compliant staging/prod deletionProtection false: config-validation.test.ts "deletion protection on in staging|prod".
 });
 
-describe("CognitoUserPoolSignInAndRecovery: users sign in with a verified email and recover by verified email only", () => {
+describeControl("CognitoUserPoolSignInAndRecovery", "users sign in with a verified email and recover by verified email only", () => {
   // Reason: SMS recovery is open to SIM swapping; an unverified email must never become the sign-in or recovery address.
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
-    const { pool } = shipped(env);
-    expect(pool.username_attributes).toEqual(["email"]);
-    expect(pool.auto_verified_attributes).toEqual(["email"]);
-    expect(pool.account_recovery_setting).toEqual({ recovery_mechanism: [{ name: "verified_email", priority: 1 }] });
-    expect(pool.user_attribute_update_settings).toEqual({ attributes_require_verification_before_update: ["email"] });
-    expect(pool.username_configuration).toEqual({ case_sensitive: false });
-    expect(pool.admin_create_user_config).toEqual({ allow_admin_create_user_only: false });
+    expect(controlled("CognitoUserPoolSignInAndRecovery", POOL, shipped(env).pool)).toEqual({
+      username_attributes: ["email"],
+      auto_verified_attributes: ["email"],
+      account_recovery_setting: { recovery_mechanism: [{ name: "verified_email", priority: 1 }] },
+      user_attribute_update_settings: { attributes_require_verification_before_update: ["email"] },
+      username_configuration: { case_sensitive: false },
+      admin_create_user_config: { allow_admin_create_user_only: false },
+    });
   });
 });
 
-describe("CognitoUserPoolSesEmail: staging and prod send email through the environment's SES identity", () => {
+describeControl("CognitoUserPoolSesEmail", "staging and prod send email through the environment's SES identity", () => {
   // Reason: Cognito's default sender is capped at 50 emails a day and sends from an amazonses.com address.
   test.each(STAGING_AND_PROD)("1. compliant: %s sends as TaskFlow <noreply@domain> from its SES identity", (env) => {
     expect(shipped(env).pool.email_configuration).toEqual({
@@ -297,40 +315,44 @@ describe("CognitoUserPoolSesEmail: staging and prod send email through the envir
   });
 });
 
-describe("CognitoUserPoolSchema: every String attribute has explicit constraints; email is required; organizationId is a custom attribute", () => {
-  // Reason: without constraints every plan shows a schema diff, and Cognito refuses to change an existing attribute at apply.
-  test.each(ENV_NAMES)("1. compliant: %s", (env) => {
-    const { pool } = shipped(env);
-    const strings = pool.schema.filter((a: { attribute_data_type: string }) => a.attribute_data_type === "String");
-    expect(strings.length).toBe(pool.schema.length);
-    for (const attribute of strings) {
-      expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
-    }
-    expect(pool.schema).toEqual([
-      {
-        name: "email",
-        attribute_data_type: "String",
-        required: true,
-        mutable: true,
-        developer_only_attribute: false,
-        string_attribute_constraints: { min_length: "0", max_length: "2048" },
-      },
-      {
-        name: "organizationId",
-        attribute_data_type: "String",
-        required: false,
-        mutable: true,
-        developer_only_attribute: false,
-        string_attribute_constraints: { min_length: "1", max_length: "256" },
-      },
-    ]);
-  });
-});
+describeControl(
+  "CognitoUserPoolSchema",
+  "every String attribute has explicit constraints; email is required; organizationId is a custom attribute",
+  () => {
+    // Reason: without constraints every plan shows a schema diff, and Cognito refuses to change an existing attribute at apply.
+    test.each(ENV_NAMES)("1. compliant: %s", (env) => {
+      const { pool } = shipped(env);
+      const strings = pool.schema.filter((a: { attribute_data_type: string }) => a.attribute_data_type === "String");
+      expect(strings.length).toBe(pool.schema.length);
+      for (const attribute of strings) {
+        expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
+      }
+      expect(pool.schema).toEqual([
+        {
+          name: "email",
+          attribute_data_type: "String",
+          required: true,
+          mutable: true,
+          developer_only_attribute: false,
+          string_attribute_constraints: { min_length: "0", max_length: "2048" },
+        },
+        {
+          name: "organizationId",
+          attribute_data_type: "String",
+          required: false,
+          mutable: true,
+          developer_only_attribute: false,
+          string_attribute_constraints: { min_length: "1", max_length: "256" },
+        },
+      ]);
+    });
+  },
+);
 
-describe("CognitoUserPoolDeviceTracking: new devices are challenged; devices are remembered only when the user asks", () => {
+describeControl("CognitoUserPoolDeviceTracking", "new devices are challenged; devices are remembered only when the user asks", () => {
   // Reason: a remembered device skips MFA, so remembering must be the user's explicit choice.
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
-    expect(shipped(env).pool.device_configuration).toEqual({
+    expect(controlled("CognitoUserPoolDeviceTracking", POOL, shipped(env).pool).device_configuration).toEqual({
       challenge_required_on_new_device: true,
       device_only_remembered_on_user_prompt: true,
     });

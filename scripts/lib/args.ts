@@ -20,6 +20,8 @@ export interface CommandSpec {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Paragraphs after the options. */
   readonly details?: string;
+  /** The usage line's arguments when positionals and options do not say it (e.g. "<stack> | --all"). */
+  readonly usage?: string;
 }
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -57,6 +59,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
 }
 
 export function usageLine(spec: CommandSpec): string {
+  if (spec.usage) return `npm run ${spec.name} -- ${spec.usage}`;
   const flags = Object.entries(spec.options).map(([k, o]) => (o.type === "boolean" ? `[--${k}]` : `[--${k} <value>]`));
   return `npm run ${spec.name} -- ${[...spec.positionals, ...flags].join(" ")}`;
 }

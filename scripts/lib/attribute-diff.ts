@@ -50,14 +50,15 @@ function normalize(v: Json | undefined): Json | undefined {
   return v;
 }
 
-function equal(a: Json | undefined, b: Json | undefined): boolean {
-  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+function equal(a: Json | undefined, b: Json | undefined, zeroIsUnset = false): boolean {
+  const n = (v: Json | undefined) => (zeroIsUnset && v === 0 ? undefined : normalize(v));
+  return JSON.stringify(n(a)) === JSON.stringify(n(b));
 }
 
-function render(v: Json | undefined): string {
+function renderValue(v: Json | undefined, max: number): string {
   if (normalize(v) === undefined) return "null";
   const text = JSON.stringify(v);
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 interface Leaf {
@@ -67,7 +68,20 @@ interface Leaf {
 
 const startsWith = (path: readonly Segment[], prefix: readonly Segment[]): boolean => prefix.every((s, i) => path[i] === s);
 
-export function attributeDiff(change: Change): AttributeDiff {
+export interface DiffOptions {
+  /** Longest value shown before it is cut with "…" (default 80, for a review table). */
+  readonly maxValue?: number;
+  /**
+   * Count 0 as "not set" too. For comparing state with a refresh: the provider reads an optional
+   * number AWS does not return as 0 (e.g. `period` of a metric-math query), where the state from
+   * the apply holds null; that is no change in AWS.
+   */
+  readonly zeroIsUnset?: boolean;
+}
+
+export function attributeDiff(change: Change, options: DiffOptions = {}): AttributeDiff {
+  const max = options.maxValue ?? MAX_VALUE;
+  const render = (v: Json | undefined) => renderValue(v, max);
   const changes: AttributeChange[] = [];
   const unknown: string[] = [];
   const replacePaths = change.replace_paths ?? [];
@@ -122,7 +136,7 @@ export function attributeDiff(change: Change): AttributeDiff {
       before.forEach((_, i) => next(i, before.length !== 1));
       return;
     }
-    if (!equal(before, after) || anyTrue(unknownMirror)) {
+    if (!equal(before, after, options.zeroIsUnset) || anyTrue(unknownMirror)) {
       leaf(at, before, after, wholeSensitive || anyTrue(bSens) || anyTrue(aSens), anyTrue(unknownMirror));
     }
   };

@@ -17,11 +17,12 @@ function loadConfig(io: Io): EnvironmentConfig[] | ConfigError {
   }
 }
 
-export async function withStack(
+/** --help, strict arguments and validated config, before `body` runs anything. */
+export async function withConfig(
   spec: CommandSpec,
   argv: readonly string[],
   io: Io,
-  body: (target: StackTarget, values: OptionValues, positionals: readonly string[]) => Promise<number>,
+  body: (envs: EnvironmentConfig[], positionals: readonly string[], values: OptionValues) => Promise<number>,
 ): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed.kind === "help") {
@@ -42,12 +43,23 @@ export async function withStack(
     io.err(`${envs.name}: ${envs.message}\nNothing ran.\n`);
     return EXIT.FAILED;
   }
-  const target = findStack(parsed.positionals[0], envs);
-  if (!target) {
-    io.err(unknownStackMessage(parsed.positionals[0], envs));
-    return EXIT.USAGE;
-  }
-  return body(target, parsed.values, parsed.positionals);
+  return body(envs, parsed.positionals, parsed.values);
+}
+
+export function withStack(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: Io,
+  body: (target: StackTarget, values: OptionValues, positionals: readonly string[]) => Promise<number>,
+): Promise<number> {
+  return withConfig(spec, argv, io, async (envs, positionals, values) => {
+    const target = findStack(positionals[0], envs);
+    if (!target) {
+      io.err(unknownStackMessage(positionals[0], envs));
+      return EXIT.USAGE;
+    }
+    return body(target, values, positionals);
+  });
 }
 
 /** Shared --help paragraph on stack names. */

@@ -1,5 +1,5 @@
 /**
- * Exit statuses of the ops commands (npm run deploy/plan/apply/outputs/addresses/user/investigate), one meaning
+ * Exit statuses of the ops commands (npm run deploy/plan/apply/outputs/addresses/drift/user/investigate), one meaning
  * each, so a pipeline can branch on them. Documented in README "Operating it" and in --help.
  */
 export const EXIT = {
@@ -7,12 +7,14 @@ export const EXIT = {
   OK: 0,
   /** A step failed (invalid config, Terraform or cdktf error): see the messages above it. */
   FAILED: 1,
-  /** plan --detailed-exitcode only: the plan has changes, none of them to a protected resource. */
+  /** plan --detailed-exitcode: the plan has changes, none of them to a protected resource. drift: AWS differs from the state, no security control. */
   CHANGES: 2,
   /** plan: the plan is written but replaces or destroys a protected resource (see review.md). */
   PROTECTED: 3,
   /** Not confirmed: no terminal and no --yes, a wrong answer at the prompt, or apply of a protected plan without --allow-protected. */
   REFUSED: 4,
+  /** drift: a security control (scripts/lib/security-controls.ts) differs in AWS from the state, or a resource carrying one was deleted. */
+  SECURITY_DRIFT: 5,
   /** user: the user is already in the requested state (disabled, enabled, password reset). Nothing was changed. */
   ALREADY: 6,
   /** user, investigate: the stack has no such output or log group (not deployed, or deployed without it). Nothing was changed. */
@@ -32,9 +34,10 @@ export const EXIT_CODES_HELP = [
   "Exit status:",
   "  0   done (plan: nothing protected is replaced or destroyed)",
   "  1   a step failed (config, cdktf, Terraform or an AWS call): see the output",
-  "  2   plan --detailed-exitcode: changes, none to a protected resource",
+  "  2   plan --detailed-exitcode: changes, none to a protected resource; drift: AWS differs from the state",
   "  3   plan: replaces or destroys a protected resource (see review.md)",
   "  4   refused: not confirmed (no terminal and no --yes, wrong answer), or a protected plan without --allow-protected",
+  "  5   drift: security drift (a security control changed or its resource deleted outside Terraform; see drift.md)",
   "  6   user: the user is already in the requested state; nothing changed",
   "  7   user, investigate: the stack has no such output or log group (not deployed?); nothing changed",
   "  8   user, investigate: the credentials are of another account than the environment's; nothing called",

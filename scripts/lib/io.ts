@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Also hand the child's stderr to this callback (it still reaches the terminal as it comes). */
   readonly onStderr?: (chunk: string) => void;
+  /** Also hand the child's stdout to this callback (it still goes where `stdout` says). */
+  readonly onStdout?: (chunk: string) => void;
 }
 
 export interface Io {
@@ -32,6 +34,8 @@ export interface Io {
   capture(command: string, args: readonly string[], options?: RunOptions): Promise<{ code: number; stdout: string }>;
   /** Validated environments (throws ConfigError). */
   environments(): EnvironmentConfig[];
+  /** The account of the credentials in `env` (STS GetCallerIdentity); throws when there are none or they are refused. */
+  callerAccount(env: NodeJS.ProcessEnv): Promise<string>;
 }
 
 /** Child environment: ours plus no Terraform checkpoint calls (offline machines, CI). */
@@ -56,10 +60,19 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
     },
     run: (command, args, options = {}) =>
       new Promise((done) => {
+        const stdoutTo = options.stdout === "stderr" ? process.stderr : process.stdout;
         const child = spawn(command, args, {
           cwd: options.cwd ?? root,
           env: childEnv(io, options.env),
-          stdio: ["inherit", options.stdout === "stderr" ? process.stderr : "inherit", options.onStderr ? "pipe" : "inherit"],
+          stdio: [
+            "inherit",
+            options.onStdout ? "pipe" : options.stdout === "stderr" ? process.stderr : "inherit",
+            options.onStderr ? "pipe" : "inherit",
+          ],
+        });
+        child.stdout?.on("data", (chunk: Buffer) => {
+          stdoutTo.write(chunk);
+          options.onStdout?.(chunk.toString("utf8"));
         });
         child.stderr?.on("data", (chunk: Buffer) => {
           process.stderr.write(chunk);
@@ -81,6 +94,24 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
         child.on("close", (code) => done({ code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8") }));
       }),
     environments: () => loadEnvironments(),
+    callerAccount: async (env) => {
+      // Loaded on demand: only `drift --all` asks, and the SDK costs start-up time every other command would pay.
+      const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+      // The SDK reads credentials, region and endpoint from process.env: give it exactly `env` for this call.
+      const saved = { ...process.env };
+      for (const k of Object.keys(process.env)) if (k.startsWith("AWS_")) delete process.env[k];
+      Object.assign(process.env, Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("AWS_"))));
+      const client = new STSClient({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1" });
+      try {
+        const identity = await client.send(new GetCallerIdentityCommand({}));
+        if (!identity.Account) throw new Error("STS GetCallerIdentity returned no account");
+        return identity.Account;
+      } finally {
+        client.destroy();
+        for (const k of Object.keys(process.env)) if (k.startsWith("AWS_")) delete process.env[k];
+        Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([k]) => k.startsWith("AWS_"))));
+      }
+    },
   };
   return io;
 }

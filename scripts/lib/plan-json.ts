@@ -36,6 +36,15 @@ export interface PlanJson {
   readonly errored?: boolean;
   readonly resource_changes?: readonly ResourceChange[];
   readonly output_changes?: Readonly<Record<string, Change>>;
+  /** Changes Terraform found outside Terraform while refreshing: before = the state, after = what AWS reports now. */
+  readonly resource_drift?: readonly ResourceChange[];
+  /** The state the plan was made from. */
+  readonly prior_state?: { readonly values?: { readonly root_module?: StateModule } };
+}
+
+export interface StateModule {
+  readonly resources?: readonly { readonly address: string; readonly mode: "managed" | "data" }[];
+  readonly child_modules?: readonly StateModule[];
 }
 
 export type Action = "create" | "update" | "replace" | "delete" | "forget" | "no-op" | "read";

@@ -70,8 +70,16 @@ export function terraform(io: Io, target: StackTarget, args: readonly string[], 
   });
 }
 
-export function terraformCapture(io: Io, target: StackTarget, args: readonly string[]): Promise<{ code: number; stdout: string }> {
-  return io.capture(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], { env: { TF_IN_AUTOMATION: "1" } });
+export function terraformCapture(
+  io: Io,
+  target: StackTarget,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<{ code: number; stdout: string }> {
+  return io.capture(terraformBin(io), [`-chdir=${stackDir(io, target)}`, ...args], {
+    ...options,
+    env: { TF_IN_AUTOMATION: "1", ...options.env },
+  });
 }
 
 /** `terraform init`: backend and providers as the CLI config says (a mirror offline, the registry otherwise). */
