@@ -4,6 +4,7 @@
  * so the rules check what will actually be deployed.
  */
 import type { ParsedEnvironment, Stage } from "./schema";
+import { environmentStateKey, resourcePrefix, stateBucketName } from "./names";
 
 /** Fully resolved settings of one environment: what the stacks read. */
 export interface EnvironmentConfig extends Omit<
@@ -68,15 +69,15 @@ export function derivedRelyingPartyId(
 export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnvironment): EnvironmentConfig {
   const authDomain: AuthDomain = parsed.authDomain.customDomain
     ? { kind: "custom", domain: parsed.authDomain.customDomain, certificateArn: parsed.authDomain.certificateArn }
-    : { kind: "prefix", prefix: parsed.authDomain.prefix ?? `taskflow-${name}` };
+    : { kind: "prefix", prefix: parsed.authDomain.prefix ?? resourcePrefix(name) };
   return {
     ...parsed,
     name,
     stage,
-    userPool: { ...parsed.userPool, name: parsed.userPool.name ?? `taskflow-${name}` },
+    userPool: { ...parsed.userPool, name: parsed.userPool.name ?? resourcePrefix(name) },
     appClient: {
       ...parsed.appClient,
-      name: parsed.appClient.name ?? `taskflow-${name}-web`,
+      name: parsed.appClient.name ?? `${resourcePrefix(name)}-web`,
       callbackUrls: parsed.appClient.callbackUrls ?? [`https://${parsed.domainName}/auth/callback`],
       logoutUrls: parsed.appClient.logoutUrls ?? [`https://${parsed.domainName}/`],
     },
@@ -91,8 +92,8 @@ export function resolveEnvironment(name: string, stage: Stage, parsed: ParsedEnv
     },
     state: {
       ...parsed.state,
-      bucket: parsed.state.bucket ?? `taskflow-tfstate-${parsed.accountId}-${parsed.region}`,
-      key: parsed.state.key ?? `taskflow/${name}/terraform.tfstate`,
+      bucket: parsed.state.bucket ?? stateBucketName(parsed.accountId, parsed.region),
+      key: parsed.state.key ?? environmentStateKey(name),
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { managedLoginHostname, type EnvironmentConfig } from "./resolve";
 import { STAGES, type Stage } from "./schema";
+import { bootstrapStateKey } from "./names";
 
 export interface Problem {
   readonly path: readonly (string | number)[];
@@ -34,9 +35,6 @@ const FRAUD_CONTROL_GROUPS: Record<string, string> = {
   AWSManagedRulesACFPRuleSet:
     "account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
 };
-
-/** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
-export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
 
 function checkUrls(env: EnvironmentConfig, field: "callbackUrls" | "logoutUrls"): Problem[] {
   return env.appClient[field].flatMap((raw, i): Problem[] => {

@@ -1,7 +1,7 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
-import { bootstrapStateKey } from "../config/rules";
+import { bootstrapStateKey } from "../config/names";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { AccessLogBucket, accessLogTarget } from "./constructs/access-log-bucket";
@@ -10,8 +10,9 @@ import { GithubCiRoles } from "./constructs/github-ci-roles";
 import { StateBucket } from "./constructs/state-bucket";
 import { stateKeyStatements } from "./constructs/state-key-policy";
 import { StateLockTable } from "./constructs/state-lock-table";
+import { stateStackId as stateStackIdOf } from "../config/names";
 
-export const stateStackId = (env: EnvironmentConfig): string => `state-${env.name}`;
+export const stateStackId = (env: EnvironmentConfig): string => stateStackIdOf(env.name);
 
 /**
  * Local state file of a bootstrap stack, relative to cdktf.out/stacks/<stack> (where Terraform

@@ -4,7 +4,7 @@
  * shipped environment; then what config changes.
  */
 import { parseEnvironmentConfig, type EnvironmentConfig } from "../../config";
-import { bootstrapStateKey } from "../../config/rules";
+import { bootstrapStateKey } from "../../config/names";
 import { ciRoleArn, ciSubjects } from "../../stacks/constructs/github-ci-roles";
 import { describeRefusals } from "../support/config-problems";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "@cdktf/hcl2json";
 import { parseEnvironmentConfig } from "../../config";
-import { bootstrapStateKey } from "../../config/rules";
+import { bootstrapStateKey } from "../../config/names";
 import { ENV_NAMES, rawEnv, synthStack, type EnvName, type TfJson } from "../support/synth";
 import { BUCKET, TABLE, configOf, resourceAt, synthStateStack } from "./helpers";
 

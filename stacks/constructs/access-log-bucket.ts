@@ -9,9 +9,10 @@ import type { EnvironmentConfig } from "../../config";
 import { policyDocument } from "./policy-document";
 import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
+import { accessLogBucketName } from "../../config/names";
 
 /** Name of the access-log bucket state-<env> creates (globally unique by account and region). */
-export const createdAccessLogBucketName = (env: EnvironmentConfig): string => `taskflow-tfstate-logs-${env.accountId}-${env.region}`;
+export const createdAccessLogBucketName = (env: EnvironmentConfig): string => accessLogBucketName(env.accountId, env.region);
 
 /** Where the state bucket's server access logs go: a bucket this stack creates, an existing one, or nowhere. */
 export type AccessLogTarget = { kind: "create"; bucket: string } | { kind: "existing"; bucket: string } | { kind: "off" };

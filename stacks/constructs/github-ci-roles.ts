@@ -4,10 +4,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
-import { bootstrapStateKey } from "../../config/rules";
 import type { EnvironmentConfig } from "../../config";
-import { alarmNamePrefix } from "./monitoring/alarms";
 import { ruleNamePrefix } from "./monitoring/alert-topic";
+import { alarmNamePrefix, bootstrapStateKey, resourcePrefix } from "../../config/names";
 
 /** GitHub's OIDC issuer; the condition keys of its tokens are `<host>:aud` and `<host>:sub`. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -16,7 +15,7 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 export type CiRoleKind = "plan" | "apply";
 
-export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind): string => `taskflow-${env.name}-ci-${kind}`;
+export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind): string => `${resourcePrefix(env.name)}-ci-${kind}`;
 export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind): string =>
   `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${ciRoleName(env, kind)}`;
 
@@ -152,7 +151,7 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Effect: "Allow",
       Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetOpenIDConnectProvider"],
       Resource: [
-        `arn:${partition}:iam::${account}:role/taskflow-${env.name}-ci-*`,
+        `arn:${partition}:iam::${account}:role/${resourcePrefix(env.name)}-ci-*`,
         `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
       ],
     },
@@ -202,7 +201,7 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
  */
 function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
   const { partition, region, account } = n;
-  const name = `taskflow-${env.name}`;
+  const name = resourcePrefix(env.name);
   const userPools = `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`;
   const statements: IdentityStatement[] = [
     ...planStatements(env, n),
@@ -240,9 +239,9 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "cloudwatch:DeleteDashboards",
       ],
       Resource: [
-        `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(env)}*`,
+        `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(env.name)}*`,
         // Dashboards are global: no Region in their ARN.
-        `arn:${partition}:cloudwatch::${account}:dashboard/TaskFlow-${env.name}-*`,
+        `arn:${partition}:cloudwatch::${account}:dashboard/${alarmNamePrefix(env.name)}*`,
       ],
     },
     {

@@ -49,6 +49,7 @@ import type { EnvironmentConfig } from "../../../config";
 import { policyDocument } from "../policy-document";
 import type { ProjectLogs } from "../monitoring/log-groups";
 import { auditLogGroupNames } from "./queries";
+import { resourcePrefix } from "../../../config/names";
 
 /** Why the export's log groups have no customer-managed key (the AWS rule, quoted above). */
 export const COGNITO_REFUSES_KMS_LOG_GROUPS =
@@ -129,7 +130,7 @@ export class UserActivityLogs extends Construct {
     // The policy CloudWatch Logs would create on first delivery, narrowed to these two groups and to
     // deliveries made for this account and region (confused-deputy conditions of the same page).
     const policy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
-      policyName: `taskflow-${env.name}-cognito-log-delivery`,
+      policyName: `${resourcePrefix(env.name)}-cognito-log-delivery`,
       policyDocument: policyDocument([
         {
           Sid: "CognitoLogDeliveryWrites",
@@ -147,7 +148,7 @@ export class UserActivityLogs extends Construct {
     policy.overrideLogicalId(LOG_DELIVERY_ADDRESSES.policy);
 
     this.stack = new CloudformationStack(this, "stack", {
-      name: `taskflow-${env.name}-cognito-log-delivery`,
+      name: `${resourcePrefix(env.name)}-cognito-log-delivery`,
       templateBody: JSON.stringify(logDeliveryTemplate()),
       parameters: {
         UserPoolId: userPoolId,

@@ -24,6 +24,7 @@
  * the "user" parameter is a username or sub (the investigate command turns an email into the sub).
  */
 import type { EnvironmentConfig } from "../../../config";
+import { resourcePrefix } from "../../../config/names";
 
 /** A value the operator (or the investigate command) supplies. */
 export interface QueryParameter {
@@ -59,7 +60,7 @@ export const queryFolder = (env: EnvironmentConfig): string => `TaskFlow/${env.n
 
 /** Log groups of the exported Cognito logs. The /aws/vendedlogs/ prefix is explained in log-delivery.ts. */
 export function auditLogGroupNames(env: EnvironmentConfig): { userActivity: string; userNotification: string } {
-  const base = `/aws/vendedlogs/cognito/taskflow-${env.name}`;
+  const base = `/aws/vendedlogs/cognito/${resourcePrefix(env.name)}`;
   return { userActivity: `${base}/user-activity`, userNotification: `${base}/user-notification` };
 }
 

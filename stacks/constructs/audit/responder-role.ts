@@ -24,6 +24,7 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
 import type { PolicyStatement } from "../policy-document";
+import { resourcePrefix } from "../../../config/names";
 
 /** The Cognito actions of the user commands: show/events read, disable/enable/sign-out/reset-password contain. */
 export const RESPONDER_COGNITO_ACTIONS = [
@@ -48,7 +49,7 @@ export const RESPONDER_ADDRESSES = {
 /** IAM users and account roots carry aws:MultiFactorAuthPresent; role sessions do not (see config/schema.ts). */
 export const isHumanPrincipal = (arn: string): boolean => /:(user\/.+|root)$/.test(arn);
 
-export const responderRoleName = (env: EnvironmentConfig): string => `taskflow-${env.name}-incident-responder`;
+export const responderRoleName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-incident-responder`;
 
 /** A statement of a role's trust policy: no Resource element. */
 export type TrustStatement = Omit<PolicyStatement, "Resource">;

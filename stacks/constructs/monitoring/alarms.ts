@@ -19,9 +19,10 @@ import {
   wafRequestsTotal,
 } from "./metrics";
 import { wafRules, webAclName } from "../waf/names";
+import { alarmNamePrefix as alarmNamePrefixOf } from "../../../config/names";
 
 /** Every alarm of an environment starts with this; the topic and key policies match on it. */
-export const alarmNamePrefix = (env: EnvironmentConfig): string => `TaskFlow-${env.name}-`;
+export const alarmNamePrefix = (env: EnvironmentConfig): string => alarmNamePrefixOf(env.name);
 
 export interface AlarmSpec {
   /** Name after the TaskFlow-<env>- prefix; also the construct id. */

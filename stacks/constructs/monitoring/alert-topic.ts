@@ -7,12 +7,13 @@ import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
 import { policyDocument, type PolicyStatement } from "../policy-document";
 import { alarmNamePrefix } from "./alarms";
+import { resourcePrefix } from "../../../config/names";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */
 const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 
 /** Every EventBridge rule of an environment is named with this prefix; the topic policy matches on it. */
-export const ruleNamePrefix = (env: EnvironmentConfig): string => `taskflow-${env.name}-`;
+export const ruleNamePrefix = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-`;
 
 /** ARN patterns of the alarms and rules of this environment that may publish. */
 export function publisherArns(env: EnvironmentConfig): { alarms: string; rules: string } {
@@ -24,7 +25,7 @@ export function publisherArns(env: EnvironmentConfig): { alarms: string; rules: 
 }
 
 /** Name and ARN of the alert topic, known at synth time: the key policy needs the ARN before the topic exists. */
-export const alertTopicName = (env: EnvironmentConfig): string => `taskflow-${env.name}-alerts`;
+export const alertTopicName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-alerts`;
 export const alertTopicArn = (env: EnvironmentConfig): string =>
   `arn:${partitionOf(env.region)}:sns:${env.region}:${env.accountId}:${alertTopicName(env)}`;
 
@@ -124,7 +125,7 @@ export class AlertTopic extends Construct {
     this.key = new CustomerManagedKey(this, "key", {
       env,
       purpose: "alert topic (CloudWatch alarms and security events)",
-      alias: `alias/taskflow-${env.name}-alerts`,
+      alias: `alias/${alertTopicName(env)}`,
       statements: keyStatements(env),
       addressName: "alert_topic_key",
     });

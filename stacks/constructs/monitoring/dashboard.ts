@@ -1,6 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
+import { alarmNamePrefix } from "../../../config/names";
 import {
   api5xxErrors,
   apiLatencyP99,
@@ -125,7 +126,7 @@ export class OperationsDashboard extends Construct {
   constructor(scope: Construct, id: string, { env, userPoolId, userPoolClientId }: OperationsDashboardProps) {
     super(scope, id);
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: `TaskFlow-${env.name}-Operations`,
+      dashboardName: `${alarmNamePrefix(env.name)}Operations`,
       // Ids are Terraform references here; cdktf writes them as ${...} inside the JSON string.
       dashboardBody: JSON.stringify(dashboardBody(env, { userPoolId, userPoolClientId })),
     });

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
+import { resourcePrefix } from "../../../config/names";
 
 /** CloudWatch Logs' regional service principal (China regions end in .com.cn). */
 function logsPrincipal(region: string): string {
@@ -29,7 +30,7 @@ export class ProjectLogs extends Construct {
     this.key = new CustomerManagedKey(this, "key", {
       env,
       purpose: "CloudWatch log groups",
-      alias: `alias/taskflow-${env.name}-logs`,
+      alias: `alias/${resourcePrefix(env.name)}-logs`,
       addressName: "log_group_key",
       statements: [
         {

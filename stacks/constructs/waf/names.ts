@@ -5,9 +5,10 @@
  */
 import type { EnvironmentConfig } from "../../../config";
 import { BUILT_IN_WAF_GROUPS } from "../../../config/rules";
+import { resourcePrefix } from "../../../config/names";
 
 /** Name (and CloudWatch metric name) of the web ACL: taskflow-<env>-user-pool. */
-export const webAclName = (env: EnvironmentConfig): string => `taskflow-${env.name}-user-pool`;
+export const webAclName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-user-pool`;
 
 export interface WafRuleName {
   /** Rule name inside the web ACL; also its metric name (the Rule dimension). */

@@ -1,0 +1,27 @@
+/**
+ * Every name this project derives from an environment, in one place: stack ids, state keys and the
+ * prefixes of AWS resource names. Topic, key and role policies match on these prefixes (alarms
+ * `TaskFlow-<env>-*`, rules `taskflow-<env>-*`), so a name built elsewhere would silently fall
+ * outside them.
+ */
+
+/** Lower-case names of the environment's resources: pool, domain prefix, topic, rules, roles, web ACL. */
+export const resourcePrefix = (envName: string): string => `taskflow-${envName}`;
+
+/** CloudWatch alarm and dashboard names (the topic and key policies allow exactly `TaskFlow-<env>-*`). */
+export const alarmNamePrefix = (envName: string): string => `TaskFlow-${envName}-`;
+
+/** The bootstrap stack of an environment (`cdktf deploy state-<env>`). */
+export const stateStackId = (envName: string): string => `state-${envName}`;
+
+/** Object key of the environment stack's state in the state bucket. */
+export const environmentStateKey = (envName: string): string => `taskflow/${envName}/terraform.tfstate`;
+
+/** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
+export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
+
+/** The state bucket (globally unique by account and region). */
+export const stateBucketName = (accountId: string, region: string): string => `taskflow-tfstate-${accountId}-${region}`;
+
+/** The state bucket's access-log bucket that state-<env> creates. */
+export const accessLogBucketName = (accountId: string, region: string): string => `taskflow-tfstate-logs-${accountId}-${region}`;
