@@ -63,7 +63,7 @@ function npmRun(d: Deployment, script: string, args: string[]): Promise<RunResul
 async function deployDev(): Promise<Deployment> {
   requireTerraform();
   const copy = makeWorkingCopy("drift");
-  const setup = terraformSetup(copy.root);
+  const setup = await terraformSetup(copy.root);
   let moto: Moto | undefined;
   const stop = async () => {
     await moto?.stop();

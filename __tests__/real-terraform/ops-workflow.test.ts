@@ -69,16 +69,16 @@ let prodDeploy: Promise<RunResult[]> | undefined;
 let adoptBootstrap: Promise<RunResult> | undefined;
 let existingId: string;
 
-function makeFlow(env: EnvironmentConfig): Flow {
+async function makeFlow(env: EnvironmentConfig): Promise<Flow> {
   const copy = makeWorkingCopy(`ops-${env.name}`);
-  return { copy, setup: terraformSetup(copy.root), env };
+  return { copy, setup: await terraformSetup(copy.root), env };
 }
 
 beforeAll(async () => {
   requireTerraform();
-  devFlow = makeFlow(dev);
-  prodFlow = makeFlow(prod);
-  adoptFlow = makeFlow(adopt);
+  devFlow = await makeFlow(dev);
+  prodFlow = await makeFlow(prod);
+  adoptFlow = await makeFlow(adopt);
   moto = await startMoto();
   for (const env of [dev, prod, adopt]) awsEnv.set(env.name, await awsEnvFor(moto, env.accountId, env.region));
   existingId = await createExistingPool(adoptFlow);

@@ -35,7 +35,7 @@ let credentials: AwsEnv;
 
 beforeAll(async () => {
   copy = makeWorkingCopy("walkthrough");
-  setup = terraformSetup(copy.root);
+  setup = await terraformSetup(copy.root);
   moto = await startMoto();
   credentials = await awsEnvFor(moto, prod.accountId, prod.region);
 }, 60_000);

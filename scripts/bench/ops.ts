@@ -36,7 +36,7 @@ function cdktfBin(): string {
 export async function benchOps(runs: number, log: (text: string) => void): Promise<OpsTiming[]> {
   const dev = loadEnvironments().find((e) => e.name === "dev") as EnvironmentConfig;
   const copy = makeWorkingCopy("bench-ops");
-  const setup = terraformSetup(copy.root);
+  const setup = await terraformSetup(copy.root);
   const moto = await startMoto();
   const scratch = mkdtempSync(join(tmpdir(), "taskflow-bench-plan-"));
   try {

@@ -111,7 +111,7 @@ export async function setUpSharedDeployment(): Promise<string> {
   const t0 = Date.now();
   const terraformVersion = requireTerraform().version;
   const copy = makeWorkingCopy("shared");
-  const tf = terraformSetup(copy.root);
+  const tf = await terraformSetup(copy.root);
   const moto = await timer.time("start the emulator (HTTPS + plain HTTP, until both answer)", () => startMoto());
   const motoLogFile = join(copy.root, "emulator.log");
   // The emulator's log lives in this process; suites read the copy of it kept in a file.

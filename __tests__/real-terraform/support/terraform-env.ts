@@ -57,8 +57,8 @@ export interface TerraformSetup {
 }
 
 /** CLI config under `tempDir`, and the environment that uses it. */
-export function terraformSetup(tempDir: string): TerraformSetup {
-  const mirror = findProviderMirror();
+export async function terraformSetup(tempDir: string): Promise<TerraformSetup> {
+  const mirror = await findProviderMirror();
   const cliConfigFile = writeCliConfig(join(tempDir, "terraform-cli"), mirror.dir);
   return {
     mirror,
