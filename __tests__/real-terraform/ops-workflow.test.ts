@@ -139,7 +139,7 @@ const row = (markdown: string, address: string) => markdown.split("\n").find((l)
 
 /** The plan's diffs that the harness's emulator-gap list does not explain. */
 function unexpectedDiffs(flow: Flow, ignore: readonly string[] = []): string {
-  const { unexpected } = classify(diffsOf(readPlan(flow) as Parameters<typeof diffsOf>[0]), "environment", flow.env);
+  const { unexpected } = classify(diffsOf(readPlan(flow)), "environment", flow.env);
   return describeDiffs(unexpected.filter((d) => !ignore.includes(d.address)));
 }
 

@@ -3,46 +3,27 @@
  * splitting them into the emulator gaps listed in emulator-gaps.ts and everything else.
  */
 import type { EnvironmentConfig } from "../../../config";
+import { actionOf, type PlanJson } from "../../../scripts/lib/plan-json";
 import { gapsFor, type EmulatorGap, type StackKind } from "./emulator-gaps";
-
-interface ResourceChange {
-  address: string;
-  type: string;
-  name: string;
-  mode: "managed" | "data";
-  change: {
-    actions: string[];
-    before: Record<string, unknown> | null;
-    after: Record<string, unknown> | null;
-    after_unknown?: Record<string, unknown>;
-  };
-}
-interface ShowJson {
-  resource_changes?: ResourceChange[];
-  output_changes?: Record<string, { actions: string[]; before: unknown; after: unknown }>;
-}
 
 export interface Diff {
   readonly address: string;
   readonly type: string;
   readonly name: string;
-  /** create, update, delete, or replace (delete + create). */
+  /** create, update, delete, or replace (delete + create): scripts/lib/plan-json.ts actionOf. */
   readonly action: string;
   /** Top-level attributes that differ, with both values. */
   readonly attributes: readonly { name: string; before: unknown; after: unknown }[];
 }
 
-const actionOf = (actions: string[]): string =>
-  actions.length === 2 ? "replace" : actions[0] === "delete" ? "delete" : actions[0] === "create" ? "create" : actions[0];
-
 /** Every planned change of resources and outputs (no-op and data-source reads left out). */
-export function diffsOf(show: ShowJson): Diff[] {
+export function diffsOf(show: PlanJson): Diff[] {
   const diffs: Diff[] = [];
   for (const rc of show.resource_changes ?? []) {
     if (rc.mode !== "managed" || rc.change.actions.every((a) => a === "no-op" || a === "read")) continue;
-    const before = rc.change.before ?? {};
-    const after = rc.change.after ?? {};
-    const unknown = rc.change.after_unknown ?? {};
+    const before = (rc.change.before ?? {}) as Record<string, unknown>;
+    const after = (rc.change.after ?? {}) as Record<string, unknown>;
+    const unknown = (rc.change.after_unknown ?? {}) as Record<string, unknown>;
     const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     const attributes = names
       .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k] === true)
