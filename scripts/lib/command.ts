@@ -21,7 +21,7 @@ export async function withStack(
   spec: CommandSpec,
   argv: readonly string[],
   io: Io,
-  body: (target: StackTarget, values: OptionValues) => Promise<number>,
+  body: (target: StackTarget, values: OptionValues, positionals: readonly string[]) => Promise<number>,
 ): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed.kind === "help") {
@@ -42,12 +42,14 @@ export async function withStack(
     io.err(`${envs.name}: ${envs.message}\nNothing ran.\n`);
     return EXIT.FAILED;
   }
-  const target = findStack(parsed.positionals[0], envs);
+  // The stack is the positional named <stack> (the first one, unless a subcommand comes before it).
+  const stackName = parsed.positionals[Math.max(spec.positionals.indexOf("<stack>"), 0)];
+  const target = findStack(stackName, envs);
   if (!target) {
-    io.err(unknownStackMessage(parsed.positionals[0], envs));
+    io.err(unknownStackMessage(stackName, envs));
     return EXIT.USAGE;
   }
-  return body(target, parsed.values);
+  return body(target, parsed.values, parsed.positionals);
 }
 
 /** Shared --help paragraph on stack names. */

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import { realAws, type AwsApi } from "./aws";
 
 export interface RunOptions {
   /** Working directory; default: the project root. */
@@ -32,6 +33,8 @@ export interface Io {
   capture(command: string, args: readonly string[], options?: RunOptions): Promise<{ code: number; stdout: string }>;
   /** Validated environments (throws ConfigError). */
   environments(): EnvironmentConfig[];
+  /** AWS calls in the environment's region, with the credentials of this process's environment. */
+  aws(env: EnvironmentConfig): AwsApi;
 }
 
 /** Child environment: ours plus no Terraform checkpoint calls (offline machines, CI). */
@@ -81,6 +84,7 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
         child.on("close", (code) => done({ code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8") }));
       }),
     environments: () => loadEnvironments(),
+    aws: (env) => realAws(env),
   };
   return io;
 }
