@@ -11,6 +11,7 @@ import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
 import { preventDestroyRefusals } from "./lib/refusal";
 import { analysePlan, renderRefusal, renderReview } from "./lib/review";
+import { unreachableApi } from "./lib/api-errors";
 import { preflight } from "./lib/preflight";
 import { withStagedPlanFiles } from "./lib/staged-plan";
 import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
@@ -65,6 +66,11 @@ async function planInto(io: Io, target: StackTarget, values: OptionValues, files
       io.err(`\n${lockedMessage(target, lock)}`);
       return EXIT.LOCKED;
     }
+    const unreachable = unreachableApi(stderr);
+    if (unreachable)
+      io.err(
+        `\nTerraform could not reach the AWS API (${unreachable}): nothing was planned. Check the network, the endpoint and the credentials' region, then run npm run plan -- ${target.name} again.\n`,
+      );
     io.err(`terraform plan of ${target.name} failed: see the output above. No plan was saved; plans/${target.name}/ holds no review.\n`);
     return EXIT.FAILED;
   }

@@ -177,5 +177,6 @@ export function realAws(env: EnvironmentConfig): AwsApi {
 export function awsErrorText(e: unknown): string {
   const name = errorName(e);
   const message = (e as Error)?.message ?? String(e);
-  return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+  // A plain Error's name says nothing; an SDK error's name (ExpiredToken, AccessDenied) does.
+  return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
 }
