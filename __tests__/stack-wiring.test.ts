@@ -2,20 +2,20 @@
  * Stack wiring: one stack per environment, each with its own backend and a provider pinned to its
  * own account, and no stack depending on another.
  */
-import { readFileSync } from "node:fs";
 import { Testing } from "cdktf";
 import { stateKeyAliasArn } from "../stacks/backend";
 import { buildStacks } from "../stacks/app";
+import { readManifest } from "../stacks/manifest";
 import { ENV_NAMES, shippedConfigs, synthStack } from "./support/synth";
 
 const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
 
 describe("one stack per environment", () => {
-  test("stack ids are exactly the environment names, so `cdktf deploy prod` works literally", () => {
+  test("stack ids are exactly each environment's name and its bootstrap state-<env>, so `cdktf deploy prod` works literally", () => {
     const app = Testing.app();
     buildStacks(app, shippedConfigs());
     const ids = app.node.children.map((c) => c.node.id);
-    expect(ids).toEqual(expect.arrayContaining([...ENV_NAMES]));
+    expect(ids).toEqual(ENV_NAMES.flatMap((name) => [name, `state-${name}`]));
   });
 });
 
@@ -58,11 +58,10 @@ describe("environments are independent", () => {
     const app = Testing.app();
     buildStacks(app, shippedConfigs());
     app.synth();
-    const manifest = JSON.parse(readFileSync(`${app.outdir}/manifest.json`, "utf8"));
-    const stacks = Object.values(manifest.stacks) as { name: string; dependencies: string[] }[];
-    expect(stacks.map((s) => s.name)).toEqual(expect.arrayContaining([...ENV_NAMES]));
+    const stacks = readManifest(app.outdir);
+    expect(stacks.map((s) => s.id).sort()).toEqual(ENV_NAMES.flatMap((name) => [name, `state-${name}`]).sort());
     for (const stack of stacks)
-      expect({ stack: stack.name, dependencies: stack.dependencies }).toEqual({ stack: stack.name, dependencies: [] });
+      expect({ stack: stack.id, dependencies: stack.dependencies }).toEqual({ stack: stack.id, dependencies: [] });
   });
 
   test("each environment's state and provider point at a different account", () => {

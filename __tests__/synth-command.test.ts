@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { breakProdAccountId, copyProject, runIn, type ProjectCopy } from "./support/project-copy";
+import { SYNTH_ARGS } from "../scripts/lib/terraform";
+import { breakProdAccountId, copyProject, REPO_ROOT, runIn, type ProjectCopy } from "./support/project-copy";
 import { ENV_NAMES } from "./support/synth";
 
 jest.setTimeout(60_000);
@@ -24,6 +25,16 @@ function snapshot(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+describe("one synth command everywhere", () => {
+  test("cdktf.json's app, npm run synth and the ops commands run the same command", () => {
+    const command = `node ${SYNTH_ARGS.join(" ")}`;
+    expect((JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { app: string }).app).toBe(command);
+    expect((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth).toBe(
+      command,
+    );
+  });
+});
 
 describe("npm run synth", () => {
   let project: ProjectCopy;

@@ -31,6 +31,7 @@ export const environments = {
       logoutUrls: ["https://dev.taskflow.example.com/", "http://localhost:4200/"],
     },
     monitoring: { logRetentionDays: 30 },
+    ci: { githubRepository: "example-org/taskflow-auth-infra" },
   },
   staging: {
     accountId: "222222222222",
@@ -44,6 +45,7 @@ export const environments = {
       threatProtection: "AUDIT",
     },
     monitoring: { logRetentionDays: 90 },
+    ci: { githubRepository: "example-org/taskflow-auth-infra" },
   },
   prod: {
     accountId: "333333333333",
@@ -63,5 +65,6 @@ export const environments = {
       refreshTokenMinutes: 7 * 24 * 60,
     },
     monitoring: { logRetentionDays: 365 },
+    ci: { githubRepository: "example-org/taskflow-auth-infra" },
   },
 } satisfies Record<string, EnvironmentInput>;

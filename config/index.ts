@@ -8,6 +8,7 @@
  */
 import type { ZodIssue } from "zod";
 import { environments as defaultEnvironments } from "./environments";
+import { formatPath } from "./format-path";
 import { resolveEnvironment, type EnvironmentConfig } from "./resolve";
 import { RULES, type Problem } from "./rules";
 import { environmentSchema, STAGES, type EnvironmentInput, type Stage } from "./schema";
@@ -25,11 +26,6 @@ export class ConfigError extends Error {
 }
 
 const ENV_NAME = /^[a-z][a-z0-9-]{0,19}$/;
-
-/** `a.b[0].c` */
-function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}
 
 function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>(

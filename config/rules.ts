@@ -5,7 +5,7 @@
  * that returns the problems it finds (path inside the environment + message). Field-level limits
  * (ranges, formats) are in schema.ts.
  */
-import type { EnvironmentConfig } from "./resolve";
+import { managedLoginHostname, type EnvironmentConfig } from "./resolve";
 import { STAGES, type Stage } from "./schema";
 
 export interface Problem {
@@ -24,6 +24,16 @@ const problem = (path: Problem["path"], message: string): Problem[] => [{ path, 
 const ok: Problem[] = [];
 
 const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
+
+/** AWS managed rule groups every user-pool web ACL has (stacks/constructs/waf). */
+export const BUILT_IN_WAF_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet"] as const;
+
+/** AWS WAF Fraud Control groups, which a user-pool web ACL may not contain, with the reason. */
+const FRAUD_CONTROL_GROUPS: Record<string, string> = {
+  AWSManagedRulesATPRuleSet: "AWS WAF refuses to associate a web ACL with account takeover prevention (ATP) with a Cognito user pool",
+  AWSManagedRulesACFPRuleSet:
+    "account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
+};
 
 /** Object key of the bootstrap stack state-<env>'s own state once it has moved into its bucket. */
 export const bootstrapStateKey = (envName: string): string => `taskflow/${envName}/state-bootstrap.tfstate`;
@@ -137,7 +147,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     // Cognito rejects MFA ON with WEB_AUTHN as a first factor unless FactorConfiguration is
-    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (issue #50110).
+    // MULTI_FACTOR_WITH_USER_VERIFICATION, which aws provider 5.100.0 cannot set (hashicorp/terraform-provider-aws issue #50110).
     id: "MfaOnWithPasskeys",
     reason: "MFA ON plus passkeys as a first factor is not deployable on aws provider 5.100.0",
     check: (env) =>
@@ -158,6 +168,40 @@ export const RULES: readonly Rule[] = [
             `must be "required" in prod, got ${JSON.stringify(env.userPool.passkeys.userVerification)}`,
           )
         : ok,
+  },
+  {
+    // Browsers: a page may use as relying party only its own host or a parent of it that is not a
+    // public suffix (WebAuthn Level 2, "Relying Party Identifier"); auth.<region>.amazoncognito.com is
+    // on the Public Suffix List, so on a prefix domain only the full host works. Cognito: with a
+    // custom domain and managed login the relying party must be that domain (API reference,
+    // WebAuthnConfigurationType.RelyingPartyId, 1-127 characters).
+    id: "PasskeyRelyingParty",
+    reason: "passkeys only work when the relying party is the host of the pages that run the ceremony, or a parent of it",
+    check: (env) => {
+      const passkeys = env.userPool.passkeys;
+      if (!passkeys.enabled) return ok;
+      const path = ["userPool", "passkeys", "relyingPartyId"];
+      const rp = env.passkeyRelyingPartyId;
+      const got = `got ${JSON.stringify(rp)}`;
+      if (rp.length > 127) return problem(path, `must be at most 127 characters (Cognito's limit), ${got}`);
+      if (passkeys.ceremony === "managedLogin") {
+        const host = managedLoginHostname(env.authDomain, env.region);
+        if (rp === host) return ok;
+        return problem(
+          path,
+          env.authDomain.kind === "custom"
+            ? `must be the custom auth domain ${JSON.stringify(host)} while passkeys run on managed login (Cognito requires it), ${got}`
+            : `must be managed login's host ${JSON.stringify(host)} while passkeys run on managed login: a browser accepts only that host there (auth.${env.region}.amazoncognito.com is a public suffix), ${got}`,
+        );
+      }
+      const onAppDomain = rp === env.domainName || (env.domainName.endsWith(`.${rp}`) && rp.includes("."));
+      return onAppDomain
+        ? ok
+        : problem(
+            path,
+            `must be ${JSON.stringify(env.domainName)} or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), ${got}`,
+          );
+    },
   },
   {
     id: "SesEmailOutsideDev",
@@ -191,6 +235,53 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "WafInStagingAndProd",
+    reason: "the pool allows self sign-up: staging and prod need a rate limit and IP reputation in front of it",
+    check: (env) =>
+      atLeast(env, "staging") && env.waf.mode === "off"
+        ? problem(["waf", "mode"], `must be "count" or "block" in ${env.stage}, got "off"`)
+        : ok,
+  },
+  {
+    // Cognito Developer Guide, "Associate an AWS WAF web ACL with a user pool": a web ACL with the
+    // ATP group cannot be associated with a user pool. AWS WAF best practices ("Fraud Prevention"):
+    // Fraud Control (ATP and ACFP) is not available for Amazon Cognito user pools.
+    id: "WafRuleGroupsForUserPools",
+    reason: "a user-pool web ACL may not use AWS WAF Fraud Control (ATP, ACFP), and each rule group appears once",
+    check: (env) =>
+      env.waf.extraManagedRuleGroups.flatMap((name, i): Problem[] => {
+        const path = ["waf", "extraManagedRuleGroups", i];
+        if (name in FRAUD_CONTROL_GROUPS) return problem(path, `must not be ${name}: ${FRAUD_CONTROL_GROUPS[name]}`);
+        if ((BUILT_IN_WAF_GROUPS as readonly string[]).includes(name) || env.waf.extraManagedRuleGroups.indexOf(name) !== i)
+          return problem(
+            path,
+            `must not repeat ${name}: each rule group is in the web ACL once (built in: ${BUILT_IN_WAF_GROUPS.join(", ")})`,
+          );
+        return ok;
+      }),
+  },
+  {
+    // Cognito Developer Guide, "Exporting logs from Amazon Cognito user pools": user-activity log
+    // exports are a function of threat protection, which needs the PLUS tier.
+    id: "UserActivityLogsNeedThreatProtection",
+    reason: "Cognito exports user activity only from PLUS-tier pools with threat protection AUDIT or ENFORCED",
+    check: (env) => {
+      if (!env.audit.userActivityLogs) return ok;
+      if (env.userPool.tier !== "PLUS") {
+        return problem(
+          ["audit", "userActivityLogs"],
+          `needs userPool.tier "PLUS" (Cognito exports user activity only with threat protection), got ${JSON.stringify(env.userPool.tier)}`,
+        );
+      }
+      return env.userPool.threatProtection === "OFF"
+        ? problem(
+            ["audit", "userActivityLogs"],
+            `needs userPool.threatProtection "AUDIT" or "ENFORCED" (Cognito writes no user activity without it), got "OFF"`,
+          )
+        : ok;
+    },
+  },
+  {
     id: "ClientImportNeedsPool",
     reason: "an existing app client can only be adopted together with its user pool",
     check: (env) =>
@@ -207,11 +298,51 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "AccessLogBucketOneSource",
+    reason: "the state bucket logs to one bucket: an existing one or the one state-<env> creates",
+    check: (env) =>
+      env.state.accessLogBucket && env.state.createAccessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must not be true while accessLogBucket is set (${JSON.stringify(env.state.accessLogBucket)})`,
+          )
+        : ok,
+  },
+  {
+    id: "StateAccessLogsOutsideDev",
+    reason: "staging and prod state buckets keep server access logs (who read or wrote state)",
+    check: (env) =>
+      atLeast(env, "staging") && env.state.createAccessLogBucket === false && !env.state.accessLogBucket
+        ? problem(
+            ["state", "createAccessLogBucket"],
+            `must be true in ${env.stage} unless accessLogBucket names an existing log bucket, got false`,
+          )
+        : ok,
+  },
+  {
+    id: "BreakGlassInAccount",
+    reason: "only principals of the environment's own account may erase state history",
+    check: (env) =>
+      env.state.breakGlassPrincipalArns.flatMap((arn, i) =>
+        arn.split(":")[4] === env.accountId
+          ? ok
+          : problem(["state", "breakGlassPrincipalArns", i], `must be in account ${env.accountId}, got ${JSON.stringify(arn)}`),
+      ),
+  },
+  {
     id: "StateKeyNotBootstrapKey",
     reason: "two stacks sharing one state file would each plan to destroy the other's resources",
     check: (env) =>
       env.state.key === bootstrapStateKey(env.name)
         ? problem(["state", "key"], `must differ from the bootstrap stack's state key, got ${JSON.stringify(env.state.key)}`)
+        : ok,
+  },
+  {
+    id: "CiOidcProviderNeedsRepository",
+    reason: "an OIDC provider choice without a repository creates nothing: the setting would silently do nothing",
+    check: (env) =>
+      env.ci.oidcProvider !== undefined && env.ci.githubRepository === undefined
+        ? problem(["ci", "oidcProvider"], `needs ci.githubRepository ("owner/repository"): without it no CI role is created`)
         : ok,
   },
   {

@@ -84,7 +84,7 @@ export const environmentSchema = z
     /** Which rule set applies. Defaults to the environment's name when that is dev, staging or prod. */
     stage: z.enum(STAGES).optional(),
     accountId: accountIdSchema,
-    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1, as in the source. */
+    /** Region of every resource but the us-east-1 certificate. Default: ap-northeast-1. */
     region: regionSchema.default("ap-northeast-1"),
     /** The application's public domain. Callback URLs and the passkey relying party derive from it. */
     domainName: hostname("name"),
@@ -100,7 +100,7 @@ export const environmentSchema = z
 
     userPool: z
       .object({
-        /** Default: taskflow-<env> (the source uses taskflow-stg for staging: set it there). */
+        /** Default: taskflow-<env> (staging's existing pool is named taskflow-stg: set it there). */
         name: z
           .string()
           .regex(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits, spaces and +=,.@-_")
@@ -133,6 +133,16 @@ export const environmentSchema = z
             enabled: z.boolean().default(true),
             /** WebAuthn user verification: "required" (biometric/PIN every time) or "preferred". Default: required. */
             userVerification: z.enum(["required", "preferred"]).default("required"),
+            /**
+             * Where the passkey ceremony (registration and sign-in) runs, which decides the relying party:
+             * "managedLogin" (Cognito's pages: the custom auth domain if there is one, else the prefix
+             * domain's full host <prefix>.auth.<region>.amazoncognito.com) or "appPages" (the app's own
+             * pages calling the user pools API: the app's domainName). Default: managedLogin, how the web
+             * client signs in. See the PasskeyRelyingParty rule for the combinations AWS and browsers refuse.
+             */
+            ceremony: z.enum(["managedLogin", "appPages"]).default("managedLogin"),
+            /** Relying party id. Default: derived from `ceremony` (above); set it only to pin the same value explicitly. */
+            relyingPartyId: hostname("name").optional(),
           })
           .strict()
           .default({}),
@@ -183,6 +193,17 @@ export const environmentSchema = z
         callbackUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
         /** Default: https://<domainName>/. */
         logoutUrls: z.array(z.string()).min(1, "must list at least one URL").optional(),
+        /**
+         * Refresh-token rotation: every refresh returns a new refresh token and invalidates the old
+         * one after retryGracePeriodSeconds (0-60, no default: say how long a retry may reuse it).
+         * The app must refresh with GetTokensFromRefreshToken (README). Default: off.
+         */
+        refreshTokenRotation: z
+          .discriminatedUnion("enabled", [
+            z.object({ enabled: z.literal(false) }).strict(),
+            z.object({ enabled: z.literal(true), retryGracePeriodSeconds: int(0, 60, " seconds") }).strict(),
+          ])
+          .default({ enabled: false }),
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */
@@ -235,14 +256,14 @@ export const environmentSchema = z
 
     monitoring: z
       .object({
-        /** The TaskFlow API's Lambda function. Default: TaskFlowApi, as in the source. */
+        /** The TaskFlow API's Lambda function. Default: TaskFlowApi. */
         lambdaFunctionName: z
           .string()
           .regex(/^[\w-]{1,64}$/, "must be a Lambda function name")
           .default("TaskFlowApi"),
         /** The TaskFlow API's API Gateway REST API name. Default: TaskFlowApi. */
         apiGatewayName: z.string().min(1).max(1024).default("TaskFlowApi"),
-        /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes (the source's intent). */
+        /** Failure rate of sign-ins, in percent. Default: over 50 % for 3 periods of 5 minutes. */
         signInFailureRate: z
           .object({
             thresholdPercent: z
@@ -261,7 +282,9 @@ export const environmentSchema = z
         throttles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
         /** High-risk account-takeover and compromised-credential events. Default: ≥ 1 in 5 minutes. */
         riskEvents: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
-        /** Lambda Errors. Default: more than 10 for 2 periods, as in the source. */
+        /** Risky requests at any risk level (backstop without the RiskLevel dimension). Default: ≥ 10 in 5 minutes. */
+        riskBackstop: alarmSchema({ threshold: 10, evaluationPeriods: 1 }),
+        /** Lambda Errors. Default: more than 10 for 2 periods. */
         lambdaErrors: alarmSchema({ threshold: 10, evaluationPeriods: 2 }),
         /** Lambda Throttles. Default: ≥ 1 for 1 period. */
         lambdaThrottles: alarmSchema({ threshold: 1, evaluationPeriods: 1 }),
@@ -277,6 +300,95 @@ export const environmentSchema = z
             `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
           )
           .default(365),
+      })
+      .strict()
+      .default({}),
+
+    /**
+     * AWS WAF web ACL associated with the user pool: it inspects managed login and the unauthenticated
+     * user pools API (InitiateAuth, SignUp, ...), before Cognito's own quotas (Cognito Developer Guide,
+     * "Associate an AWS WAF web ACL with a user pool"). What a user-pool web ACL may not contain is
+     * refused here and in rules.ts (WafRuleGroupsForUserPools).
+     */
+    waf: z
+      .object({
+        /**
+         * "block" (rules act), "count" (rules only count matches: tune before blocking) or "off".
+         * Default: off in dev, count in staging, block in prod (staging and prod may not be off).
+         * No CAPTCHA or challenge: a CAPTCHA rule can break managed login's TOTP registration
+         * beyond recovery, and the user pools API answers it with a plain ForbiddenException.
+         */
+        mode: z
+          // A union, not an enum, so the refusal carries the reason below.
+          .union([z.literal("off"), z.literal("count"), z.literal("block")], {
+            errorMap: () => ({
+              message:
+                'must be "off", "count" or "block" (no CAPTCHA or challenge: a CAPTCHA rule can break managed login\'s TOTP registration, and API callers only get ForbiddenException)',
+            }),
+          })
+          .optional(),
+        /** Requests one source IP may send in one evaluation window; more are blocked (or counted). AWS WAF allows 10 to 2,000,000,000. Default: 1000. */
+        rateLimitPerIp: int(10, 2_000_000_000, " requests").default(1000),
+        /** The rate rule's evaluation window: 60, 120, 300 or 600 seconds (AWS WAF's choices). Default: 300. */
+        rateWindowSeconds: z
+          .union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)], {
+            errorMap: () => ({ message: "must be 60, 120, 300 or 600 seconds (AWS WAF's evaluation windows)" }),
+          })
+          .default(300),
+        /**
+         * More AWS managed rule groups (vendor AWS) by name, e.g. "AWSManagedRulesCommonRuleSet", after the
+         * built-in IP reputation and known-bad-inputs groups. Default: none.
+         */
+        extraManagedRuleGroups: z
+          .array(
+            z.string().regex(/^AWSManagedRules\w{1,100}$/, 'must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet"'),
+          )
+          .default([]),
+        /** Alarm on requests the web ACL blocked (block) or counted (count), summed over its rules. Default: ≥ 100 in one 5-minute period. */
+        alarm: alarmSchema({ threshold: 100, evaluationPeriods: 1 }),
+      })
+      .strict()
+      .default({}),
+
+    /** Audit trail of sign-ins and of the pool's administration, kept in CloudWatch Logs. */
+    audit: z
+      .object({
+        /**
+         * Export Cognito's user-activity logs (userAuthEvents, INFO) and user-notification errors
+         * (userNotification, ERROR) to CloudWatch Logs. Default: on where userPool.tier is PLUS and
+         * threat protection is AUDIT or ENFORCED (Cognito writes user activity only then; see rules.ts).
+         */
+        userActivityLogs: z.boolean().optional(),
+        /**
+         * Existing log group a CloudTrail trail of this account writes to. Adds the saved query of the
+         * pool's admin API calls (and lets the responder role query it). Default: none.
+         */
+        cloudTrailLogGroupName: z
+          .string()
+          .regex(/^[\w\-/.#]{1,512}$/, "must be a CloudWatch log group name (1-512 letters, digits, _ - / . #)")
+          .optional(),
+      })
+      .strict()
+      .default({}),
+
+    incidentResponse: z
+      .object({
+        /**
+         * Who may assume the environment's responder role (user containment and audit queries only).
+         * IAM users and account roots must have signed in with MFA; roles (e.g. IAM Identity Center
+         * permission sets) carry no MFA flag into the session, so their MFA is the identity provider's.
+         * Default: none (no responder role).
+         */
+        responderPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/,
+                "must be the ARN of an IAM user, an IAM role or an account root (arn:aws:iam::<account>:user/..., :role/... or :root)",
+              ),
+          )
+          .default([]),
       })
       .strict()
       .default({}),
@@ -304,10 +416,62 @@ export const environmentSchema = z
           .default("alias/taskflow-tfstate"),
         /** Days old state versions are kept. Default: 90. */
         noncurrentVersionExpirationDays: int(1, 3650, " days").default(90),
-        /** Server access logs of the state bucket go to this existing bucket. Default: off. */
+        /**
+         * Server access logs of the state bucket go to this existing bucket (same account and
+         * region, writable by logging.s3.amazonaws.com). Cannot be combined with createAccessLogBucket.
+         */
         accessLogBucket: bucketNameSchema.optional(),
+        /**
+         * state-<env> creates the access-log bucket itself (taskflow-tfstate-logs-<account>-<region>).
+         * Default: true in staging and prod unless accessLogBucket is set; false in dev.
+         */
+        createAccessLogBucket: z.boolean().optional(),
+        /** Days access logs are kept in the created log bucket. Default: 365. */
+        accessLogRetentionDays: int(1, 3650, " days").default(365),
+        /**
+         * IAM roles or users that may still delete old versions of state objects (break-glass).
+         * Everyone else is denied s3:DeleteObjectVersion by the bucket policy. Default: none.
+         */
+        breakGlassPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
+                'must be an IAM role or user ARN such as "arn:aws:iam::333333333333:role/state-break-glass"',
+              ),
+          )
+          .default([]),
         /** Where state-<env> keeps its own state: "local" for the first deploy, then "s3" (migrate). Default: local. */
         bootstrapBackend: z.enum(["local", "s3"]).default("local"),
+      })
+      .strict()
+      .default({}),
+
+    /** The GitHub Actions pipeline (.github/workflows): which repository may use this environment's CI roles. */
+    ci: z
+      .object({
+        /**
+         * "owner/repository" on GitHub. When set, state-<env> creates the plan and apply roles that this
+         * repository's workflows assume through OIDC. Default: none (no CI roles).
+         */
+        githubRepository: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+            'must be "owner/repository" as GitHub spells it, such as "example-org/taskflow-auth-infra"',
+          )
+          .optional(),
+        /**
+         * "create": state-<env> creates the account's GitHub OIDC identity provider; "existing": the account
+         * already has one (IAM allows one provider per URL per account) and the roles trust it. Default: create.
+         */
+        oidcProvider: z.enum(["create", "existing"]).optional(),
+        /** Branch whose pushes plan (read-only) before the reviewed apply, and whose schedule checks drift. Default: main. */
+        mainBranch: z
+          .string()
+          .regex(/^[\w./-]{1,255}$/, 'must be a branch name such as "main"')
+          .default("main"),
       })
       .strict()
       .default({}),

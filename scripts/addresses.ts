@@ -4,10 +4,10 @@
  * it (or --force says the resource really goes).
  */
 import { writeFileSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { ConfigError } from "../config";
 import {
-  ADDRESSES_FILE,
+  ADDRESSES_FILE_NAME,
   addressDifferences,
   formatAddressesFile,
   lostMessage,
@@ -34,14 +34,6 @@ export const spec: CommandSpec = {
   details: "Run --update after adding, renaming or removing resources, and commit the diff with the change.",
 };
 
-function readRecorded(): AddressMap {
-  try {
-    return readAddressesFile();
-  } catch {
-    return {}; // no record yet: everything is new
-  }
-}
-
 export async function addresses(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed.kind === "help") return (io.out(helpText(spec)), EXIT.OK);
@@ -53,8 +45,14 @@ export async function addresses(argv: readonly string[], io: Io): Promise<number
     if (!(e instanceof ConfigError)) throw e;
     return (io.err(`${e.name}: ${e.message}\n`), EXIT.FAILED);
   }
-  const recorded = readRecorded();
-  const file = relative(io.root, ADDRESSES_FILE);
+  const path = join(io.root, ADDRESSES_FILE_NAME);
+  const file = relative(io.root, path);
+  let recorded: AddressMap;
+  try {
+    recorded = readAddressesFile(path) ?? {}; // no record yet: everything is new
+  } catch (e) {
+    return (io.err(`addresses: ${(e as Error).message}\nNothing was changed.\n`), EXIT.FAILED);
+  }
   const lost = lostProtectedAddresses(recorded, current);
   const diffs = addressDifferences(recorded, current);
   for (const d of diffs) {
@@ -70,7 +68,7 @@ export async function addresses(argv: readonly string[], io: Io): Promise<number
     io.err(`${lostMessage(lost)}\nNot updated. If these resources are really meant to be destroyed, run with --update --force.\n`);
     return EXIT.REFUSED;
   }
-  writeFileSync(ADDRESSES_FILE, formatAddressesFile(current));
+  writeFileSync(path, formatAddressesFile(current));
   io.err(diffs.length ? `Updated ${file}: commit it with the change.\n` : `${file} was already up to date.\n`);
   return EXIT.OK;
 }

@@ -2,13 +2,14 @@
  * npm run outputs -- <stack>: the stack's Terraform outputs as JSON for other pipelines, in
  * `terraform output -json` format ({ "<name>": { "value", "type", "sensitive" } }).
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { CommandSpec } from "./lib/args";
 import { STACKS_HELP, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
-import { planFiles, shown, stackDir, synth, terraformCapture, terraformInit } from "./lib/terraform";
+import { readStackOutputs } from "./lib/stack-outputs";
+import { planFiles, shown } from "./lib/terraform";
 
 export const spec: CommandSpec = {
   name: "outputs",
@@ -24,22 +25,16 @@ export const spec: CommandSpec = {
 export function outputs(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {
     // Terraform's chatter goes to stderr, so stdout stays valid JSON for `| jq`.
-    const quiet = { stdout: "stderr" as const };
-    if (!existsSync(join(stackDir(io, target), "cdk.tf.json")) && (await synth(io, quiet)) !== 0) return EXIT.FAILED;
-    if ((await terraformInit(io, target, quiet)) !== 0) return EXIT.FAILED;
-    const result = await terraformCapture(io, target, ["output", "-json"]);
-    if (result.code !== 0) {
-      io.err(`terraform output of ${target.name} failed: see the output above.\n`);
-      return EXIT.FAILED;
-    }
+    const result = await readStackOutputs(io, target);
+    if (!result.ok) return EXIT.FAILED;
     if (values.stdout === true) {
-      io.out(result.stdout);
+      io.out(result.json);
       return EXIT.OK;
     }
     const file = typeof values.out === "string" ? resolve(io.root, values.out) : planFiles(io, target).outputs;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, result.stdout);
-    const names = Object.keys(JSON.parse(result.stdout) as object);
+    writeFileSync(file, result.json);
+    const names = Object.keys(result.outputs);
     io.err(`Wrote ${shown(io, file)}: ${names.length ? names.join(", ") : "no outputs (deployed yet?)"}\n`);
     return EXIT.OK;
   });

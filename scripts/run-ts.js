@@ -7,8 +7,10 @@
  * Nothing is written to disk, and each file keeps its own __dirname, so scripts behave as under tsc.
  *
  * Usage: node scripts/run-ts.js <entry.ts> [args...]
- * Set TASKFLOW_DEBUG=1 for TypeScript line numbers in stack traces and cdktf's token creation
- * stacks in resolution errors (slower).
+ * Set TASKFLOW_DEBUG=1 for TypeScript line numbers in stack traces and plain cdktf: its token
+ * creation stacks in resolution errors and archiver loaded at start-up (slower). The two shortcuts
+ * replace cdktf internals: __tests__/cdktf-internals.test.ts fails if those move or if the JSON
+ * differs with and without them.
  */
 "use strict";
 // swc's native binding: ~25 ms to load, well under 1 ms per file. (esbuild's synchronous API
@@ -44,7 +46,7 @@ Module._load = function (request, parent, isMain) {
   if (!debug && request.endsWith("/stack-trace") && parent?.filename.includes(`${path.sep}cdktf${path.sep}lib${path.sep}`)) {
     return noCreationStacks;
   }
-  if (request !== "archiver") return load.apply(this, arguments);
+  if (debug || request !== "archiver") return load.apply(this, arguments);
   let archiver;
   const real = () => (archiver ??= load.call(this, request, parent, isMain));
   return new Proxy(function archiverOnDemand() {}, {

@@ -43,7 +43,7 @@ export const restoreSpec: CommandSpec = {
   },
   details: [
     STACKS_HELP,
-    "The restore takes the state lock while it writes (refused, exit 5, while someone holds it), gives the restored",
+    "The restore takes the state lock while it writes (refused, exit 10, while someone holds it), gives the restored",
     "state a serial above every version (so plans saved against other versions are refused as stale), and sets the",
     "lock table's digest item <bucket>/<key>-md5 to the new object's MD5, which Terraform checks when it reads the state.",
     "A version whose lineage differs from the newest readable version's is another state: refused (exit 4) unless --force-lineage.",

@@ -23,7 +23,7 @@ export const spec: CommandSpec = {
   },
   details: [
     STACKS_HELP,
-    "The lock id is printed by plan, apply and deploy when they find the state locked (exit 5), with who took it and when.",
+    "The lock id is printed by plan, apply and deploy when they find the state locked (exit 10), with who took it and when.",
     "unlock refuses (exit 4) an id that is not the lock held right now. Release a lock only when the run that took it",
     "is gone: two runs writing one state lose changes. Plan again afterwards: an interrupted apply may have created",
     "resources it did not record (plan stops, exit 3, if a user pool of the configured name is outside the state).",

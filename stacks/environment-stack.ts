@@ -3,8 +3,10 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { AuditTrail } from "./constructs/audit";
 import { CognitoAuth } from "./constructs/cognito";
 import { Monitoring } from "./constructs/monitoring";
+import { UserPoolWaf } from "./constructs/waf";
 
 /**
  * TaskFlow's authentication platform in one environment: one instance per entry of
@@ -13,6 +15,10 @@ import { Monitoring } from "./constructs/monitoring";
 export class EnvironmentStack extends TerraformStack {
   /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
   readonly auth: CognitoAuth;
+  /** The user pool's web ACL; absent when waf.mode is "off" (dev). */
+  readonly waf?: UserPoolWaf;
+  /** User-activity export, saved investigation queries, audit alarms and the responder role (each only when configured). */
+  readonly audit: AuditTrail;
 
   constructor(
     scope: Construct,
@@ -22,6 +28,18 @@ export class EnvironmentStack extends TerraformStack {
     useS3Backend(this, env);
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
-    new Monitoring(this, "monitoring", { env, userPoolId: this.auth.userPool.id, userPoolClientId: this.auth.client.id });
+    if (env.waf.mode !== "off") this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn });
+    const monitoring = new Monitoring(this, "monitoring", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolClientId: this.auth.client.id,
+    });
+    this.audit = new AuditTrail(this, "audit", {
+      env,
+      userPoolId: this.auth.userPool.id,
+      userPoolArn: this.auth.userPool.arn,
+      logs: monitoring.logs,
+      alertTopicArn: monitoring.alertTopic.topic.arn,
+    });
   }
 }

@@ -4,8 +4,11 @@ import type { EnvironmentConfig } from "../config";
 import { bootstrapStateKey } from "../config/rules";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
+import { AccessLogBucket, accessLogTarget } from "./constructs/access-log-bucket";
 import { CustomerManagedKey } from "./constructs/customer-managed-key";
+import { GithubCiRoles } from "./constructs/github-ci-roles";
 import { StateBucket } from "./constructs/state-bucket";
+import { stateKeyStatements } from "./constructs/state-key-policy";
 import { StateLockTable } from "./constructs/state-lock-table";
 
 export const stateStackId = (env: EnvironmentConfig): string => `state-${env.name}`;
@@ -39,11 +42,21 @@ export class StateStack extends TerraformStack {
       purpose: "Terraform state bucket and lock table",
       alias: env.state.kmsKeyAlias,
       addressName: "state_key",
+      // Data use only through S3 and DynamoDB; the account keeps administering the key.
+      accountAccess: "administration",
+      statements: stateKeyStatements(env),
       // Scheduling this key for deletion makes every state version unreadable.
       preventDestroy: true,
     });
 
-    const { bucket } = new StateBucket(this, "state-bucket", { env, kmsKeyArn: stateKey.key.arn });
+    // Server access logs: into a log bucket created here (default from staging up), an existing one, or none.
+    const logs = accessLogTarget(env);
+    if (logs.kind === "create") new AccessLogBucket(this, "state-access-log-bucket", { env, bucketName: logs.bucket });
+    const { bucket } = new StateBucket(this, "state-bucket", {
+      env,
+      kmsKeyArn: stateKey.key.arn,
+      accessLogBucket: logs.kind === "off" ? undefined : logs.bucket,
+    });
     const { table } = new StateLockTable(this, "state-lock-table", { env, kmsKeyArn: stateKey.key.arn });
 
     // Names are stable: scripts and runbooks read them with `terraform output`.
@@ -53,6 +66,15 @@ export class StateStack extends TerraformStack {
       lock_table_name: { value: table.name, description: "S3 backend dynamodb_table" },
       state_key_arn: { value: stateKey.key.arn, description: "KMS key encrypting the state bucket and lock table" },
     };
+    if (env.ci.githubRepository) {
+      // The pipeline's roles live here, not in <env>: the stack the pipeline applies cannot change its own access.
+      const ci = new GithubCiRoles(this, "github-ci", { env, stateKeyArn: stateKey.key.arn });
+      outputs.ci_plan_role_arn = { value: ci.planRole.arn, description: "Role GitHub Actions assumes to plan and check drift (read-only)" };
+      outputs.ci_apply_role_arn = {
+        value: ci.applyRole.arn,
+        description: "Role GitHub Actions assumes to apply a reviewed plan of the environment",
+      };
+    }
     for (const [name, props] of Object.entries(outputs)) {
       new TerraformOutput(this, name, props).overrideLogicalId(name);
     }

@@ -99,7 +99,7 @@ const cases: RefusalCase[] = [
 
 describeRefusals(cases);
 
-describe("defaults are the documented ones (the source's intent where it had one)", () => {
+describe("defaults are the documented ones", () => {
   const m = parseEnvironmentConfig(rawEnv("prod", { monitoring: undefined }), "prod").monitoring;
   test("sign-in failure rate: over 50 % for 3 periods of 5 minutes, from 10 attempts per period", () => {
     expect(m.signInFailureRate).toEqual({ thresholdPercent: 50, periodSeconds: 300, evaluationPeriods: 3, minimumAttempts: 10 });

@@ -3,6 +3,7 @@
  * synthesized JSON. The lists of real metrics are written here from AWS documentation on purpose,
  * not imported from stacks/constructs/monitoring/metrics.ts: a typo there must fail here.
  */
+import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
 
 const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
@@ -11,7 +12,7 @@ const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
  * Metrics AWS publishes, per namespace, with the dimension sets we may alarm on.
  * Cognito: Developer Guide "User pool metrics in CloudWatch" and "Viewing threat protection metrics".
  * Lambda: "Types of metrics for Lambda functions". API Gateway: "Amazon API Gateway dimensions and
- * metrics" (REST APIs). EventBridge: "Monitoring Amazon EventBridge".
+ * metrics" (REST APIs). EventBridge: "Monitoring Amazon EventBridge". AWS WAF: "AWS WAF metrics and dimensions".
  */
 const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] }> = {
   "AWS/Cognito": {
@@ -58,9 +59,22 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
     names: ["Invocations", "FailedInvocations", "MatchedEvents", "TriggeredRules", "ThrottledRules", "DeadLetterInvocations"],
     dimensionSets: [["RuleName"], ["EventBusName", "RuleName"]],
   },
+  // AWS WAF Developer Guide, "AWS WAF metrics and dimensions": Region is required for every protected resource but CloudFront.
+  "AWS/WAFV2": {
+    names: ["AllowedRequests", "BlockedRequests", "CountedRequests", "CaptchaRequests", "ChallengeRequests", "PassedRequests"],
+    dimensionSets: [
+      ["Region", "Rule", "WebACL"],
+      ["Region", "RuleGroup", "WebACL"],
+      ["Region", "Rule", "RuleGroup"],
+    ],
+  },
 };
 
-/** The events issue 4 lists (user-pool-domain changes spelled out). */
+/**
+ * The Cognito API calls that must reach the alert topic, written out here on purpose (not
+ * imported): pool, client and domain changes plus the admin, group, identity-provider,
+ * resource-server, import, UI and logging changes.
+ */
 const LISTED_SECURITY_EVENTS = [
   "UpdateUserPool",
   "DeleteUserPool",
@@ -74,6 +88,30 @@ const LISTED_SECURITY_EVENTS = [
   "CreateUserPoolDomain",
   "UpdateUserPoolDomain",
   "DeleteUserPoolDomain",
+  "AdminCreateUser",
+  "AdminDeleteUser",
+  "AdminEnableUser",
+  "AdminUpdateUserAttributes",
+  "AdminSetUserMFAPreference",
+  "AdminAddUserToGroup",
+  "AdminRemoveUserFromGroup",
+  "CreateGroup",
+  "UpdateGroup",
+  "DeleteGroup",
+  "CreateUserPoolClient",
+  "AddUserPoolClientSecret",
+  "CreateIdentityProvider",
+  "UpdateIdentityProvider",
+  "DeleteIdentityProvider",
+  "AdminLinkProviderForUser",
+  "CreateResourceServer",
+  "UpdateResourceServer",
+  "AddCustomAttributes",
+  "SetUICustomization",
+  "SetLogDeliveryConfiguration",
+  "CreateUserImportJob",
+  "StartUserImportJob",
+  "AdminUpdateDeviceStatus",
 ];
 
 interface Metric {
@@ -199,12 +237,14 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
 
     test.each(["cloudwatch.amazonaws.com", "events.amazonaws.com"])(
-      "%s may Decrypt and GenerateDataKey*, only for this account",
+      "%s may Decrypt and GenerateDataKey*, only for this topic (encryption context)",
       (service) => {
         const grants = statements.filter((s) => s.Effect === "Allow" && servicesOf(s).includes(service));
         expect(grants).toHaveLength(1);
         expect(asList(grants[0].Action).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-        expect(grants[0].Condition?.StringEquals?.["aws:SourceAccount"]).toBe(env.accountId);
+        expect(grants[0].Condition?.StringEquals?.["kms:EncryptionContext:aws:sns:topicArn"]).toBe(
+          `arn:${partition}:sns:${env.region}:${env.accountId}:${topic.name}`,
+        );
       },
     );
 
@@ -262,9 +302,26 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("alarms and dashboard widgets name only metrics AWS publishes, with their documented dimensions (a wrong name never fires)", () => {
+  describe("alarms and dashboard widgets name only metrics AWS publishes (with their documented dimensions) or a metric filter of this stack publishes (a wrong name never fires)", () => {
     const body = JSON.parse(dashboardOf(json).dashboard_body);
-    const metrics = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const fromFilters = new Set(
+      Object.values(resourcesOf(json, "aws_cloudwatch_log_metric_filter")).map(
+        (f) => `${f.metric_transformation.namespace} ${f.metric_transformation.name}`,
+      ),
+    );
+    const all = [...alarmsOf(json).flatMap(alarmMetrics), ...widgetMetrics(body)];
+    const metrics = all.filter((m) => !fromFilters.has(`${m.namespace} ${m.metricName}`));
+
+    // Metric filters publish without dimensions unless they declare some; these declare none.
+    const own = all.filter((m) => fromFilters.has(`${m.namespace} ${m.metricName}`));
+    if (own.length) {
+      test.each(own.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}`, m]))(
+        "%s is published by a metric filter of this stack, without dimensions",
+        (_label, m) => {
+          expect(m.dimensions).toEqual({});
+        },
+      );
+    }
 
     test("there is no SignInFailures metric anywhere (AWS does not publish one)", () => {
       expect(metrics.filter((m) => m.metricName === "SignInFailures")).toEqual([]);
@@ -413,7 +470,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(alarmNamed(json, `TaskFlow-${name}-${alarmName}`)).toMatchObject(expected);
     });
 
-    test("Lambda errors: more than 10 over 2 periods by default, as in the source", () => {
+    test("Lambda errors: more than 10 over 2 periods by default", () => {
       expect([m.lambdaErrors.threshold, m.lambdaErrors.evaluationPeriods]).toEqual([10, 2]);
     });
   });
@@ -493,8 +550,18 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence)", () => {
-    const logGroups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires", () => {
+    // AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration: "The log group must not be encrypted with AWS KMS".
+    const cognitoDestinations: string[] = env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : [];
+    const all = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+    const logGroups = all.filter((g) => !cognitoDestinations.includes(g.name));
+
+    if (cognitoDestinations.length) {
+      test.each(cognitoDestinations)("%s: the configured retention and no customer-managed key", (groupName) => {
+        const group = all.find((g) => g.name === groupName);
+        expect(group).toEqual({ name: groupName, retention_in_days: env.monitoring.logRetentionDays });
+      });
+    }
 
     test("there is at least the security-event audit log", () => {
       expect(logGroups.map((g) => g.name)).toContain(`/aws/events/taskflow-${name}-cognito-security-changes`);

@@ -4,7 +4,12 @@
  * the resource and create an empty one, so it fails here with what to do; every other difference
  * only asks for a deliberate `npm run addresses -- --update`.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadEnvironments } from "../../config";
+import { addresses } from "../../scripts/addresses";
+import { EXIT } from "../../scripts/lib/exit-codes";
+import { fakeIo, removeTempDirs, tempDir } from "./fake-io";
 import {
   addressDifferences,
   lostMessage,
@@ -16,7 +21,7 @@ import {
 
 describe("addresses.json against the synthesized stacks", () => {
   const current = synthAddresses(loadEnvironments());
-  const recorded = readAddressesFile();
+  const recorded = readAddressesFile() ?? {};
 
   test("no protected resource address changed or disappeared", () => {
     const lost = lostProtectedAddresses(recorded, current);
@@ -40,6 +45,32 @@ describe("addresses.json against the synthesized stacks", () => {
         : ["aws_cognito_user_pool.", "aws_cognito_user_pool_client."];
       for (const prefix of kind) expect(recorded[stack]?.some((a) => a.startsWith(prefix))).toBe(true);
     }
+  });
+});
+
+describe("npm run addresses with an unreadable addresses.json", () => {
+  afterAll(removeTempDirs);
+
+  test.each([
+    ["not JSON", "{ not json"],
+    ["JSON without a stacks object", JSON.stringify({ about: "x" })],
+  ])("%s: --update exits 1 naming the file and leaves it unchanged", async (_what, content) => {
+    const root = tempDir();
+    const file = join(root, "addresses.json");
+    writeFileSync(file, content);
+    const io = fakeIo({ root });
+    expect(await addresses(["--update"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(file);
+    expect(io.stderr).toContain("Nothing was changed.");
+    expect(readFileSync(file, "utf8")).toBe(content);
+  });
+
+  test("a missing file starts empty: --update writes every stack", async () => {
+    const root = tempDir();
+    const io = fakeIo({ root });
+    expect(await addresses(["--update"], io)).toBe(EXIT.OK);
+    const written = readAddressesFile(join(root, "addresses.json")) ?? {};
+    expect(Object.keys(written).sort()).toEqual(Object.keys(synthAddresses(loadEnvironments())).sort());
   });
 });
 

@@ -72,7 +72,7 @@ describe("StateLockLeftBehind: plan, apply and deploy refuse a locked state befo
     deploy: (io: ReturnType<typeof fakeIo>) => deploy(["prod", "--yes"], io),
   };
   test.each(Object.keys(lockedCommands))(
-    "%s exits 5 with the lock id, who, when and the exact unlock command, and runs nothing",
+    "%s exits 10 with the lock id, who, when and the exact unlock command, and runs nothing",
     async (name) => {
       const io = fakeIo({ aws: locked });
       const code = await lockedCommands[name as keyof typeof lockedCommands](io);
@@ -94,7 +94,7 @@ describe("StateLockLeftBehind: plan, apply and deploy refuse a locked state befo
     expect(io.stderr).toContain(`npm run unlock -- prod ${LOCK.ID}`);
   });
 
-  test("Terraform's own lock error (taken between the check and the plan) is read back into the same message, exit 5", async () => {
+  test("Terraform's own lock error (taken between the check and the plan) is read back into the same message, exit 10", async () => {
     const io = fakeIo({
       run: (call) => {
         if (!call.args.includes("plan")) return 0;
@@ -134,7 +134,7 @@ describe("StateUnlock: npm run unlock releases only the current lock, with prod'
     const io = fakeIo();
     expect(await unlock(["--help"], io)).toBe(EXIT.OK);
     expect(io.stdout).toMatch(/^Usage: npm run unlock -- <stack> <lock-id> \[--yes\]/);
-    expect(io.stdout).toContain("5   the state is locked");
+    expect(io.stdout).toContain("10  the state is locked");
   });
 
   test("a missing lock id is a usage error", async () => {
@@ -389,13 +389,13 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
   });
 
-  test("while someone holds the lock, restore refuses (exit 5) and writes nothing", async () => {
+  test("while someone holds the lock, restore refuses (exit 10) and writes nothing", async () => {
     const io = fakeIo({ aws: () => ({ ...bucketAws()(), ...locked() }) });
     expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
     expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
   });
 
-  test("a lock taken between the check and the write: the table lock is released again, nothing restored (exit 5)", async () => {
+  test("a lock taken between the check and the write: the table lock is released again, nothing restored (exit 10)", async () => {
     const io = fakeIo({ aws: bucketAws({ putObjectIfAbsent: async () => false }) });
     expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
     expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c)).map((c) => c.split(" ")[0])).toEqual([
@@ -466,13 +466,13 @@ describe("CallerAccount: wrong or expired credentials are refused before anythin
   };
 
   test.each(Object.keys(commands))(
-    "%s with another account's credentials exits 6 naming both accounts; nothing runs or is written",
+    "%s with another account's credentials exits 8 naming both accounts; nothing runs or is written",
     async (name) => {
       const root = tempDir();
       mkdirSync(join(root, "plans", "prod"), { recursive: true });
       writeFileSync(join(root, "plans", "prod", "review.md"), "earlier review");
       const io = fakeIo({ root, aws: () => ({ ...locked(), callerAccount: async () => "111111111111" }) });
-      expect(await commands[name as keyof typeof commands](io)).toBe(EXIT.CREDENTIALS);
+      expect(await commands[name as keyof typeof commands](io)).toBe(EXIT.WRONG_ACCOUNT);
       expect(io.stderr).toContain(
         "Refusing to touch prod: the AWS credentials belong to account 111111111111, but prod is account 333333333333.",
       );
@@ -484,7 +484,7 @@ describe("CallerAccount: wrong or expired credentials are refused before anythin
     },
   );
 
-  test("expired credentials: exit 6 with STS's error, the expected account and what to do", async () => {
+  test("expired credentials: exit 8 with STS's error, the expected account and what to do", async () => {
     const expired = Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" });
     const io = fakeIo({
       aws: () => ({
@@ -493,7 +493,7 @@ describe("CallerAccount: wrong or expired credentials are refused before anythin
         },
       }),
     });
-    expect(await plan(["prod"], io)).toBe(EXIT.CREDENTIALS);
+    expect(await plan(["prod"], io)).toBe(EXIT.WRONG_ACCOUNT);
     expect(io.stderr).toContain(
       "Refusing to touch prod: the AWS credentials could not be verified (ExpiredToken: The security token included in the request is expired).",
     );

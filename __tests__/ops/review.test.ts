@@ -174,16 +174,20 @@ describe("security posture", () => {
     expect(posture.get("MFA")).toBe(prod?.userPool.mfa);
     expect(posture.get("Threat protection")).toBe("ENFORCED");
     expect(posture.get("Deletion protection")).toBe("on");
-    expect(posture.get("Passkeys")).toBe("on (user verification required, relying party taskflow.example.com)");
+    expect(posture.get("Passkeys")).toBe(
+      "on (user verification required, relying party taskflow-prod.auth.ap-northeast-1.amazoncognito.com)",
+    );
     expect(posture.get("Access token lifetime")).toBe("30 minutes");
     expect(posture.get("Refresh token lifetime")).toBe("7 days");
     expect(posture.get("Feature plan")).toBe("PLUS");
+    expect(posture.get("AWS WAF on the user pool")).toBe("block (IP reputation, known bad inputs, 1000 requests per IP per 300 s)");
   });
 
   test("dev shows its relaxations", () => {
     const posture = rows(review("update", "dev"));
     expect(posture.get("Deletion protection")).toBe("off");
     expect(posture.get("Threat protection")).toBe("OFF");
+    expect(posture.get("AWS WAF on the user pool")).toBe("off");
     expect(posture.get("Password minimum length")).toBe("8");
   });
 

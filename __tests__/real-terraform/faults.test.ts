@@ -34,7 +34,6 @@ import { parsePlanJson } from "../../scripts/lib/plan-json";
 import { analysePlan } from "../../scripts/lib/review";
 import { startApiProxy, type ApiProxy } from "./support/api-proxy";
 import { awsEnvFor, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
-import { afterBootstrap, prepareCopyForEmulator } from "./support/emulator-gaps";
 import { startMoto, type Moto } from "./support/moto";
 import { classify, describeDiffs, diffsOf } from "./support/plan";
 import { lockItem, objectExists, readRemoteState, stateVersions, userPoolsNamed } from "./support/readback";
@@ -94,20 +93,20 @@ function editConfig(flow: Flow, from: string, to: string): void {
 
 async function makeFlow(moto: Moto, env: EnvironmentConfig, extraConfig?: string): Promise<Flow> {
   const copy = makeWorkingCopy(`faults-${env.name}`);
-  const proxy = await startApiProxy(moto.endpoint);
+  const proxy = await startApiProxy(moto.endpoint, moto.caBundle);
   const flow: Flow = {
     env,
     copy,
     setup: terraformSetup(copy.root),
     proxy,
-    aws: { ...(await awsEnvFor(moto.endpoint, env.accountId, env.region)), AWS_ENDPOINT_URL: proxy.endpoint },
+    aws: { ...(await awsEnvFor(moto, env.accountId, env.region)), AWS_ENDPOINT_URL: proxy.endpoint },
   };
   if (extraConfig)
     editConfig(flow, "} satisfies Record<string, EnvironmentInput>;", `${extraConfig}} satisfies Record<string, EnvironmentInput>;`);
   return flow;
 }
 
-/** Synth in the flow's copy (with the emulator's override files), then its bootstrap stack, as a pipeline deploys it. */
+/** Synth in the flow's copy, then its bootstrap stack, as a pipeline deploys it. */
 async function bootstrap(flow: Flow): Promise<void> {
   const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
     cwd: flow.copy.project,
@@ -116,9 +115,7 @@ async function bootstrap(flow: Flow): Promise<void> {
     timer,
   });
   expectExit(synth, 0);
-  prepareCopyForEmulator(flow.copy);
   expectExit(await npmRun(flow, "deploy", [`state-${flow.env.name}`, "--yes"]), EXIT.OK);
-  await afterBootstrap(flow.env, flow.aws);
 }
 
 /**
@@ -262,7 +259,7 @@ describe("1. apply of prod killed right after the pool appears", () => {
     expect(await lockfileExists(flow())).toBe(true);
   });
 
-  test("plan fails fast (exit 5) naming the lock id, who took it and when, and the exact unlock command", async () => {
+  test("plan fails fast (exit 10) naming the lock id, who took it and when, and the exact unlock command", async () => {
     const r = expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.LOCKED);
     const info = JSON.parse((await lockOf(flow()))?.Info ?? "{}") as { Who: string; Created: string };
     expect(r.stderr).toContain(`lock id:   ${lockId}`);
@@ -429,9 +426,9 @@ describe("3. prod's state overwritten with garbage, then deleted", () => {
 describe("5. wrong or missing credentials", () => {
   const flow = () => d.prod;
 
-  test("another account's credentials: plan, apply and deploy exit 6 naming both accounts; nothing written, no state version, no lock", async () => {
+  test("another account's credentials: plan, apply and deploy exit 8 naming both accounts; nothing written, no state version, no lock", async () => {
     const dev = envs.find((e) => e.name === "dev") as EnvironmentConfig;
-    const devCreds = { ...(await awsEnvFor(d.moto.endpoint, dev.accountId, dev.region)), AWS_ENDPOINT_URL: flow().proxy.endpoint };
+    const devCreds = { ...(await awsEnvFor(d.moto, dev.accountId, dev.region)), AWS_ENDPOINT_URL: flow().proxy.endpoint };
     const plansBefore = readdirSync(join(flow().copy.project, "plans", "prod")).sort();
     const reviewBefore = readFileSync(plansFile(flow(), "review.md"), "utf8");
     const versionsBefore = await aws(flow(), (c) => stateVersions(c, prod.state.bucket, prod.state.key));
@@ -440,7 +437,7 @@ describe("5. wrong or missing credentials", () => {
       ["apply", ["prod", "--yes"]],
       ["deploy", ["prod", "--yes"]],
     ] as const) {
-      const r = expectExit(await npmRun(flow(), script, [...args], devCreds), EXIT.CREDENTIALS);
+      const r = expectExit(await npmRun(flow(), script, [...args], devCreds), EXIT.WRONG_ACCOUNT);
       expect(r.stderr).toContain(`the AWS credentials belong to account ${dev.accountId}, but prod is account ${prod.accountId}.`);
     }
     expect(readdirSync(join(flow().copy.project, "plans", "prod")).sort()).toEqual(plansBefore);
@@ -449,7 +446,7 @@ describe("5. wrong or missing credentials", () => {
     expect(await lockOf(flow())).toBeUndefined();
   });
 
-  test("no usable credentials: plan exits 6 with STS's error and the expected account", async () => {
+  test("no usable credentials: plan exits 8 with STS's error and the expected account", async () => {
     const none = {
       AWS_ENDPOINT_URL: flow().proxy.endpoint,
       AWS_REGION: prod.region,
@@ -463,7 +460,7 @@ describe("5. wrong or missing credentials", () => {
       label: "npm run plan -- prod (no credentials)",
       timer,
     });
-    expectExit(r, EXIT.CREDENTIALS);
+    expectExit(r, EXIT.WRONG_ACCOUNT);
     expect(r.stderr).toContain("Refusing to touch prod: the AWS credentials could not be verified (");
     expect(r.stderr).toContain(`Expected credentials of account ${prod.accountId} (prod).`);
   });

@@ -1,5 +1,5 @@
 /**
- * Adopting an existing user pool and client (issue 7): config names their ids and the stack
+ * Adopting an existing user pool and client: config names their ids and the stack
  * emits Terraform `import` blocks, so the first plan imports them instead of creating a second pool.
  */
 import { ENV_NAMES, synthStack } from "../support/synth";

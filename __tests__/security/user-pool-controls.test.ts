@@ -139,10 +139,18 @@ describe("CognitoUserPoolThreatProtection: prod enforces threat protection, stag
 
 describe("CognitoUserPoolFeaturePlan: threat protection runs on the PLUS tier, passkeys on ESSENTIALS or higher", () => {
   // Reason: below those tiers the API fails with FeatureUnavailableInTierException (refusals: ThreatProtection above, config-validation "passkeys need ESSENTIALS").
-  test.each(ENV_NAMES)("1. compliant: %s tier matches its features", (env) => {
+  const expected = {
+    dev: { tier: "ESSENTIALS", threatProtection: "OFF", passkeys: true },
+    staging: { tier: "PLUS", threatProtection: "AUDIT", passkeys: true },
+    prod: { tier: "PLUS", threatProtection: "ENFORCED", passkeys: true },
+  };
+  test.each(ENV_NAMES)("1. compliant: %s has the tier its threat protection and passkeys need", (env) => {
     const { pool } = shipped(env);
-    if (pool.user_pool_add_ons.advanced_security_mode !== "OFF") expect(pool.user_pool_tier).toBe("PLUS");
-    if (pool.web_authn_configuration) expect(["ESSENTIALS", "PLUS"]).toContain(pool.user_pool_tier);
+    expect({
+      tier: pool.user_pool_tier,
+      threatProtection: pool.user_pool_add_ons.advanced_security_mode,
+      passkeys: pool.web_authn_configuration !== undefined,
+    }).toEqual(expected[env]);
   });
 });
 
@@ -184,11 +192,16 @@ describe("CognitoRiskConfiguration: where threat protection runs, high risk is b
   });
 });
 
-describe("CognitoUserPoolPasskeys: passkeys are bound to the environment's domain; prod passkeys verify the user", () => {
-  // Reason: a passkey for another relying party would phish-proof nothing; "preferred" lets a device skip the PIN/biometric.
-  test.each(ENV_NAMES)("1. compliant: %s binds passkeys to its domain and keeps PASSWORD beside WEB_AUTHN", (env) => {
-    const { pool } = shipped(env);
-    expect(pool.web_authn_configuration.relying_party_id).toBe(DOMAIN_NAME[env]);
+/** Managed login's host of a shipped environment (its prefix domain taskflow-<env>, region ap-northeast-1). */
+const MANAGED_LOGIN_HOST = (env: string) => `taskflow-${env}.auth.ap-northeast-1.amazoncognito.com`;
+
+describe("CognitoUserPoolPasskeys: the relying party is the host of the pages that run the passkey ceremony; prod passkeys verify the user", () => {
+  // Reason: a browser refuses a relying party that is not the page's host or a parent of it, so passkeys for another domain never work
+  // (WebAuthn "Relying Party Identifier"; Cognito API reference WebAuthnConfigurationType; auth.<region>.amazoncognito.com is a public suffix).
+  test.each(ENV_NAMES)("1. compliant: %s runs passkeys on managed login, so the relying party is its prefix domain's full host", (env) => {
+    const { pool, domain } = shipped(env);
+    expect(domain.domain).toBe(`taskflow-${env}`);
+    expect(pool.web_authn_configuration.relying_party_id).toBe(MANAGED_LOGIN_HOST(env));
     expect(pool.sign_in_policy).toEqual({ allowed_first_auth_factors: ["PASSWORD", "WEB_AUTHN"] });
   });
   test("2. compliant: prod requires user verification", () => {
@@ -199,10 +212,42 @@ describe("CognitoUserPoolPasskeys: passkeys are bound to the environment's domai
     const { pool } = patched("prod", { authDomain: { customDomain: "auth.taskflow.example.com" } });
     expect(pool.web_authn_configuration).toEqual({ relying_party_id: "auth.taskflow.example.com", user_verification: "required" });
   });
-  test("4. compliant: passkeys switched off leave neither web_authn_configuration nor sign_in_policy", () => {
+  test("4. compliant: passkeys on the app's own pages bind to the app's domain", () => {
+    const { pool } = patched("prod", { userPool: { passkeys: { ceremony: "appPages" } } });
+    expect(pool.web_authn_configuration.relying_party_id).toBe(DOMAIN_NAME.prod);
+  });
+  test("5. compliant: on the app's own pages a parent of the app's domain is accepted", () => {
+    expect(refusals("staging", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: "taskflow.example.com" } } })).toEqual([]);
+  });
+  test("6. compliant: passkeys switched off leave neither web_authn_configuration nor sign_in_policy", () => {
     const { pool } = patched("staging", { userPool: { passkeys: { enabled: false } } });
     expect(pool).not.toHaveProperty("web_authn_configuration");
     expect(pool).not.toHaveProperty("sign_in_policy");
+  });
+  test("7. non-compliant: the app's domain as relying party while passkeys run on managed login at the prefix domain is refused", () => {
+    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } } })).toEqual([
+      `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "taskflow.example.com"`,
+    ]);
+  });
+  test("8. non-compliant: the public suffix auth.<region>.amazoncognito.com as relying party is refused", () => {
+    expect(refusals("prod", { userPool: { passkeys: { relyingPartyId: "auth.ap-northeast-1.amazoncognito.com" } } })).toEqual([
+      `prod.userPool.passkeys.relyingPartyId: must be managed login's host "${MANAGED_LOGIN_HOST("prod")}" while passkeys run on managed login: a browser accepts only that host there (auth.ap-northeast-1.amazoncognito.com is a public suffix), got "auth.ap-northeast-1.amazoncognito.com"`,
+    ]);
+  });
+  test("9. non-compliant: with a custom domain and managed login, any other relying party is refused", () => {
+    expect(
+      refusals("prod", {
+        authDomain: { customDomain: "auth.taskflow.example.com" },
+        userPool: { passkeys: { relyingPartyId: "taskflow.example.com" } },
+      }),
+    ).toEqual([
+      'prod.userPool.passkeys.relyingPartyId: must be the custom auth domain "auth.taskflow.example.com" while passkeys run on managed login (Cognito requires it), got "taskflow.example.com"',
+    ]);
+  });
+  test("10. non-compliant: on the app's own pages, a relying party outside the app's domain is refused", () => {
+    expect(refusals("prod", { userPool: { passkeys: { ceremony: "appPages", relyingPartyId: MANAGED_LOGIN_HOST("prod") } } })).toEqual([
+      `prod.userPool.passkeys.relyingPartyId: must be "taskflow.example.com" or a parent domain of it while passkeys run on the app's pages (a browser accepts only the page's host or a parent), got "${MANAGED_LOGIN_HOST("prod")}"`,
+    ]);
   });
 });
 
@@ -265,12 +310,13 @@ describe("CognitoUserPoolSesEmail: staging and prod send email through the envir
 });
 
 describe("CognitoUserPoolSchema: every String attribute has explicit constraints; email is required; organizationId is a custom attribute", () => {
-  // Reason: without constraints every plan shows a schema diff, and a schema change replaces the pool (every user lost).
+  // Reason: without constraints every plan shows a schema diff, and Cognito refuses to change an existing attribute at apply.
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
     const { pool } = shipped(env);
-    for (const attribute of pool.schema) {
-      if (attribute.attribute_data_type === "String")
-        expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
+    const strings = pool.schema.filter((a: { attribute_data_type: string }) => a.attribute_data_type === "String");
+    expect(strings.length).toBe(pool.schema.length);
+    for (const attribute of strings) {
+      expect(attribute.string_attribute_constraints).toEqual({ min_length: expect.any(String), max_length: expect.any(String) });
     }
     expect(pool.schema).toEqual([
       {

@@ -59,16 +59,14 @@ controlInEveryStateStack("TLS-only bucket policy", "requests without TLS are den
   const policy = resourceAt(json, "aws_s3_bucket_policy.state_bucket_policy");
   expect(policy.bucket).toBe(bucketRef);
   const arn = ref(BUCKET, "arn");
-  expect(JSON.parse(policy.policy).Statement).toEqual([
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [arn, `${arn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-  ]);
+  expect(JSON.parse(policy.policy).Statement).toContainEqual({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
 });
 
 controlInEveryStateStack(
@@ -96,9 +94,15 @@ controlInEveryStateStack("prevent_destroy, no force_destroy", "Terraform refuses
   expect(bucket.force_destroy).toBe(false);
 });
 
-controlInEveryStateStack("access logging off by default", "config.state.accessLogBucket is unset in the shipped environments", (json) => {
-  expect(resourcesOf(json, "aws_s3_bucket_logging")).toEqual({});
-});
+controlInEveryStateStack(
+  "access logging from staging up",
+  "staging and prod log into the bucket state-<env> creates; dev has no logging (shipped config)",
+  (json, env) => {
+    const logging = resourcesOf(json, "aws_s3_bucket_logging");
+    if (env.stage === "dev") expect(logging).toEqual({});
+    else expect(Object.keys(logging)).toEqual(["state_bucket_logging"]);
+  },
+);
 
 // Lock table
 
@@ -170,18 +174,34 @@ controlInEveryStateStack("outputs", "stable names for scripts and runbooks", (js
     state_bucket_arn: ref(BUCKET, "arn"),
     lock_table_name: ref(TABLE, "name"),
     state_key_arn: ref(KEY, "arn"),
+    ci_plan_role_arn: ref("aws_iam_role.ci_plan", "arn"),
+    ci_apply_role_arn: ref("aws_iam_role.ci_apply", "arn"),
   });
 });
 
 controlInEveryStateStack(
   "fixed addresses",
   "a changed address makes Terraform destroy and recreate (or briefly unprotect) state storage",
-  (json) => {
+  (json, env) => {
     const addresses = Object.entries(json.resource as TfJson).flatMap(([type, byName]) =>
       Object.keys(byName).map((name) => `${type}.${name}`),
     );
+    const accessLogs =
+      env.stage === "dev"
+        ? []
+        : [
+            "aws_s3_bucket_logging.state_bucket_logging",
+            "aws_s3_bucket.state_access_log_bucket",
+            "aws_s3_bucket_ownership_controls.state_access_log_bucket_ownership",
+            "aws_s3_bucket_public_access_block.state_access_log_bucket_public_access_block",
+            "aws_s3_bucket_server_side_encryption_configuration.state_access_log_bucket_encryption",
+            "aws_s3_bucket_versioning.state_access_log_bucket_versioning",
+            "aws_s3_bucket_lifecycle_configuration.state_access_log_bucket_lifecycle",
+            "aws_s3_bucket_policy.state_access_log_bucket_policy",
+          ];
     expect(addresses.sort()).toEqual(
       [
+        ...accessLogs,
         BUCKET,
         TABLE,
         KEY,
@@ -192,6 +212,11 @@ controlInEveryStateStack(
         "aws_s3_bucket_ownership_controls.state_bucket_ownership",
         "aws_s3_bucket_policy.state_bucket_policy",
         "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle",
+        "aws_iam_openid_connect_provider.github_actions",
+        "aws_iam_role.ci_plan",
+        "aws_iam_role.ci_apply",
+        "aws_iam_role_policy.ci_plan",
+        "aws_iam_role_policy.ci_apply",
       ].sort(),
     );
   },

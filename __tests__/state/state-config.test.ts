@@ -35,13 +35,6 @@ const cases: RefusalCase[] = [
     problem: `prod.state.accessLogBucket: ${LOWERCASE}, got "Taskflow-Logs"`,
   },
   {
-    rule: "access logs go to another bucket",
-    env: "prod",
-    compliant: { state: { bucket: "taskflow-tfstate-prod-1", accessLogBucket: "taskflow-access-logs" } },
-    nonCompliant: { state: { bucket: "taskflow-tfstate-prod-1", accessLogBucket: "taskflow-tfstate-prod-1" } },
-    problem: 'prod.state.accessLogBucket: must differ from the state bucket, got "taskflow-tfstate-prod-1"',
-  },
-  {
     rule: "noncurrent version retention at least 1 day",
     env: "prod",
     compliant: { state: { noncurrentVersionExpirationDays: 1 } },
@@ -61,13 +54,6 @@ const cases: RefusalCase[] = [
     compliant: { state: { key: "auth/prod.tfstate" } },
     nonCompliant: { state: { key: "auth/prod.json" } },
     problem: 'prod.state.key: must be an object key ending in .tfstate, got "auth/prod.json"',
-  },
-  {
-    rule: "state key differs from the bootstrap stack's key",
-    env: "prod",
-    compliant: { state: { key: "taskflow/prod/auth.tfstate" } },
-    nonCompliant: { state: { key: "taskflow/prod/state-bootstrap.tfstate" } },
-    problem: `prod.state.key: must differ from the bootstrap stack's state key, got "taskflow/prod/state-bootstrap.tfstate"`,
   },
   {
     rule: "lock table name is a DynamoDB table name",

@@ -3,8 +3,7 @@
  * staging, prod) with its own name, account and domain.
  */
 import { environments } from "../../config/environments";
-
-const STAGES = ["dev", "staging", "prod"] as const;
+import { STAGES } from "../../config/schema";
 
 export function generatedEnvironments(count: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -10,9 +10,11 @@ import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import type { EnvironmentConfig } from "../../config";
 import { buildStacks } from "../../stacks/app";
+import { readManifest, readStackJson } from "../../stacks/manifest";
 import { isProtectedAddress } from "./protected";
 
-export const ADDRESSES_FILE = resolve(__dirname, "..", "..", "addresses.json");
+export const ADDRESSES_FILE_NAME = "addresses.json";
+export const ADDRESSES_FILE = resolve(__dirname, "..", "..", ADDRESSES_FILE_NAME);
 
 export interface StackAddresses {
   /** `type.name` of every managed resource, sorted. */
@@ -23,7 +25,7 @@ export interface StackAddresses {
 
 export type AddressMap = Readonly<Record<string, readonly string[]>>;
 
-interface SynthesizedStack {
+interface StackJson {
   resource?: Record<string, Record<string, unknown>>;
   moved?: { from: string; to: string }[];
 }
@@ -35,14 +37,11 @@ export function synthAddresses(envs: readonly EnvironmentConfig[]): Record<strin
     const app = new App({ outdir });
     buildStacks(app, envs);
     app.synth();
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
-      stacks: Record<string, { synthesizedStackPath: string }>;
-    };
     return Object.fromEntries(
-      Object.entries(manifest.stacks).map(([name, stack]) => {
-        const json = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as SynthesizedStack;
+      readManifest(outdir).map((stack) => {
+        const json = readStackJson(stack) as StackJson;
         const resources = Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
-        return [name, { resources: resources.sort(), moved: json.moved ?? [] }];
+        return [stack.id, { resources: resources.sort(), moved: json.moved ?? [] }];
       }),
     );
   } finally {
@@ -50,8 +49,32 @@ export function synthAddresses(envs: readonly EnvironmentConfig[]): Record<strin
   }
 }
 
-export function readAddressesFile(file: string = ADDRESSES_FILE): AddressMap {
-  return (JSON.parse(readFileSync(file, "utf8")) as { stacks: AddressMap }).stacks;
+/**
+ * The committed record, or undefined when the file does not exist yet (everything is new). A file
+ * that exists but cannot be read as a record is an error naming the file: overwriting it would
+ * throw away whatever someone meant to commit.
+ */
+export function readAddressesFile(file: string = ADDRESSES_FILE): AddressMap | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}): fix or restore it (git checkout -- addresses.json)`);
+  }
+  const stacks = (parsed as { stacks?: unknown } | null)?.stacks;
+  const valid =
+    stacks !== null &&
+    typeof stacks === "object" &&
+    Object.values(stacks as object).every((list) => Array.isArray(list) && list.every((a) => typeof a === "string"));
+  if (!valid) throw new Error(`${file} has no "stacks" object of address lists: fix or restore it (git checkout -- addresses.json)`);
+  return stacks as AddressMap;
 }
 
 export function formatAddressesFile(current: Readonly<Record<string, StackAddresses>>): string {

@@ -4,6 +4,7 @@
  * or a whole block) is shown as "(sensitive)", even when only part of a changed block is sensitive.
  */
 import type { Change, Json } from "./plan-json";
+import { formatPath } from "../../config/format-path";
 
 type Segment = string | number;
 
@@ -63,9 +64,6 @@ interface Leaf {
   readonly raw: readonly Segment[];
   readonly display: readonly Segment[];
 }
-
-const formatPath = (segments: readonly Segment[]): string =>
-  segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 
 const startsWith = (path: readonly Segment[], prefix: readonly Segment[]): boolean => prefix.every((s, i) => path[i] === s);
 

@@ -55,6 +55,12 @@ function userPoolRows(env: EnvironmentConfig): PostureRow[] {
     ["Logout URLs", client.logoutUrls.join(", ")],
     ["OAuth domain", domain],
     ["Log retention", `${env.monitoring.logRetentionDays} days`],
+    [
+      "AWS WAF on the user pool",
+      env.waf.mode === "off"
+        ? "off"
+        : `${env.waf.mode} (IP reputation, known bad inputs, ${env.waf.rateLimitPerIp} requests per IP per ${env.waf.rateWindowSeconds} s${env.waf.extraManagedRuleGroups.map((g) => `, ${g}`).join("")})`,
+    ],
   ];
 }
 

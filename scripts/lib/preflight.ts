@@ -15,7 +15,7 @@ import type { Io } from "./io";
 import { currentLock, lockedMessage, remoteStateOf } from "./state-lock";
 import type { StackTarget } from "./stacks";
 
-/** EXIT.CREDENTIALS with a message, or undefined when the credentials are the environment's. */
+/** EXIT.WRONG_ACCOUNT with a message, or undefined when the credentials are the environment's. */
 export async function checkAccount(io: Io, target: StackTarget): Promise<number | undefined> {
   const { env } = target;
   let found: string;
@@ -27,14 +27,14 @@ export async function checkAccount(io: Io, target: StackTarget): Promise<number 
         `Expected credentials of account ${env.accountId} (${env.name}). They may be missing or expired: ` +
         `sign in again (e.g. aws sso login, or a fresh session of the deploy role) and retry. Nothing was written.\n`,
     );
-    return EXIT.CREDENTIALS;
+    return EXIT.WRONG_ACCOUNT;
   }
   if (found !== env.accountId) {
     io.err(
       `Refusing to touch ${target.name}: the AWS credentials belong to account ${found}, but ${env.name} is account ${env.accountId}.\n` +
         `Use credentials of ${env.accountId} (e.g. AWS_PROFILE for ${env.name}). Nothing was written.\n`,
     );
-    return EXIT.CREDENTIALS;
+    return EXIT.WRONG_ACCOUNT;
   }
   return undefined;
 }

@@ -1,10 +1,11 @@
 /**
- * Where things are and how Terraform is run: synth with the project's own app command, then plain
+ * Where things are and how Terraform is run: synth as cdktf.json's app does, then plain
  * `terraform -chdir=cdktf.out/stacks/<stack> ...`, the same commands the README gives teams that
  * run Terraform without cdktf. Saved plans go to plans/<stack>/ (git-ignored).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { readManifest } from "../../stacks/manifest";
 import type { Io, RunOptions } from "./io";
 import type { StackTarget } from "./stacks";
 
@@ -45,24 +46,21 @@ export function outDir(io: Io): string {
 
 /** The stack's Terraform working directory, as the synthesized manifest names it. */
 export function stackDir(io: Io, target: StackTarget): string {
-  const manifest = join(outDir(io), "manifest.json");
-  if (existsSync(manifest)) {
-    const stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks: Record<string, { workingDirectory?: string }> }).stacks;
-    const dir = stacks[target.name]?.workingDirectory;
-    if (dir) return join(outDir(io), dir);
-  }
-  return join(outDir(io), "stacks", target.name);
+  return readManifest(outDir(io)).find((s) => s.id === target.name)?.dir ?? join(outDir(io), "stacks", target.name);
 }
 
 /** TERRAFORM_BINARY_NAME is cdktf's own variable for a non-default terraform: honour it here too. */
 export const terraformBin = (io: Io): string => io.env.TERRAFORM_BINARY_NAME ?? "terraform";
 
+/** What cdktf.json's app runs after `node` (`__tests__/synth-command.test.ts` keeps the two equal). */
+export const SYNTH_ARGS = ["scripts/run-ts.js", "main.ts"] as const;
+
 /**
- * Synthesizes every stack with the app command from cdktf.json (`node scripts/run-ts.js main.ts`), run by
- * this Node binary: no cdktf CLI start-up, and config errors stop here with nothing written.
+ * Synthesizes every stack as cdktf.json's app does, run by this Node binary: no cdktf CLI start-up,
+ * and config errors stop here with nothing written.
  */
 export function synth(io: Io, options: RunOptions = {}): Promise<number> {
-  return io.run(process.execPath, ["scripts/run-ts.js", "main.ts"], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
+  return io.run(process.execPath, [...SYNTH_ARGS], { ...options, env: { ...options.env, CDKTF_OUTDIR: outDir(io) } });
 }
 
 export function terraform(io: Io, target: StackTarget, args: readonly string[], options: RunOptions = {}): Promise<number> {

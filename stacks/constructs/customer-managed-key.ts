@@ -3,20 +3,10 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
+import { policyDocument, type PolicyStatement } from "./policy-document";
 
-/** One statement of an IAM/KMS policy document. */
-export interface PolicyStatement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Principal: Record<string, string | string[]> | "*";
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
-}
+/** The account principal of an environment: policies that name it delegate to the account's IAM policies. */
+export const accountRoot = (env: EnvironmentConfig): string => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`;
 
 export interface CustomerManagedKeyProps {
   readonly env: EnvironmentConfig;
@@ -33,7 +23,37 @@ export interface CustomerManagedKeyProps {
   readonly addressName: string;
   /** Refuse `terraform destroy` of the key (for keys whose loss makes data unreadable). Default: false. */
   readonly preventDestroy?: boolean;
+  /**
+   * What the account's own principals may do through IAM. "all" (default): kms:*, so IAM policies
+   * decide. "administration": only KEY_ADMINISTRATION_ACTIONS; data use must then be granted by
+   * `statements` (for example only through one AWS service with kms:ViaService).
+   */
+  readonly accountAccess?: "all" | "administration";
 }
+
+/**
+ * Managing the key without using it: the key administrators' actions of the default key policy
+ * (KMS Developer Guide, "Default key policy", section "Allows key administrators to administer
+ * the KMS key"), except kms:Create*, which includes kms:CreateGrant: a grant lets its holder
+ * decrypt directly, around any kms:ViaService condition. kms:CreateAlias is listed on its own.
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
 
 /**
  * A customer-managed KMS key with yearly rotation, a 30-day deletion window and a key policy that
@@ -54,8 +74,8 @@ export class CustomerManagedKey extends Construct {
         {
           Sid: "AccountAdministersKey",
           Effect: "Allow",
-          Principal: { AWS: `arn:${partitionOf(env.region)}:iam::${env.accountId}:root` },
-          Action: "kms:*",
+          Principal: { AWS: accountRoot(env) },
+          Action: props.accountAccess === "administration" ? KEY_ADMINISTRATION_ACTIONS : "kms:*",
           Resource: "*",
         },
         ...(props.statements ?? []),
@@ -68,3 +88,6 @@ export class CustomerManagedKey extends Construct {
     this.alias.overrideLogicalId(`${props.addressName}_alias`);
   }
 }
+
+// Transitional: branches written before policy-document.ts existed import these from here.
+export { policyDocument, type PolicyStatement } from "./policy-document";

@@ -1,14 +1,12 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
-import { policyDocument } from "./customer-managed-key";
+import { policyDocument, type PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 
 /** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
@@ -17,6 +15,50 @@ export interface StateBucketProps {
   readonly env: EnvironmentConfig;
   /** ARN of the customer-managed key that encrypts every state object by default. */
   readonly kmsKeyArn: string;
+  /** Bucket that receives the server access logs (see accessLogTarget); none: no logging. */
+  readonly accessLogBucket?: string;
+}
+
+/**
+ * The state bucket's policy. Condition forms used (and only these): Bool aws:SecureTransport,
+ * StringNotEquals s3:x-amz-server-side-encryption, ArnNotLike aws:PrincipalArn.
+ */
+export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: string): PolicyStatement[] {
+  const objects = `${bucketArn}/*`;
+  const breakGlass = env.state.breakGlassPrincipalArns;
+  return [
+    denyInsecureTransport(bucketArn),
+    {
+      // Every object Terraform's S3 backend writes with encrypt = true and kms_key_id (the state,
+      // the use_lockfile .tflock object and, with S3 locking only, the -md5 digest) goes through
+      // RemoteClient.PutObject, which sets ServerSideEncryption = aws:kms and SSEKMSKeyId
+      // (hashicorp/terraform internal/backend/remote-state/s3/client.go; Terraform docs, S3
+      // backend: "encrypt - Enable server side encryption of the state and lock files"). The
+      // condition key is the header x-amz-server-side-encryption (S3 User Guide, "Specifying
+      // server-side encryption with AWS KMS (SSE-KMS)", "Requiring SSE-KMS for all objects"):
+      // a request without it, or asking for SSE-S3 or SSE-C, is refused. Observed with Terraform
+      // 1.11.4 (TF_LOG=debug, emulator): the .tflock and the state PutObject both carry
+      // x-amz-server-side-encryption: aws:kms and x-amz-server-side-encryption-aws-kms-key-id = the
+      // configured alias ARN, which is why the key id is not pinned to the key ARN here.
+      Sid: "DenyStateWritesWithoutSseKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+    {
+      // Deleting a version erases state history for good; ordinary deletes only add a delete
+      // marker. Only the configured break-glass principals may; with none, nobody may (S3 lifecycle
+      // expiry of noncurrent versions is done by S3 itself and is not subject to this policy).
+      Sid: "DenyStateHistoryErasure",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:DeleteObjectVersion",
+      Resource: objects,
+      ...(breakGlass.length ? { Condition: { ArnNotLike: { "aws:PrincipalArn": breakGlass } } } : {}),
+    },
+  ];
 }
 
 /**
@@ -27,7 +69,7 @@ export interface StateBucketProps {
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
 
-  constructor(scope: Construct, id: string, { env, kmsKeyArn }: StateBucketProps) {
+  constructor(scope: Construct, id: string, { env, kmsKeyArn, accessLogBucket }: StateBucketProps) {
     super(scope, id);
     const { state } = env;
     this.bucket = new S3Bucket(this, "bucket", {
@@ -40,11 +82,7 @@ export class StateBucket extends Construct {
     const bucket = this.bucket.bucket;
 
     // Every write is a new version: a corrupted or wrongly applied state can be rolled back.
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    versioning.overrideLogicalId("state_bucket_versioning");
+    const { versioning, publicAccessBlock } = makeBucketPrivate(this, this.bucket, "state_bucket");
 
     // State holds secrets in plain text: encrypt with our key; the bucket key cuts KMS calls.
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
@@ -52,33 +90,9 @@ export class StateBucket extends Construct {
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
     }).overrideLogicalId("state_bucket_encryption");
 
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    publicAccessBlock.overrideLogicalId("state_bucket_public_access_block");
-
-    // ACLs disabled: access is decided by IAM and the bucket policy only.
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }).overrideLogicalId("state_bucket_ownership");
-
     new S3BucketPolicy(this, "policy", {
       bucket,
-      policy: policyDocument([
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
+      policy: policyDocument(stateBucketPolicyStatements(env, this.bucket.arn)),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).
       dependsOn: [publicAccessBlock],
     }).overrideLogicalId("state_bucket_policy");
@@ -99,11 +113,11 @@ export class StateBucket extends Construct {
       dependsOn: [versioning],
     }).overrideLogicalId("state_bucket_lifecycle");
 
-    if (state.accessLogBucket) {
+    if (accessLogBucket) {
       // Who read or wrote state, and from where: evidence that CloudTrail's management events lack.
       new S3BucketLoggingA(this, "access-logging", {
         bucket,
-        targetBucket: state.accessLogBucket,
+        targetBucket: accessLogBucket,
         targetPrefix: `${state.bucket}/`,
       }).overrideLogicalId("state_bucket_logging");
     }

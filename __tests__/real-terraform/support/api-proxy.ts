@@ -5,7 +5,9 @@
  * releases them (to keep an apply running at a known point). The emulator itself keeps running, so
  * what survived can be read back afterwards. Loopback only.
  */
+import { readFileSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 
 export interface HeldRequest {
@@ -36,16 +38,19 @@ function operationOf(req: IncomingMessage, body: Buffer): string {
   return [scope, typeof target === "string" ? target : "", form ?? "", req.method ?? "", req.url ?? ""].filter(Boolean).join(" ");
 }
 
-export async function startApiProxy(upstream: string): Promise<ApiProxy> {
+/** A relay to `upstream` (http or https; `caBundle` is the file of the CA an https upstream's certificate is signed by). */
+export async function startApiProxy(upstream: string, caBundle?: string): Promise<ApiProxy> {
   const target = new URL(upstream);
+  const tls = target.protocol === "https:";
+  const ca = tls && caBundle ? readFileSync(caBundle) : undefined;
   const sockets = new Set<Socket>();
   let isDown = false;
   let holdMatch: RegExp | undefined;
   const waiting: { operation: string; go: () => void; drop: () => void }[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const upstreamReq = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+    const upstreamReq = (tls ? httpsRequest : request)(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, ...(ca ? { ca } : {}) },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

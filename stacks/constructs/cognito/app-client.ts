@@ -16,13 +16,17 @@ export function explicitAuthFlows(env: EnvironmentConfig): string[] {
     // Choice-based sign-in, which passkeys need. An ESSENTIALS/PLUS feature: on LITE the API
     // rejects it, and LITE has no passkeys to offer (rule EssentialsFeaturesNeedTier).
     ...(env.userPool.tier === "LITE" ? [] : ["ALLOW_USER_AUTH"]),
-    "ALLOW_REFRESH_TOKEN_AUTH",
+    // The REFRESH_TOKEN_AUTH flow, which refresh-token rotation replaces: Cognito Developer Guide,
+    // "Refresh tokens" (amazon-cognito-user-pools-using-the-refresh-token.html): rotation is not
+    // compatible with REFRESH_TOKEN_AUTH, and the flow must be disabled in the app client.
+    ...(env.appClient.refreshTokenRotation.enabled ? [] : ["ALLOW_REFRESH_TOKEN_AUTH"]),
     ...(env.appClient.allowCustomAuth ? ["ALLOW_CUSTOM_AUTH"] : []),
   ];
 }
 
 export function appClientConfig(env: EnvironmentConfig, userPoolId: string): CognitoUserPoolClientConfig {
   const client = env.appClient;
+  const rotation = client.refreshTokenRotation;
   return {
     name: client.name,
     userPoolId,
@@ -38,6 +42,12 @@ export function appClientConfig(env: EnvironmentConfig, userPoolId: string): Cog
     tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "minutes" }],
     // Sign-out revokes the refresh token (and the access tokens issued from it).
     enableTokenRevocation: true,
+    // Only written when on: off is Cognito's default (RefreshTokenRotationType, API reference), and
+    // a stolen refresh token then stays usable until it expires. On, each refresh returns a new
+    // refresh token and the old one dies after the grace period (0-60 s, for client retries).
+    ...(rotation.enabled
+      ? { refreshTokenRotation: [{ feature: "ENABLED", retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }] }
+      : {}),
     // "User not found" and "wrong password" look the same, so emails cannot be enumerated.
     preventUserExistenceErrors: "ENABLED",
 

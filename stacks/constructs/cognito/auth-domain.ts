@@ -3,11 +3,12 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
+import { managedLoginHostname } from "../../../config/resolve";
 import { awsProviderFor } from "../../aws-provider";
 
 /** Full hostname of the OAuth endpoints and managed login pages. */
 export function authDomainHostname(env: EnvironmentConfig): string {
-  return env.authDomain.kind === "custom" ? env.authDomain.domain : `${env.authDomain.prefix}.auth.${env.region}.amazoncognito.com`;
+  return managedLoginHostname(env.authDomain, env.region);
 }
 
 /**

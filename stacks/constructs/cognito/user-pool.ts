@@ -80,8 +80,10 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
         env.appClient.allowCustomAuth && pool.threatProtection !== "OFF" ? { customAuthMode: pool.threatProtection } : undefined,
     },
 
-    // Passkeys. The relying party is the managed-login custom domain when there is one, else the
-    // app's domain (config/resolve.ts). PASSWORD cannot be removed from the first factors.
+    // Passkeys. The relying party follows where the ceremony runs (userPool.passkeys.ceremony):
+    // managed login's host (custom domain, else the prefix domain's full host) or the app's domain;
+    // config/resolve.ts derives it and the PasskeyRelyingParty rule refuses what browsers or Cognito
+    // reject. PASSWORD cannot be removed from the first factors.
     webAuthnConfiguration: passkeys
       ? { relyingPartyId: env.passkeyRelyingPartyId, userVerification: pool.passkeys.userVerification }
       : undefined,

@@ -8,6 +8,7 @@ import {
   lambdaErrors,
   lambdaThrottles,
   riskEventsTotal,
+  riskyRequestsTotal,
   ruleFailedInvocations,
   signInFailureRate,
   throttleMetrics,
@@ -15,7 +16,9 @@ import {
   type MathDef,
   type MetricDef,
   type RiskKind,
+  wafRequestsTotal,
 } from "./metrics";
+import { wafRules, webAclName } from "../waf/names";
 
 /** Every alarm of an environment starts with this; the topic and key policies match on it. */
 export const alarmNamePrefix = (env: EnvironmentConfig): string => `TaskFlow-${env.name}-`;
@@ -132,7 +135,39 @@ export function alarmSpecs({ env, userPoolId, userPoolClientId, securityRuleName
     specs.push(
       risk("AccountTakeoverHighRisk", "accountTakeover", "account-takeover attempts"),
       risk("CompromisedCredentialsHighRisk", "compromisedCredentials", "compromised credentials"),
+      // Backstop: the two alarms above filter on RiskLevel = "High", and a value spelt otherwise by
+      // AWS gives them no data for ever (FILL + notBreaching hides it). This one has no RiskLevel.
+      {
+        name: "RiskyRequestsBackstop",
+        description: `Threat protection (${env.userPool.threatProtection}) marked at least ${m.riskBackstop.threshold} requests to user pool ${env.userPool.name} as risky (any risk level). If the high-risk alarms stay silent meanwhile, check their RiskLevel spelling with aws cloudwatch list-metrics --namespace AWS/Cognito.`,
+        source: riskyRequestsTotal(userPoolId, m.riskBackstop.periodSeconds),
+        comparison: "GreaterThanOrEqualToThreshold",
+        threshold: m.riskBackstop.threshold,
+        evaluationPeriods: m.riskBackstop.evaluationPeriods,
+        treatMissingData: notBreaching,
+      },
     );
+  }
+  // The user pool's web ACL: in block mode what it blocked, in count mode what it would have blocked
+  // (a BlockedRequests alarm could never fire while every rule only counts).
+  if (env.waf.mode !== "off") {
+    const blocked = env.waf.mode === "block";
+    const w = env.waf.alarm;
+    specs.push({
+      name: blocked ? "UserPoolWafBlockedRequests" : "UserPoolWafCountedRequests",
+      description: `AWS WAF web ACL ${webAclName(env)} ${blocked ? "blocked" : "counted (would block)"} requests to user pool ${env.userPool.name}: a credential-stuffing or sign-up flood, bad sources, or a rule hitting real users (check sampled requests).`,
+      source: wafRequestsTotal(
+        webAclName(env),
+        env.region,
+        wafRules(env).map((r) => r.name),
+        blocked ? "Blocked" : "Counted",
+        w.periodSeconds,
+      ),
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: w.threshold,
+      evaluationPeriods: w.evaluationPeriods,
+      treatMissingData: notBreaching,
+    });
   }
   return specs;
 }

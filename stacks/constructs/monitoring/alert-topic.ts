@@ -4,7 +4,8 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
-import { CustomerManagedKey, policyDocument, type PolicyStatement } from "../customer-managed-key";
+import { CustomerManagedKey } from "../customer-managed-key";
+import { policyDocument, type PolicyStatement } from "../policy-document";
 import { alarmNamePrefix } from "./alarms";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */
@@ -22,14 +23,36 @@ export function publisherArns(env: EnvironmentConfig): { alarms: string; rules: 
   };
 }
 
+/** Name and ARN of the alert topic, known at synth time: the key policy needs the ARN before the topic exists. */
+export const alertTopicName = (env: EnvironmentConfig): string => `taskflow-${env.name}-alerts`;
+export const alertTopicArn = (env: EnvironmentConfig): string =>
+  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.accountId}:${alertTopicName(env)}`;
+
 /**
- * Key statements for the two publishing services. Scoped by aws:SourceAccount so that no other
- * account's alarm or rule can use our key through these services (confused deputy).
- * If EventBridge ever omits aws:SourceAccount on its KMS calls, deliveries fail and the
- * SecurityEventsUndelivered alarm (FailedInvocations) reports it through CloudWatch.
+ * Encryption-context key SNS passes to KMS when it encrypts or decrypts a message of a topic: the
+ * topic's ARN. Examples on AWS pages scope a publishing service's key grant with it (SNS Developer
+ * Guide, "Key management", section "Enable compatibility between event sources from AWS services
+ * and encrypted topics"; Amazon GameLift FlexMatch Guide, "Set up an SNS topic with server-side
+ * encryption").
+ */
+export const SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn";
+
+/**
+ * Key statements for the two publishing services, both scoped to this topic by the encryption
+ * context that KMS receives from SNS.
+ *
+ * EventBridge: the SNS Developer Guide, "Key management"
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), says adding aws:SourceAccount
+ * and aws:SourceArn to a KMS key policy is not supported for EventBridge-to-encrypted-topic
+ * delivery: the KMS request does not carry them, so such a condition never matches and every
+ * event fails (FailedInvocations). The topic ARN context is what KMS does receive.
+ *
+ * CloudWatch: the page's exception names EventBridge only, and its example statement for other AWS
+ * service event sources scopes by aws:SourceArn, so the confused-deputy conditions stay for
+ * alarms, plus the topic context.
  */
 function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
-  const account = { StringEquals: { "aws:SourceAccount": env.accountId } };
+  const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) } };
   return [
     {
       Sid: "CloudWatchAlarmsEncryptNotifications",
@@ -37,7 +60,10 @@ function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
       Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: PUBLISHER_KEY_ACTIONS,
       Resource: "*",
-      Condition: { ...account, ArnLike: { "aws:SourceArn": publisherArns(env).alarms } },
+      Condition: {
+        StringEquals: { "aws:SourceAccount": env.accountId, [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) },
+        ArnLike: { "aws:SourceArn": publisherArns(env).alarms },
+      },
     },
     {
       Sid: "EventBridgeRulesEncryptNotifications",
@@ -45,12 +71,17 @@ function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
       Principal: { Service: "events.amazonaws.com" },
       Action: PUBLISHER_KEY_ACTIONS,
       Resource: "*",
-      Condition: account,
+      Condition: topic,
     },
   ];
 }
 
-/** Only this environment's alarms and rules may publish; other principals of the account use IAM. */
+/**
+ * Only this environment's alarms and rules may publish; other principals of the account use IAM.
+ * The topic policy, unlike the key policy, is evaluated by SNS on EventBridge's sns:Publish call,
+ * which carries aws:SourceArn and aws:SourceAccount (EventBridge User Guide, "Using resource-based
+ * policies for Amazon EventBridge", scopes events.amazonaws.com with aws:SourceArn = the rule ARN).
+ */
 function topicStatements(env: EnvironmentConfig, topicArn: string): PolicyStatement[] {
   const arns = publisherArns(env);
   const publish = (Sid: string, service: string, sourceArn: string): PolicyStatement => ({
@@ -98,7 +129,7 @@ export class AlertTopic extends Construct {
       addressName: "alert_topic_key",
     });
     this.topic = new SnsTopic(this, "topic", {
-      name: `taskflow-${env.name}-alerts`,
+      name: alertTopicName(env),
       displayName: `TaskFlow ${env.name} alerts`,
       kmsMasterKeyId: this.key.key.arn,
     });

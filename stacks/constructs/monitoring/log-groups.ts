@@ -46,12 +46,16 @@ export class ProjectLogs extends Construct {
     });
   }
 
-  /** A log group with the environment's retention, encrypted with the project's log key. */
-  logGroup(id: string, name: string): CloudwatchLogGroup {
+  /**
+   * A log group with the environment's retention, encrypted with the project's log key, unless
+   * `withoutCustomerKey` names the AWS rule that forbids a KMS key on it (the group then has
+   * CloudWatch Logs' own at-rest encryption only). Callers must cite that rule.
+   */
+  logGroup(id: string, name: string, options: { withoutCustomerKey?: string } = {}): CloudwatchLogGroup {
     return new CloudwatchLogGroup(this, id, {
       name,
       retentionInDays: this.env.monitoring.logRetentionDays,
-      kmsKeyId: this.key.key.arn,
+      ...(options.withoutCustomerKey ? {} : { kmsKeyId: this.key.key.arn }),
     });
   }
 }

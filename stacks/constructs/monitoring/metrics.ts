@@ -20,6 +20,15 @@
  *   (5XXError, Latency in ms; dimension ApiName).
  * - EventBridge: EventBridge User Guide, "Monitoring Amazon EventBridge" (FailedInvocations;
  *   dimension RuleName).
+ * - AWS WAF: AWS WAF Developer Guide, "AWS WAF metrics and dimensions" (waf-metrics.html), namespace
+ *   AWS/WAFV2 (capital V), BlockedRequests and CountedRequests (Sum), per rule with the dimensions
+ *   Region, Rule, WebACL: Region is "required for all protected resource types except for Amazon
+ *   CloudFront distributions", so a user pool's metrics carry it; Rule and WebACL are the metric
+ *   names in the visibility configs. Metrics are only published when non-zero. Unsettled: the same
+ *   page says count-action rules inside rule groups emit no WebACL-dimension metrics; whether a
+ *   managed group overridden to count (staging) still reports CountedRequests under the web ACL
+ *   rule's own name is not stated. Confirm in staging with
+ *   `aws cloudwatch list-metrics --namespace AWS/WAFV2 --dimensions Name=WebACL,Value=taskflow-staging-user-pool`.
  */
 
 export const NAMESPACE = {
@@ -27,6 +36,7 @@ export const NAMESPACE = {
   lambda: "AWS/Lambda",
   apiGateway: "AWS/ApiGateway",
   events: "AWS/Events",
+  waf: "AWS/WAFV2",
 } as const;
 
 const COGNITO = {
@@ -36,6 +46,8 @@ const COGNITO = {
   tokenRefreshThrottles: "TokenRefreshThrottles",
   accountTakeoverRisk: "AccountTakeoverRisk",
   compromisedCredentialRisk: "CompromisedCredentialRisk",
+  /** Requests Cognito marked as risky at any level; published per UserPoolId and Operation, without RiskLevel. */
+  risk: "Risk",
 } as const;
 
 const LAMBDA = { errors: "Errors", throttles: "Throttles" } as const;
@@ -165,6 +177,36 @@ export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSecond
   };
 }
 
+/**
+ * Backstop for the RiskLevel-filtered alarms: requests threat protection marked as risky, at any
+ * level, per operation, summed. The "Viewing threat protection metrics" page documents Risk with
+ * the dimensions Operation and UserPoolId only, so no spelling of a RiskLevel value can leave it
+ * without data. FILL(…, 0) as in riskEventsTotal.
+ */
+export function riskyRequestsTotal(userPoolId: string, periodSeconds: number): MathDef {
+  const inputs = Object.fromEntries(
+    RISK_OPERATIONS.map((operation, i): [string, MetricDef] => [
+      `m${i + 1}`,
+      {
+        namespace: NAMESPACE.cognito,
+        metricName: COGNITO.risk,
+        dimensions: { UserPoolId: userPoolId, Operation: operation },
+        stat: "Sum",
+        periodSeconds,
+        label: `Risky requests: ${operation}`,
+      },
+    ]),
+  );
+  return {
+    expression: Object.keys(inputs)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(" + "),
+    label: "Risky requests (any risk level)",
+    periodSeconds,
+    inputs,
+  };
+}
+
 export const lambdaErrors = (functionName: string, periodSeconds: number): MetricDef => ({
   namespace: NAMESPACE.lambda,
   metricName: LAMBDA.errors,
@@ -211,6 +253,42 @@ export const ruleFailedInvocations = (ruleName: string, periodSeconds: number): 
   periodSeconds,
   label: "Undelivered security events",
 });
+
+/** What a web ACL's rules did to a request: BlockedRequests in block mode, CountedRequests in count mode. */
+export type WafOutcome = "Blocked" | "Counted";
+
+/** One rule's blocked or counted requests in a regional web ACL (dimensions Region, Rule, WebACL). */
+export const wafRuleRequests = (webAcl: string, region: string, rule: string, outcome: WafOutcome, periodSeconds: number): MetricDef => ({
+  namespace: NAMESPACE.waf,
+  metricName: `${outcome}Requests`,
+  dimensions: { Region: region, Rule: rule, WebACL: webAcl },
+  stat: "Sum",
+  periodSeconds,
+  label: `${outcome} by ${rule}`,
+});
+
+/**
+ * Blocked (or counted) requests over every rule of the web ACL. Per rule, summed with FILL(…, 0):
+ * a rule without matches publishes nothing, and the per-rule series are the documented dimension
+ * set of a regional web ACL.
+ */
+export function wafRequestsTotal(
+  webAcl: string,
+  region: string,
+  rules: readonly string[],
+  outcome: WafOutcome,
+  periodSeconds: number,
+): MathDef {
+  const inputs = Object.fromEntries(rules.map((rule, i) => [`m${i + 1}`, wafRuleRequests(webAcl, region, rule, outcome, periodSeconds)]));
+  return {
+    expression: Object.keys(inputs)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(" + "),
+    label: `Requests ${outcome.toLowerCase()} by web ACL ${webAcl}`,
+    periodSeconds,
+    inputs,
+  };
+}
 
 /** Percentile statistics (p99, p95.5) go to `extended_statistic`, the others to `statistic`. */
 export const isPercentile = (stat: string): boolean => /^p\d+(\.\d+)?$/.test(stat);

@@ -3,29 +3,82 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
-import { policyDocument } from "../customer-managed-key";
+import { policyDocument } from "../policy-document";
 import { ruleNamePrefix } from "./alert-topic";
 import type { ProjectLogs } from "./log-groups";
 
+/** A group of audited Cognito API calls and what a match means for the operator on call. */
+export interface SecurityEventGroup {
+  readonly meaning: string;
+  readonly events: readonly string[];
+}
+
 /**
- * Cognito API calls that weaken or remove sign-in security, or redirect users (domain changes).
- * Names as CloudTrail records them (Cognito Developer Guide, "Logging Amazon Cognito API calls with
- * AWS CloudTrail").
+ * Every Cognito user-pool API call the security-event rule reports, in one place, grouped by what
+ * a match means for an operator. Names as CloudTrail records them, which are the action names of
+ * the Cognito user pools API (Cognito Developer Guide, "Logging Amazon Cognito API calls with AWS
+ * CloudTrail"; API Reference, "Actions": https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_Operations.html).
+ * Read-only calls and the calls users make about themselves (SignUp, ChangePassword, ...) are
+ * left out: they are traffic, not changes an operator has to review.
  */
-export const SECURITY_EVENT_NAMES = [
-  "UpdateUserPool",
-  "DeleteUserPool",
-  "SetUserPoolMfaConfig",
-  "SetRiskConfiguration",
-  "UpdateUserPoolClient",
-  "DeleteUserPoolClient",
-  "AdminDisableUser",
-  "AdminSetUserPassword",
-  "AdminResetUserPassword",
-  "CreateUserPoolDomain",
-  "UpdateUserPoolDomain",
-  "DeleteUserPoolDomain",
-] as const;
+export const SECURITY_EVENT_GROUPS = {
+  signInRules: {
+    meaning: "the pool's sign-in rules changed or something was deleted: MFA, threat protection, password policy, managed login pages",
+    events: [
+      "UpdateUserPool",
+      "DeleteUserPool",
+      "SetUserPoolMfaConfig",
+      "SetRiskConfiguration",
+      "SetUICustomization",
+      "DeleteUserPoolClient",
+      "DeleteUserPoolDomain",
+      "DeleteIdentityProvider",
+    ],
+  },
+  newWaysIn: {
+    meaning:
+      "a new way to obtain tokens or to send users elsewhere: app clients and secrets, identity providers, domains, scopes, bulk user imports",
+    events: [
+      "CreateUserPoolClient",
+      "UpdateUserPoolClient",
+      "AddUserPoolClientSecret",
+      "CreateIdentityProvider",
+      "UpdateIdentityProvider",
+      "AdminLinkProviderForUser",
+      "CreateResourceServer",
+      "UpdateResourceServer",
+      "CreateUserPoolDomain",
+      "UpdateUserPoolDomain",
+      "CreateUserImportJob",
+      "StartUserImportJob",
+    ],
+  },
+  privilegeChanges: {
+    meaning: "who holds which role: groups (they map to IAM roles and app permissions) and new custom attributes (such as the tenant id)",
+    events: ["CreateGroup", "UpdateGroup", "DeleteGroup", "AdminAddUserToGroup", "AdminRemoveUserFromGroup", "AddCustomAttributes"],
+  },
+  accountChanges: {
+    meaning: "an administrator created, removed, enabled or disabled an account, or changed its email, password, MFA or trusted devices",
+    events: [
+      "AdminCreateUser",
+      "AdminDeleteUser",
+      "AdminEnableUser",
+      "AdminDisableUser",
+      "AdminUpdateUserAttributes",
+      "AdminSetUserPassword",
+      "AdminResetUserPassword",
+      "AdminSetUserMFAPreference",
+      "AdminUpdateDeviceStatus",
+    ],
+  },
+  loggingChanges: {
+    meaning: "where the pool's user-activity and error logs go: turning them off hides the next attack",
+    events: ["SetLogDeliveryConfiguration"],
+  },
+} as const satisfies Record<string, SecurityEventGroup>;
+
+/** The rule's event names, flattened from the groups above. */
+export const SECURITY_EVENT_NAMES: readonly string[] = Object.values(SECURITY_EVENT_GROUPS).flatMap((g) => g.events);
 
 /**
  * Every pool of the account, not only ours: each environment has its own account, and a change to

@@ -1,0 +1,139 @@
+/**
+ * The emulator's AWS WAF for a Cognito user pool (emulator/ext_wafv2.py on top of moto 5.2.1), called
+ * through @aws-sdk/client-wafv2 the way aws provider 5.100.0 calls it for aws_wafv2_web_acl and
+ * aws_wafv2_web_acl_association. Response shapes are checked against the AWS WAF API reference
+ * (https://docs.aws.amazon.com/waf/latest/APIReference/): API_CreateWebACL.html, API_GetWebACL.html,
+ * API_ListTagsForResource.html, API_AssociateWebACL.html, API_GetWebACLForResource.html ("Response
+ * Syntax" and "Errors" of each).
+ */
+import { CognitoIdentityProviderClient, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AssociateWebACLCommand,
+  CreateWebACLCommand,
+  GetWebACLCommand,
+  GetWebACLForResourceCommand,
+  ListTagsForResourceCommand,
+  WAFV2Client,
+  type Rule,
+} from "@aws-sdk/client-wafv2";
+import { startMoto, type Moto } from "./support/moto";
+
+const REGION = "ap-northeast-1";
+const visibility = (MetricName: string) => ({ CloudWatchMetricsEnabled: true, MetricName, SampledRequestsEnabled: true });
+
+/** The rules prod synthesizes (a rate rule per IP and an AWS managed group), in the API's shape. */
+const RULES: Rule[] = [
+  {
+    Name: "AWS-KnownBadInputsRuleSet",
+    Priority: 0,
+    OverrideAction: { None: {} },
+    Statement: { ManagedRuleGroupStatement: { VendorName: "AWS", Name: "AWSManagedRulesKnownBadInputsRuleSet" } },
+    VisibilityConfig: visibility("AWS-KnownBadInputsRuleSet"),
+  },
+  {
+    Name: "RateLimitPerIp",
+    Priority: 1,
+    Action: { Block: {} },
+    Statement: { RateBasedStatement: { Limit: 1000, EvaluationWindowSec: 300, AggregateKeyType: "IP" } },
+    VisibilityConfig: visibility("RateLimitPerIp"),
+  },
+];
+
+let moto: Moto;
+let waf: WAFV2Client;
+let idp: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const config = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } };
+  waf = new WAFV2Client(config);
+  idp = new CognitoIdentityProviderClient(config);
+}, 60_000);
+
+afterAll(async () => {
+  waf?.destroy();
+  idp?.destroy();
+  await moto?.stop();
+});
+
+const newPool = async (name: string): Promise<string> => (await idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Arn!;
+const newWebAcl = (name: string) =>
+  waf.send(
+    new CreateWebACLCommand({
+      Name: name,
+      Scope: "REGIONAL",
+      DefaultAction: { Allow: {} },
+      Rules: RULES,
+      VisibilityConfig: visibility(name),
+      Tags: [{ Key: "Project", Value: "TaskFlow" }],
+    }),
+  );
+
+describe("a regional web ACL is created, read and tagged as the provider reads it back", () => {
+  test("CreateWebACL answers with a Summary of ARN, Id, LockToken and Name", async () => {
+    const { Summary } = await newWebAcl("taskflow-shape-user-pool");
+    expect(Summary).toEqual(
+      expect.objectContaining({ Name: "taskflow-shape-user-pool", Id: expect.any(String), LockToken: expect.any(String) }),
+    );
+    expect(Summary!.ARN).toBe(`arn:aws:wafv2:${REGION}:123456789012:regional/webacl/taskflow-shape-user-pool/${Summary!.Id}`);
+  });
+
+  test("GetWebACL returns the rules as sent, with Capacity, LabelNamespace and a LockToken", async () => {
+    const { Summary } = await newWebAcl("taskflow-get-user-pool");
+    const got = await waf.send(new GetWebACLCommand({ Name: Summary!.Name, Scope: "REGIONAL", Id: Summary!.Id }));
+    expect(got.LockToken).toEqual(expect.any(String));
+    expect(got.WebACL).toMatchObject({
+      ARN: Summary!.ARN,
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: visibility("taskflow-get-user-pool"),
+      Capacity: expect.any(Number),
+      LabelNamespace: "awswaf:123456789012:webacl:taskflow-get-user-pool:",
+    });
+    expect(got.WebACL!.Rules).toEqual(RULES);
+  });
+
+  test("ListTagsForResource answers with TagInfoForResource (ResourceARN, TagList)", async () => {
+    const { Summary } = await newWebAcl("taskflow-tags-user-pool");
+    const { TagInfoForResource } = await waf.send(new ListTagsForResourceCommand({ ResourceARN: Summary!.ARN }));
+    expect(TagInfoForResource).toEqual({ ResourceARN: Summary!.ARN, TagList: [{ Key: "Project", Value: "TaskFlow" }] });
+  });
+});
+
+describe("a web ACL is associated with a Cognito user pool by the pool's ARN, one web ACL per pool", () => {
+  test("AssociateWebACL with the pool's ARN, then GetWebACLForResource names that web ACL", async () => {
+    const pool = await newPool("taskflow-assoc");
+    const { Summary } = await newWebAcl("taskflow-assoc-user-pool");
+    const associated = await waf.send(new AssociateWebACLCommand({ WebACLArn: Summary!.ARN, ResourceArn: pool }));
+    expect(Object.keys(associated).filter((k) => k !== "$metadata")).toEqual([]);
+    const { WebACL } = await waf.send(new GetWebACLForResourceCommand({ ResourceArn: pool }));
+    expect(WebACL).toMatchObject({ ARN: Summary!.ARN, Name: "taskflow-assoc-user-pool" });
+  });
+
+  test("a second association takes the place of the first (one web ACL per user pool)", async () => {
+    const pool = await newPool("taskflow-replace");
+    const first = (await newWebAcl("taskflow-first-user-pool")).Summary!;
+    const second = (await newWebAcl("taskflow-second-user-pool")).Summary!;
+    await waf.send(new AssociateWebACLCommand({ WebACLArn: first.ARN, ResourceArn: pool }));
+    await waf.send(new AssociateWebACLCommand({ WebACLArn: second.ARN, ResourceArn: pool }));
+    const { WebACL } = await waf.send(new GetWebACLForResourceCommand({ ResourceArn: pool }));
+    expect(WebACL?.ARN).toBe(second.ARN);
+  });
+
+  test("a pool without a web ACL: GetWebACLForResource answers without WebACL", async () => {
+    const pool = await newPool("taskflow-none");
+    const answer = await waf.send(new GetWebACLForResourceCommand({ ResourceArn: pool }));
+    expect(answer.WebACL).toBeUndefined();
+  });
+
+  test("a pool that does not exist: AssociateWebACL and GetWebACLForResource fail with WAFNonexistentItemException", async () => {
+    const real = await newPool("taskflow-ghost-neighbour");
+    const ghost = real.replace(/userpool\/.+$/, `userpool/${REGION}_doesNotExist1`);
+    const { Summary } = await newWebAcl("taskflow-ghost-user-pool");
+    await expect(waf.send(new AssociateWebACLCommand({ WebACLArn: Summary!.ARN, ResourceArn: ghost }))).rejects.toMatchObject({
+      name: "WAFNonexistentItemException",
+    });
+    await expect(waf.send(new GetWebACLForResourceCommand({ ResourceArn: ghost }))).rejects.toMatchObject({
+      name: "WAFNonexistentItemException",
+    });
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Metric filters on the exported user-activity log, only for what Cognito's own metrics cannot say.
+ *
+ * Cognito publishes CompromisedCredentialRisk and AccountTakeoverRisk counts per operation and risk
+ * level (see monitoring/metrics.ts), but not what happened to the request: a compromised-credential
+ * sign-in that Cognito blocked and one that went through count the same. The exported event carries
+ * the outcome (eventResponse, riskDecision), so these two alarms split it:
+ *   - blocked: threat protection worked, but someone is trying breached passwords on real accounts;
+ *   - succeeded: a sign-in with a known-breached password got in (AUDIT mode, or an action that lets
+ *     it through): that account must be contained now.
+ *
+ * Patterns use CloudWatch Logs' JSON filter syntax (CloudWatch Logs User Guide, "Filter pattern syntax
+ * for metric filters", JSON log events). Value spellings follow the AdminListUserAuthEvents API
+ * (Pass, Block); as the export's exact casing is not shown in the AWS pages we could read, both the
+ * API spelling and upper case are matched, and the boolean is accepted as JSON true or the string "true".
+ */
+import type { EnvironmentConfig } from "../../../config";
+
+/** Namespace of the metrics these filters publish (one account per environment, so no environment dimension). */
+export const AUDIT_NAMESPACE = "TaskFlow/Audit";
+
+export interface AuditAlarmSpec {
+  /** Alarm name after TaskFlow-<env>-, and the metric's name. */
+  readonly name: string;
+  readonly description: string;
+  /** Metric filter pattern on the user-activity log group. */
+  readonly pattern: string;
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+}
+
+const anyOf = (field: string, values: string[]) => `(${values.map((v) => `${field} = "${v}"`).join(" || ")})`;
+const SIGN_IN = `$.message.eventType = "SignIn"`;
+const COMPROMISED = `($.message.compromisedCredentialDetected IS TRUE || $.message.compromisedCredentialDetected = "true")`;
+const BLOCKED = anyOf("$.message.riskDecision", ["Block", "BLOCK"]);
+const PASSED = anyOf("$.message.eventResponse", ["Pass", "PASS"]);
+
+/** The alarms on the exported events (none when the environment exports no user activity). */
+export function auditAlarmSpecs(env: EnvironmentConfig): AuditAlarmSpec[] {
+  if (!env.audit.userActivityLogs) return [];
+  // Same sensitivity as the risk alarms on Cognito's metrics: every such event is worth a look.
+  const { threshold, periodSeconds, evaluationPeriods } = env.monitoring.riskEvents;
+  const timing = { threshold, periodSeconds, evaluationPeriods };
+  return [
+    {
+      name: "CompromisedCredentialsSignInBlocked",
+      description: `Threat protection blocked sign-ins to user pool ${env.userPool.name} with passwords known from public breaches: someone is trying leaked credentials. Run npm run investigate -- ${env.name} compromised-credentials.`,
+      pattern: `{ ${SIGN_IN} && ${COMPROMISED} && ${BLOCKED} }`,
+      ...timing,
+    },
+    {
+      name: "CompromisedCredentialsSignInSucceeded",
+      description: `A sign-in to user pool ${env.userPool.name} with a password known from public breaches SUCCEEDED: find the user (npm run investigate -- ${env.name} compromised-credentials), then disable and sign them out.`,
+      pattern: `{ ${SIGN_IN} && ${COMPROMISED} && ${PASSED} }`,
+      ...timing,
+    },
+  ];
+}

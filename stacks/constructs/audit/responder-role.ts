@@ -1,0 +1,148 @@
+/**
+ * The incident responder role: what the user containment commands and the investigation queries
+ * need, on this environment's pool and audit log groups, and nothing else.
+ *
+ * Resource scoping (Service Authorization Reference):
+ * - every Cognito action below takes the userpool resource type, so they name this pool's ARN
+ *   ("Actions, resources, and condition keys for Amazon Cognito User Pools",
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html);
+ * - logs:StartQuery takes the log-group resource type; logs:GetQueryResults, logs:StopQuery and
+ *   logs:DescribeQueryDefinitions have no resource type, so "*" is the only Resource they accept
+ *   ("Actions, resources, and condition keys for Amazon CloudWatch Logs",
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+ *   A query id is only learned from StartQuery, which is scoped, so "*" there reads no other log group.
+ *
+ * Not included, on purpose: passkeys are not listable with IAM credentials (ListWebAuthnCredentials is
+ * authorized by the user's own access token and Cognito ignores IAM policies for it: Cognito API
+ * Reference, "ListWebAuthnCredentials"), so `user show` reports MFA from AdminGetUser only; no
+ * AdminListDevices (remembered devices are not part of the containment steps).
+ */
+import { TerraformOutput } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { partitionOf } from "../../../config/aws-regions";
+import type { EnvironmentConfig } from "../../../config";
+import type { PolicyStatement } from "../policy-document";
+
+/** The Cognito actions of the user commands: show/events read, disable/enable/sign-out/reset-password contain. */
+export const RESPONDER_COGNITO_ACTIONS = [
+  "cognito-idp:AdminGetUser",
+  "cognito-idp:AdminListUserAuthEvents",
+  "cognito-idp:AdminDisableUser",
+  "cognito-idp:AdminEnableUser",
+  "cognito-idp:AdminUserGlobalSignOut",
+  "cognito-idp:AdminResetUserPassword",
+] as const;
+
+/** Logs actions with no resource type (Resource must be "*"). */
+export const RESPONDER_UNSCOPED_LOGS_ACTIONS = ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueryDefinitions"] as const;
+
+/** Pinned Terraform names: the role's address and the output other tooling reads. */
+export const RESPONDER_ADDRESSES = {
+  role: "incident_responder_role",
+  policy: "incident_responder_policy",
+  output: "responder_role_arn",
+} as const;
+
+/** IAM users and account roots carry aws:MultiFactorAuthPresent; role sessions do not (see config/schema.ts). */
+export const isHumanPrincipal = (arn: string): boolean => /:(user\/.+|root)$/.test(arn);
+
+export const responderRoleName = (env: EnvironmentConfig): string => `taskflow-${env.name}-incident-responder`;
+
+/** A statement of a role's trust policy: no Resource element. */
+export type TrustStatement = Omit<PolicyStatement, "Resource">;
+
+/** Trust policy: humans must have signed in with MFA; roles (already federated with their own MFA) may assume as is. */
+export function responderTrustStatements(env: EnvironmentConfig): TrustStatement[] {
+  const arns = env.incidentResponse.responderPrincipalArns;
+  const humans = arns.filter(isHumanPrincipal);
+  const roles = arns.filter((a) => !isHumanPrincipal(a));
+  const statements: TrustStatement[] = [];
+  if (humans.length) {
+    statements.push({
+      Sid: "RespondersWithMfa",
+      Effect: "Allow",
+      Principal: { AWS: humans },
+      Action: "sts:AssumeRole",
+      // IAM User Guide, "Configuring MFA-protected API access": the key is present and true only for
+      // credentials obtained with MFA; Bool with "true" fails closed when it is absent.
+      Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+    });
+  }
+  if (roles.length) {
+    statements.push({ Sid: "ResponderRoles", Effect: "Allow", Principal: { AWS: roles }, Action: "sts:AssumeRole" });
+  }
+  return statements;
+}
+
+/**
+ * Permission policy, statement by statement. `logGroupArns` are bare log group ARNs (as
+ * aws_cloudwatch_log_group.arn gives them); StartQuery is granted on them and on their ":*" form,
+ * the form CloudWatch Logs authorizes many log-group actions against.
+ */
+export function responderPermissionStatements(userPoolArn: string, logGroupArns: readonly string[]): IdentityStatement[] {
+  const statements: IdentityStatement[] = [
+    { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: [...RESPONDER_COGNITO_ACTIONS], Resource: userPoolArn },
+  ];
+  if (logGroupArns.length) {
+    statements.push(
+      {
+        Sid: "QueryAuditLogGroups",
+        Effect: "Allow",
+        Action: "logs:StartQuery",
+        Resource: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+      },
+      {
+        Sid: "ReadQueriesNoResourceType",
+        Effect: "Allow",
+        Action: [...RESPONDER_UNSCOPED_LOGS_ACTIONS],
+        Resource: "*",
+      },
+    );
+  }
+  return statements;
+}
+
+/** A statement of an identity policy: no Principal element. */
+export type IdentityStatement = Omit<PolicyStatement, "Principal">;
+
+export const identityPolicyDocument = (statements: readonly IdentityStatement[]): string =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
+
+export interface ResponderRoleProps {
+  readonly env: EnvironmentConfig;
+  readonly userPoolArn: string;
+  /** Audit log groups the role may query (bare ARNs). */
+  readonly logGroupArns: readonly string[];
+}
+
+/** The role, its inline policy and the pinned output of its ARN. Only created when config names responders. */
+export class ResponderRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, { env, userPoolArn, logGroupArns }: ResponderRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "role", {
+      name: responderRoleName(env),
+      description: `TaskFlow ${env.name}: incident response (user containment on the user pool, audit log queries)`,
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: responderTrustStatements(env) }, null, 2),
+      // One hour: long enough for an investigation, short enough that a forgotten session expires.
+      maxSessionDuration: 3600,
+    });
+    this.role.overrideLogicalId(RESPONDER_ADDRESSES.role);
+    new IamRolePolicy(this, "policy", {
+      name: "incident-response",
+      role: this.role.id,
+      policy: identityPolicyDocument(responderPermissionStatements(userPoolArn, logGroupArns)),
+    }).overrideLogicalId(RESPONDER_ADDRESSES.policy);
+    new TerraformOutput(this, RESPONDER_ADDRESSES.output, {
+      value: this.role.arn,
+      description: "IAM role incident responders assume (MFA required for IAM users)",
+    }).overrideLogicalId(RESPONDER_ADDRESSES.output);
+  }
+}
+
+/** Bare ARN of a log group known by name only (e.g. the CloudTrail group config names). */
+export const logGroupArn = (env: EnvironmentConfig, name: string): string =>
+  `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:${name}`;

@@ -1,0 +1,409 @@
+import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { partitionOf } from "../../config/aws-regions";
+import { bootstrapStateKey } from "../../config/rules";
+import type { EnvironmentConfig } from "../../config";
+import { alarmNamePrefix } from "./monitoring/alarms";
+import { ruleNamePrefix } from "./monitoring/alert-topic";
+
+/** GitHub's OIDC issuer; the condition keys of its tokens are `<host>:aud` and `<host>:sub`. */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+/** The audience aws-actions/configure-aws-credentials requests by default. */
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+export type CiRoleKind = "plan" | "apply";
+
+export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind): string => `taskflow-${env.name}-ci-${kind}`;
+export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind): string =>
+  `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${ciRoleName(env, kind)}`;
+
+/**
+ * The `sub` claims a role accepts (GitHub Docs, "OpenID Connect reference": a job that names an
+ * environment gets `repo:<owner>/<repo>:environment:<name>`, a pull_request job
+ * `repo:<owner>/<repo>:pull_request`, any other job `repo:<owner>/<repo>:ref:<ref>`).
+ *
+ * - apply: only jobs running in the GitHub environment of the same name, so the environment's
+ *   required reviewers and branch rules gate every use of it.
+ * - plan (read-only): the same environment, pull requests (the plan shown on a PR), and pushes to the
+ *   main branch (the plan of the merged commit that reviewers approve, and the daily drift check):
+ *   those jobs must not name the environment, or they would wait for its reviewers too.
+ */
+export function ciSubjects(env: EnvironmentConfig, kind: CiRoleKind): string[] {
+  const repo = `repo:${env.ci.githubRepository}`;
+  const environment = `${repo}:environment:${env.name}`;
+  return kind === "apply" ? [environment] : [environment, `${repo}:pull_request`, `${repo}:ref:refs/heads/${env.ci.mainBranch}`];
+}
+
+/** A statement of an identity-based policy (no Principal: the role it is attached to). */
+interface IdentityStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string | string[];
+}
+
+/** A statement of a role's trust policy: who may assume it (no Resource: the role itself). */
+interface TrustStatement {
+  Sid: string;
+  Effect: "Allow";
+  Principal: { Federated: string };
+  Action: string;
+  Condition: Record<string, Record<string, string | string[]>>;
+}
+
+const policyJson = (statements: readonly (IdentityStatement | TrustStatement)[]): string =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
+
+/**
+ * What both roles read. Read actions are listed one by one rather than `Describe*`/`Get*`/`List*`,
+ * so neither role can list users or read their attributes (cognito-idp:ListUsers, AdminGetUser):
+ * refreshing this project's resources never needs personal data.
+ * Resource "*": these reads either have no resource type (ListUserPools, DescribeAlarms,
+ * DescribeLogGroups, ListAliases, DescribeResourcePolicies: the IAM Service Authorization Reference
+ * pages list_amazoncognitouserpools.html, list_amazoncloudwatch.html, list_amazoncloudwatchlogs.html,
+ * list_awskeymanagementservice.html say "*") or act on ids Terraform only learns by reading.
+ * sts:GetCallerIdentity, which the provider calls to check allowed_account_ids, needs no permission
+ * (AWS STS API Reference, GetCallerIdentity).
+ */
+const READ_ACTIONS = [
+  "cognito-idp:DescribeUserPool",
+  "cognito-idp:DescribeUserPoolClient",
+  "cognito-idp:DescribeUserPoolDomain",
+  "cognito-idp:DescribeRiskConfiguration",
+  "cognito-idp:GetUserPoolMfaConfig",
+  "cognito-idp:ListUserPools",
+  "cognito-idp:ListUserPoolClients",
+  "cognito-idp:ListTagsForResource",
+  "cloudwatch:DescribeAlarms",
+  "cloudwatch:GetDashboard",
+  "cloudwatch:ListTagsForResource",
+  "sns:GetTopicAttributes",
+  "sns:GetSubscriptionAttributes",
+  "sns:ListSubscriptionsByTopic",
+  "sns:ListTagsForResource",
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListResourceTags",
+  "logs:DescribeLogGroups",
+  "logs:DescribeResourcePolicies",
+  "logs:ListTagsForResource",
+  "logs:ListTagsLogGroup",
+  "events:DescribeRule",
+  "events:ListTargetsByRule",
+  "events:ListTagsForResource",
+  "acm:DescribeCertificate",
+  "acm:ListTagsForCertificate",
+];
+
+interface Names {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly bucketArn: string;
+  readonly tableArn: string;
+  readonly stateKeyArn: string;
+  /** Object keys of the environment's and the bootstrap stack's state. */
+  readonly stateObjects: readonly string[];
+}
+
+function namesOf(env: EnvironmentConfig, stateKeyArn: string): Names {
+  const partition = partitionOf(env.region);
+  const bucketArn = `arn:${partition}:s3:::${env.state.bucket}`;
+  return {
+    partition,
+    region: env.region,
+    account: env.accountId,
+    bucketArn,
+    tableArn: `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+    stateKeyArn,
+    stateObjects: [env.state.key, bootstrapStateKey(env.name)],
+  };
+}
+
+/** Reads for a plan or a drift check of `<env>` and `state-<env>`, plus the state read and lock. */
+function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
+  const { partition, account } = n;
+  return [
+    { Sid: "ReadProjectResources", Effect: "Allow", Action: READ_ACTIONS, Resource: "*" },
+    {
+      // The bootstrap stack's own resources, for the drift check of state-<env>.
+      Sid: "ReadStateStorage",
+      Effect: "Allow",
+      Action: [
+        "s3:GetBucket*",
+        "s3:GetAccelerateConfiguration",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:ListTagsOfResource",
+      ],
+      Resource: [n.bucketArn, n.tableArn],
+    },
+    {
+      Sid: "ReadCiIdentity",
+      Effect: "Allow",
+      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetOpenIDConnectProvider"],
+      Resource: [
+        `arn:${partition}:iam::${account}:role/taskflow-${env.name}-ci-*`,
+        `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
+      ],
+    },
+    // The S3 backend's needs (Terraform docs, "Backend Type: s3", Permissions Required): list the
+    // bucket, read the state, and take both locks (the .tflock object and the DynamoDB item).
+    { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: n.bucketArn },
+    { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: n.stateObjects.map((k) => `${n.bucketArn}/${k}`) },
+    {
+      Sid: "StateLock",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: n.stateObjects.map((k) => `${n.bucketArn}/${k}.tflock`),
+    },
+    {
+      Sid: "StateLockTable",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      Resource: n.tableArn,
+    },
+    {
+      // SSE-KMS: reading the state decrypts, writing the lock object generates a data key.
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: n.stateKeyArn,
+    },
+  ];
+}
+
+/**
+ * Changes to what the environment stack `<env>` manages, by service and name prefix. Not for
+ * state-<env>: the bootstrap (state storage and these roles) is applied by an administrator, so no
+ * pipeline credential can widen its own trust or permissions (there is no iam: write here at all).
+ *
+ * What cannot be narrowed further, and why (IAM Service Authorization Reference):
+ * - cognito-idp:CreateUserPool has no resource type ("*"), and a pool's ARN holds the id Cognito
+ *   generates (userpool/<region>_<id>), not its name, so pool actions are allowed on userpool/* of this
+ *   account and Region (list_amazoncognitouserpools.html). DeleteUserPool only where config lets the
+ *   pool be deleted (deletionProtection off).
+ * - kms:CreateKey has no resource type, and a key's ARN is key/<generated id>; a new key has no alias
+ *   yet, so a kms:ResourceAliases condition would refuse setting it up: key/* of this account and
+ *   Region, with the state key denied (list_awskeymanagementservice.html). Aliases are named.
+ * - logs:PutResourcePolicy and DeleteResourcePolicy have no resource type
+ *   (list_amazoncloudwatchlogs.html).
+ * - acm:RequestCertificate has no resource type; certificate ARNs hold a generated id
+ *   (list_awscertificatemanager.html). Only with a custom domain whose certificate is requested here.
+ */
+function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
+  const { partition, region, account } = n;
+  const name = `taskflow-${env.name}`;
+  const userPools = `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`;
+  const statements: IdentityStatement[] = [
+    ...planStatements(env, n),
+    { Sid: "StateWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${n.bucketArn}/${env.state.key}` },
+    { Sid: "CreateUserPool", Effect: "Allow", Action: ["cognito-idp:CreateUserPool"], Resource: "*" },
+    {
+      Sid: "ManageUserPools",
+      Effect: "Allow",
+      Action: [
+        "cognito-idp:UpdateUserPool",
+        "cognito-idp:SetUserPoolMfaConfig",
+        "cognito-idp:AddCustomAttributes",
+        "cognito-idp:CreateUserPoolClient",
+        "cognito-idp:UpdateUserPoolClient",
+        "cognito-idp:DeleteUserPoolClient",
+        "cognito-idp:CreateUserPoolDomain",
+        "cognito-idp:UpdateUserPoolDomain",
+        "cognito-idp:DeleteUserPoolDomain",
+        "cognito-idp:SetRiskConfiguration",
+        "cognito-idp:TagResource",
+        "cognito-idp:UntagResource",
+        ...(env.userPool.deletionProtection ? [] : ["cognito-idp:DeleteUserPool"]),
+      ],
+      Resource: userPools,
+    },
+    {
+      Sid: "ManageAlarmsAndDashboard",
+      Effect: "Allow",
+      Action: [
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:PutDashboard",
+        "cloudwatch:DeleteDashboards",
+      ],
+      Resource: [
+        `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(env)}*`,
+        // Dashboards are global: no Region in their ARN.
+        `arn:${partition}:cloudwatch::${account}:dashboard/TaskFlow-${env.name}-*`,
+      ],
+    },
+    {
+      // Subscription ARNs are the topic's ARN plus ":<id>", so the topic pattern covers them.
+      Sid: "ManageAlertTopic",
+      Effect: "Allow",
+      Action: [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:SetSubscriptionAttributes",
+        "sns:TagResource",
+        "sns:UntagResource",
+      ],
+      Resource: `arn:${partition}:sns:${region}:${account}:${name}-*`,
+    },
+    { Sid: "CreateKeys", Effect: "Allow", Action: ["kms:CreateKey"], Resource: "*" },
+    {
+      Sid: "ManageKeys",
+      Effect: "Allow",
+      Action: [
+        "kms:PutKeyPolicy",
+        "kms:EnableKeyRotation",
+        "kms:UpdateKeyDescription",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:CreateAlias",
+        "kms:UpdateAlias",
+        "kms:DeleteAlias",
+      ],
+      Resource: [`arn:${partition}:kms:${region}:${account}:key/*`, `arn:${partition}:kms:${region}:${account}:alias/${name}-*`],
+    },
+    {
+      // key/* above would include the state key: losing it makes every state version unreadable.
+      Sid: "StateKeyUntouchable",
+      Effect: "Deny",
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+      Resource: n.stateKeyArn,
+    },
+    {
+      Sid: "ManageLogGroups",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:AssociateKmsKey",
+        "logs:DisassociateKmsKey",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:TagLogGroup",
+        "logs:UntagLogGroup",
+      ],
+      Resource: `arn:${partition}:logs:${region}:${account}:log-group:/aws/events/${name}-*`,
+    },
+    { Sid: "ManageLogResourcePolicy", Effect: "Allow", Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"], Resource: "*" },
+    {
+      Sid: "ManageSecurityEventRule",
+      Effect: "Allow",
+      Action: [
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource",
+        "events:UntagResource",
+      ],
+      Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env)}*`,
+    },
+  ];
+  if (env.authDomain.kind === "custom" && !env.authDomain.certificateArn) {
+    statements.push(
+      { Sid: "RequestCertificate", Effect: "Allow", Action: ["acm:RequestCertificate"], Resource: "*" },
+      {
+        // Managed login needs its certificate in us-east-1, whatever the pool's Region.
+        Sid: "ManageCertificate",
+        Effect: "Allow",
+        Action: ["acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
+        Resource: `arn:${partition}:acm:us-east-1:${account}:certificate/*`,
+      },
+    );
+  }
+  return statements;
+}
+
+export interface GithubCiRolesProps {
+  readonly env: EnvironmentConfig;
+  /** ARN of the state key (this stack's KMS key). */
+  readonly stateKeyArn: string;
+}
+
+/**
+ * GitHub Actions' way into the environment's account without stored keys: the account's OIDC
+ * identity provider for token.actions.githubusercontent.com and two roles its tokens can assume,
+ * `taskflow-<env>-ci-plan` (read-only plus state read and lock) and `taskflow-<env>-ci-apply`.
+ * Trust follows IAM User Guide, "Create a role for OpenID Connect federation": the `aud` and `sub`
+ * conditions, both with StringEquals, so no wildcard can match another repository or environment.
+ */
+export class GithubCiRoles extends Construct {
+  readonly providerArn: string;
+  readonly planRole: IamRole;
+  readonly applyRole: IamRole;
+
+  constructor(scope: Construct, id: string, { env, stateKeyArn }: GithubCiRolesProps) {
+    super(scope, id);
+    if (env.ci.oidcProvider === "existing") {
+      // IAM allows one provider per URL in an account: reuse the one another stack created.
+      const existing = new DataAwsIamOpenidConnectProvider(this, "oidc-provider", { url: `https://${GITHUB_OIDC_HOST}` });
+      existing.overrideLogicalId("github_actions");
+      this.providerArn = existing.arn;
+    } else {
+      const provider = new IamOpenidConnectProvider(this, "oidc-provider", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: [GITHUB_OIDC_AUDIENCE],
+        // No thumbprint: IAM verifies GitHub's certificate against its own trusted CAs (IAM User
+        // Guide, "Create an OpenID Connect (OIDC) identity provider in IAM"); a pinned thumbprint
+        // would only break at GitHub's next certificate rotation.
+      });
+      provider.overrideLogicalId("github_actions");
+      this.providerArn = provider.arn;
+    }
+
+    const names = namesOf(env, stateKeyArn);
+    const roles = { plan: planStatements(env, names), apply: applyStatements(env, names) };
+    const made: Partial<Record<CiRoleKind, IamRole>> = {};
+    for (const kind of ["plan", "apply"] as const) {
+      const trust: TrustStatement = {
+        Sid: "GitHubActionsOidc",
+        Effect: "Allow",
+        Principal: { Federated: this.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: ciSubjects(env, kind),
+          },
+        },
+      };
+      const role = new IamRole(this, `${kind}-role`, {
+        name: ciRoleName(env, kind),
+        description:
+          kind === "plan"
+            ? `TaskFlow ${env.name}: GitHub Actions plan and drift check (read-only, state lock)`
+            : `TaskFlow ${env.name}: GitHub Actions apply of the reviewed plan`,
+        assumeRolePolicy: policyJson([trust]),
+        // One hour covers a plan or an apply; a longer session would outlive the job that asked for it.
+        maxSessionDuration: 3600,
+      });
+      role.overrideLogicalId(`ci_${kind}`);
+      new IamRolePolicy(this, `${kind}-policy`, {
+        name: ciRoleName(env, kind),
+        role: role.name,
+        policy: policyJson(roles[kind]),
+      }).overrideLogicalId(`ci_${kind}`);
+      made[kind] = role;
+    }
+    this.planRole = made.plan!;
+    this.applyRole = made.apply!;
+  }
+}

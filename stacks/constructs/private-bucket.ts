@@ -1,0 +1,56 @@
+/**
+ * What every bucket of this project has in common: nobody outside the account reads it, access is
+ * decided by IAM and the bucket policy only, every write is a new version, and requests without TLS
+ * are refused. Each part is its own resource at a pinned address (`<address>_ownership`,
+ * `<address>_public_access_block`, `<address>_versioning`): a renamed address would make Terraform
+ * destroy the old part first, leaving the bucket briefly public or unversioned.
+ */
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { Construct } from "constructs";
+import type { PolicyStatement } from "./policy-document";
+
+export interface PrivateBucketParts {
+  readonly versioning: S3BucketVersioningA;
+  /** S3 refuses concurrent policy and public-access-block changes (OperationAborted): policies depend on it. */
+  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+}
+
+export function makeBucketPrivate(scope: Construct, bucket: S3Bucket, address: string): PrivateBucketParts {
+  const versioning = new S3BucketVersioningA(scope, "versioning", {
+    bucket: bucket.bucket,
+    versioningConfiguration: { status: "Enabled" },
+  });
+  versioning.overrideLogicalId(`${address}_versioning`);
+
+  const publicAccessBlock = new S3BucketPublicAccessBlock(scope, "public-access-block", {
+    bucket: bucket.bucket,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  publicAccessBlock.overrideLogicalId(`${address}_public_access_block`);
+
+  // ACLs disabled: access is decided by IAM and the bucket policy only.
+  new S3BucketOwnershipControls(scope, "ownership", {
+    bucket: bucket.bucket,
+    rule: { objectOwnership: "BucketOwnerEnforced" },
+  }).overrideLogicalId(`${address}_ownership`);
+
+  return { versioning, publicAccessBlock };
+}
+
+/** The bucket policy statement that refuses every request made without TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
