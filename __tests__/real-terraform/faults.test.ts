@@ -386,7 +386,9 @@ describe("3. prod's state overwritten with garbage, then deleted", () => {
     const [poolId] = await pools(flow());
     const before = await stateOf(flow());
     const good = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
-    await aws(flow(), (c) => c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "{ not a state" })));
+    await aws(flow(), (c) =>
+      c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "{ not a state", ServerSideEncryption: "aws:kms" })),
+    );
     const corrupted = expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.PROTECTED);
     expect(corrupted.stderr).toContain(
       "The state of prod is not a readable Terraform state. If it was lost or corrupted, restore it first",
