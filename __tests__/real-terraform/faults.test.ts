@@ -500,8 +500,9 @@ describe("4. the API goes away mid-plan", () => {
     expect(left).not.toContain("tfplan");
     // Terraform could not release its lock either while the API was gone: the next plan says so.
     const id = await lockIdOf(flow());
-    process.stderr.write(`[faults] lock after the cut: ${id ?? "none"}\n`);
-    if (id) expectExit(await npmRun(flow(), "unlock", ["prod", id, "--yes"]), EXIT.OK);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.LOCKED).stderr).toContain(`npm run unlock -- prod ${id}`);
+    expectExit(await npmRun(flow(), "unlock", ["prod", id as string, "--yes"]), EXIT.OK);
     expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
     expect(unexpectedDiffs(flow())).toBe("");
     await expectNothingLostOrDuplicated(flow(), poolId);
