@@ -11,7 +11,9 @@ import { confirm } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
+import { preflight } from "./lib/preflight";
 import { analysePlan } from "./lib/review";
+import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
 import { planFiles, shown, stackDir, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform";
 
 export const spec: CommandSpec = {
@@ -31,6 +33,8 @@ export const spec: CommandSpec = {
 
 export function apply(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {
+    const refused = await preflight(io, target);
+    if (refused !== undefined) return refused;
     const files = planFiles(io, target);
     const planPath = shown(io, files.tfplan);
     if (!existsSync(files.tfplan)) {
@@ -70,7 +74,13 @@ export function apply(argv: readonly string[], io: Io): Promise<number> {
       `Applying ${planPath} exactly as reviewed. If the state changed since it was planned, Terraform refuses the stale plan: ` +
         `then run npm run plan -- ${target.name} again and review the new plan.\n`,
     );
-    if ((await terraform(io, target, ["apply", "-input=false", files.tfplan])) !== 0) {
+    let stderr = "";
+    if ((await terraform(io, target, ["apply", "-input=false", files.tfplan], { onStderr: (chunk) => (stderr += chunk) })) !== 0) {
+      const lock = lockFromTerraformError(stderr);
+      if (lock) {
+        io.err(`\n${lockedMessage(target, lock)}`);
+        return EXIT.LOCKED;
+      }
       io.err(`terraform apply of ${planPath} failed: see the output above. If it says the plan is stale, plan and review again.\n`);
       return EXIT.FAILED;
     }

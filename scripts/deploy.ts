@@ -10,6 +10,7 @@ import { STACKS_HELP, withStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
+import { preflight } from "./lib/preflight";
 import { providerMirror } from "./lib/provider-mirror";
 
 export const spec: CommandSpec = {
@@ -46,6 +47,8 @@ export function deploy(argv: readonly string[], io: Io): Promise<number> {
       io.err(confirmation.message);
       return EXIT.REFUSED;
     }
+    const refused = await preflight(io, target);
+    if (refused !== undefined) return refused;
     const args = ["deploy", target.name];
     // Without a terminal nobody can answer cdktf's own prompt; on one, let it show the plan and ask.
     if (values.yes === true || !io.interactive) args.push("--auto-approve");

@@ -3,17 +3,23 @@
  * and review.md for the approver. The exit status tells a pipeline whether anything protected is
  * replaced or destroyed (3), so it can stop before anyone applies.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import type { CommandSpec } from "./lib/args";
+import { rmSync, writeFileSync } from "node:fs";
+import type { CommandSpec, OptionValues } from "./lib/args";
 import { STACKS_HELP, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
 import { preventDestroyRefusals } from "./lib/refusal";
 import { analysePlan, renderRefusal, renderReview } from "./lib/review";
+import { unreachableApi } from "./lib/api-errors";
+import { preflight } from "./lib/preflight";
+import { withStagedPlanFiles } from "./lib/staged-plan";
+import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
+import type { StackTarget } from "./lib/stacks";
 import { initIfNeeded } from "./lib/init-once";
 import { planAndShow } from "./lib/saved-plan";
-import { planFiles, shown, synth } from "./lib/terraform";
+import { shown, synth, type PlanFiles } from "./lib/terraform";
+import { findUnmanagedPools, renderUnmanagedReview, unmanagedCheckFailed, unmanagedPoolAdvice } from "./lib/unmanaged-pool";
 
 export const spec: CommandSpec = {
   name: "plan",
@@ -33,52 +39,86 @@ export const spec: CommandSpec = {
 
 export function plan(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {
-    const files = planFiles(io, target);
-    // A failed run must not leave an older tfplan behind for apply to pick up.
-    for (const f of [files.tfplan, files.text, files.json, files.review]) rmSync(f, { force: true });
-    mkdirSync(files.dir, { recursive: true });
+    const refused = await preflight(io, target);
+    if (refused !== undefined) return refused;
+    return withStagedPlanFiles(io, target, ({ files, final }) => planInto(io, target, values, files, final));
+  });
+}
 
-    if ((await synth(io)) !== 0) return EXIT.FAILED;
-    if ((await initIfNeeded(io, target)) !== 0) return EXIT.FAILED;
-    const planned = await planAndShow(io, target, [], files.tfplan);
-    if (planned.code !== 0) {
-      rmSync(files.tfplan, { force: true });
-      const refused = preventDestroyRefusals(planned.stderr);
-      if (refused.length) {
-        writeFileSync(files.review, renderRefusal(refused, { target, tfplan: shown(io, files.tfplan) }, new Date().toISOString()));
-        io.err(
-          `\nTerraform refused the plan: it would destroy ${refused.join(", ")} (lifecycle.prevent_destroy). See ${shown(io, files.review)}.\n`,
-        );
-        return EXIT.PROTECTED;
-      }
-      io.err(`terraform plan of ${target.name} failed: see the output above. No plan was saved.\n`);
-      return EXIT.FAILED;
-    }
-    if (planned.json === undefined) {
-      io.err(`terraform show -json of ${shown(io, files.tfplan)} failed: see the output above.\n`);
-      return EXIT.FAILED;
-    }
-    writeFileSync(files.text, planned.text);
-    writeFileSync(files.json, planned.json);
-    const planJson = parsePlanJson(planned.json, shown(io, files.json));
-    const analysis = analysePlan(planJson);
-    writeFileSync(files.review, renderReview(planJson, { target, tfplan: shown(io, files.tfplan) }, analysis));
-
-    const { add, change, replace, destroy, import: imported } = analysis.counts;
-    io.err(
-      `\nPlan of ${target.name}: ${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy, ${imported} to import.\n` +
-        `Review: ${shown(io, files.review)}  (saved plan: ${shown(io, files.tfplan)}; text: plan.txt; JSON: plan.json)\n`,
-    );
-    if (analysis.protectedChanges.length) {
+async function planInto(io: Io, target: StackTarget, values: OptionValues, files: PlanFiles, final: PlanFiles): Promise<number> {
+  const unmanaged = await checkUnmanagedPools(io, target, files, final);
+  if (unmanaged !== undefined) return unmanaged;
+  if ((await synth(io)) !== 0) return EXIT.FAILED;
+  if ((await initIfNeeded(io, target)) !== 0) return EXIT.FAILED;
+  const planned = await planAndShow(io, target, [], files.tfplan);
+  const stderr = planned.stderr;
+  if (planned.code !== 0) {
+    rmSync(files.tfplan, { force: true });
+    const refused = preventDestroyRefusals(stderr);
+    if (refused.length) {
+      writeFileSync(files.review, renderRefusal(refused, { target, tfplan: shown(io, final.tfplan) }, new Date().toISOString()));
       io.err(
-        `\nWARNING: this plan replaces or destroys protected resources:\n${analysis.protectedChanges.map((c) => `  - ${c.action} ${c.resource.address}\n`).join("")}` +
-          `Read the warning in ${shown(io, files.review)}. apply refuses this plan without --allow-protected.\n`,
+        `\nTerraform refused the plan: it would destroy ${refused.join(", ")} (lifecycle.prevent_destroy). See ${shown(io, final.review)}.\n`,
       );
       return EXIT.PROTECTED;
     }
-    io.err(analysis.hasChanges ? `Next: read the review, then npm run apply -- ${target.name}\n` : "No changes.\n");
-    return values["detailed-exitcode"] === true && analysis.hasChanges ? EXIT.CHANGES : EXIT.OK;
-  });
+    const lock = lockFromTerraformError(stderr);
+    if (lock) {
+      io.err(`\n${lockedMessage(target, lock)}`);
+      return EXIT.LOCKED;
+    }
+    const unreachable = unreachableApi(stderr);
+    if (unreachable)
+      io.err(
+        `\nTerraform could not reach the AWS API (${unreachable}): nothing was planned. Check the network, the endpoint and the credentials' region, then run npm run plan -- ${target.name} again.\n`,
+      );
+    io.err(`terraform plan of ${target.name} failed: see the output above. No plan was saved; plans/${target.name}/ holds no review.\n`);
+    return EXIT.FAILED;
+  }
+  if (planned.json === undefined) {
+    io.err(`terraform show -json of ${shown(io, final.tfplan)} failed: see the output above.\n`);
+    return EXIT.FAILED;
+  }
+  writeFileSync(files.text, planned.text);
+  writeFileSync(files.json, planned.json);
+  const planJson = parsePlanJson(planned.json, shown(io, final.json));
+  const analysis = analysePlan(planJson);
+  writeFileSync(files.review, renderReview(planJson, { target, tfplan: shown(io, final.tfplan) }, analysis));
+
+  const { add, change, replace, destroy, import: imported } = analysis.counts;
+  io.err(
+    `\nPlan of ${target.name}: ${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy, ${imported} to import.\n` +
+      `Review: ${shown(io, final.review)}  (saved plan: ${shown(io, final.tfplan)}; text: plan.txt; JSON: plan.json)\n`,
+  );
+  if (analysis.protectedChanges.length) {
+    io.err(
+      `\nWARNING: this plan replaces or destroys protected resources:\n${analysis.protectedChanges.map((c) => `  - ${c.action} ${c.resource.address}\n`).join("")}` +
+        `Read the warning in ${shown(io, final.review)}. apply refuses this plan without --allow-protected.\n`,
+    );
+    return EXIT.PROTECTED;
+  }
+  io.err(analysis.hasChanges ? `Next: read the review, then npm run apply -- ${target.name}\n` : "No changes.\n");
+  return values["detailed-exitcode"] === true && analysis.hasChanges ? EXIT.CHANGES : EXIT.OK;
+}
+
+/** A pool of the configured name outside the state stops the plan before Terraform plans a second one. */
+async function checkUnmanagedPools(io: Io, target: StackTarget, files: PlanFiles, final: PlanFiles): Promise<number | undefined> {
+  let found;
+  try {
+    found = await findUnmanagedPools(io, target);
+  } catch (e) {
+    io.err(unmanagedCheckFailed(target, e));
+    return EXIT.FAILED;
+  }
+  if (!found?.pools.length) return undefined;
+  writeFileSync(files.review, renderUnmanagedReview(target, found, new Date().toISOString()));
+  io.err(
+    `\nA user pool named ${target.env.userPool.name} exists in account ${target.env.accountId} but the state of ${target.name} does not manage it: ` +
+      `${found.pools.map((p) => p.id).join(", ")}. Terraform would create a second pool. Nothing was planned.\n` +
+      unmanagedPoolAdvice(target, found).join("\n") +
+      `\nSee ${shown(io, final.review)}.\n`,
+  );
+  return EXIT.PROTECTED;
 }
 
 runIfMain(module, plan);

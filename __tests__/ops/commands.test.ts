@@ -3,7 +3,7 @@
  * runs unless the command line, the stack name and the confirmation rule all allow it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { apply } from "../../scripts/apply";
 import { deploy } from "../../scripts/deploy";
@@ -152,15 +152,18 @@ const planPrinting = (call: Call) => {
 };
 
 describe("npm run plan", () => {
-  test("runs synth, init, plan -out (its printed text is plan.txt) and show -json, writes the four files, and exits 0 for an update-only plan", async () => {
+  test("runs synth, init, plan -out (its printed text is plan.txt) and show -json in a staging folder, moves the four files into plans/prod/, and exits 0 for an update-only plan", async () => {
     const io = fakeIo({ run: planPrinting, capture: terraformShowing("update") });
     expect(await plan(["prod"], io)).toBe(EXIT.OK);
+    const staged = io.calls[2].args.find((a) => a.startsWith("-out="))?.slice("-out=".length) ?? "";
+    expect(staged).toMatch(new RegExp(`^${join(io.root, "plans")}/\\.partial-prod-[^/]+/tfplan$`));
     expect(io.calls.map(callText)).toEqual([
       "node scripts/run-ts.js main.ts",
       "terraform init -input=false",
-      `terraform plan -input=false -out=${join(io.root, "plans/prod/tfplan")}`,
-      `terraform show -json ${join(io.root, "plans/prod/tfplan")}`,
+      `terraform plan -input=false -out=${staged}`,
+      `terraform show -json ${staged}`,
     ]);
+    expect(readdirSync(join(io.root, "plans"))).toEqual(["prod"]);
     expect(io.calls[1].args[0]).toBe(`-chdir=${join(io.root, "cdktf.out/stacks/prod")}`);
     const dir = join(io.root, "plans", "prod");
     expect(readFileSync(join(dir, "plan.txt"), "utf8")).toBe("plan text\n");

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadEnvironments } from "../../config";
+import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import type { AwsApi } from "../../scripts/lib/aws";
 import type { Io, RunOptions } from "../../scripts/lib/io";
 
 const created: string[] = [];
@@ -29,6 +30,8 @@ export interface Call {
 
 export interface FakeIo extends Io {
   readonly calls: Call[];
+  /** AWS API calls, as "<method> <arguments>" (e.g. "putItem taskflow-tfstate-lock ..."). */
+  readonly awsCalls: string[];
   readonly questions: string[];
   stdout: string;
   stderr: string;
@@ -46,6 +49,24 @@ export interface FakeOptions {
   readonly capture?: (call: Call) => { code: number; stdout: string };
   /** The account STS reports for credentials in this environment (default: none: the call fails). */
   readonly callerAccount?: (env: NodeJS.ProcessEnv) => string | undefined;
+  /** AWS answers that differ from the default: the credentials are the environment's, no pools, no state, no locks. */
+  readonly aws?: (env: EnvironmentConfig) => Partial<AwsApi>;
+}
+
+/** The default AWS of the fake: right account, nothing deployed, nothing locked. */
+function quietAws(env: EnvironmentConfig): AwsApi {
+  return {
+    callerAccount: async () => env.accountId,
+    userPools: async () => [],
+    getObject: async () => undefined,
+    objectVersions: async () => [],
+    putObject: async () => undefined,
+    putObjectIfAbsent: async () => true,
+    deleteObject: async () => undefined,
+    getItem: async () => undefined,
+    putItem: async () => true,
+    deleteItem: async () => undefined,
+  };
 }
 
 export function fakeIo(options: FakeOptions = {}): FakeIo {
@@ -77,6 +98,20 @@ export function fakeIo(options: FakeOptions = {}): FakeIo {
       const account = options.callerAccount?.(env);
       if (account === undefined) throw new Error("Unable to locate credentials");
       return account;
+    },
+    awsCalls: [],
+    aws: (env) => {
+      const api = { ...quietAws(env), ...options.aws?.(env) };
+      // Every call is recorded with its arguments (Buffers as their text) before it is answered.
+      return Object.fromEntries(
+        Object.entries(api).map(([name, fn]) => [
+          name,
+          (...args: unknown[]) => {
+            io.awsCalls.push([name, ...args.map((a) => (Buffer.isBuffer(a) ? a.toString("utf8") : String(a)))].join(" "));
+            return (fn as (...a: unknown[]) => unknown).apply(api, args);
+          },
+        ]),
+      ) as unknown as AwsApi;
     },
   };
   return io;

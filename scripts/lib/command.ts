@@ -53,9 +53,11 @@ export function withStack(
   body: (target: StackTarget, values: OptionValues, positionals: readonly string[]) => Promise<number>,
 ): Promise<number> {
   return withConfig(spec, argv, io, async (envs, positionals, values) => {
-    const target = findStack(positionals[0], envs);
+    // The stack is the positional named <stack> (the first one, unless a subcommand comes before it).
+    const stackName = positionals[Math.max(spec.positionals.indexOf("<stack>"), 0)];
+    const target = findStack(stackName, envs);
     if (!target) {
-      io.err(unknownStackMessage(positionals[0], envs));
+      io.err(unknownStackMessage(stackName, envs));
       return EXIT.USAGE;
     }
     return body(target, values, positionals);

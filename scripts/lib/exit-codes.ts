@@ -1,6 +1,6 @@
 /**
- * Exit statuses of the ops commands (npm run deploy/plan/apply/outputs/addresses/drift/user/investigate), one meaning
- * each, so a pipeline can branch on them. Documented in README "Operating it" and in --help.
+ * Exit statuses of the ops commands (npm run deploy/plan/apply/outputs/addresses/drift/user/investigate/unlock/state),
+ * one meaning each, so a pipeline can branch on them. Documented in scripts/README.md and in --help.
  */
 export const EXIT = {
   /** Done. For plan: the plan is written and replaces or destroys nothing protected. */
@@ -9,7 +9,7 @@ export const EXIT = {
   FAILED: 1,
   /** plan --detailed-exitcode: the plan has changes, none of them to a protected resource. drift: AWS differs from the state, no security control. */
   CHANGES: 2,
-  /** plan: the plan is written but replaces or destroys a protected resource (see review.md). */
+  /** plan: the plan is written but replaces or destroys a protected resource, or a pool of that name exists outside the state (see review.md). */
   PROTECTED: 3,
   /** Not confirmed: no terminal and no --yes, a wrong answer at the prompt, or apply of a protected plan without --allow-protected. */
   REFUSED: 4,
@@ -19,10 +19,15 @@ export const EXIT = {
   ALREADY: 6,
   /** user, investigate: the stack has no such output or log group (not deployed, or deployed without it). Nothing was changed. */
   NOT_DEPLOYED: 7,
-  /** user, investigate: the credentials belong to another account than the environment's. Nothing was called. */
+  /**
+   * user, investigate: the credentials belong to another account than the environment's. Nothing was called.
+   * deploy, plan, apply, unlock, state: the same, or the credentials are missing or expired. Nothing was written.
+   */
   WRONG_ACCOUNT: 8,
   /** user, investigate --user: the pool has no such user. Nothing was changed. */
   NO_SUCH_USER: 9,
+  /** deploy, plan, apply, state restore: the stack's state is locked (by a running or a killed run); the message names the lock and the unlock command. */
+  LOCKED: 10,
   /** Bad command line: unknown stack or option, missing argument. Nothing ran. */
   USAGE: 64,
 } as const;
@@ -35,12 +40,15 @@ export const EXIT_CODES_HELP = [
   "  0   done (plan: nothing protected is replaced or destroyed)",
   "  1   a step failed (config, cdktf, Terraform or an AWS call): see the output",
   "  2   plan --detailed-exitcode: changes, none to a protected resource; drift: AWS differs from the state",
-  "  3   plan: replaces or destroys a protected resource (see review.md)",
-  "  4   refused: not confirmed (no terminal and no --yes, wrong answer), or a protected plan without --allow-protected",
+  "  3   plan: replaces or destroys a protected resource, or a user pool of that name exists outside the state (see review.md)",
+  "  4   refused: not confirmed (no terminal and no --yes, wrong answer), a protected plan without --allow-protected,",
+  "      unlock of an id that is not the current lock, state restore of another lineage without --force-lineage",
   "  5   drift: security drift (a security control changed or its resource deleted outside Terraform; see drift.md)",
   "  6   user: the user is already in the requested state; nothing changed",
   "  7   user, investigate: the stack has no such output or log group (not deployed?); nothing changed",
-  "  8   user, investigate: the credentials are of another account than the environment's; nothing called",
+  "  8   the credentials are of another account than the environment's (deploy, plan, apply, unlock, state: or missing",
+  "      or expired; expected and found account named); nothing called or written",
   "  9   user, investigate --user: no such user in the pool; nothing changed",
+  "  10  the state is locked: the message names the lock, who took it and when, and the unlock command",
   "  64  usage: unknown stack or option, missing argument; nothing ran",
 ].join("\n");

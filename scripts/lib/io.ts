@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import { realAws, type AwsApi } from "./aws";
 
 export interface RunOptions {
   /** Working directory; default: the project root. */
@@ -36,6 +37,8 @@ export interface Io {
   environments(): EnvironmentConfig[];
   /** The account of the credentials in `env` (STS GetCallerIdentity); throws when there are none or they are refused. */
   callerAccount(env: NodeJS.ProcessEnv): Promise<string>;
+  /** AWS calls in the environment's region, with the credentials of this process's environment. */
+  aws(env: EnvironmentConfig): AwsApi;
 }
 
 /** Child environment: ours plus no Terraform checkpoint calls (offline machines, CI). */
@@ -112,6 +115,7 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
         Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([k]) => k.startsWith("AWS_"))));
       }
     },
+    aws: (env) => realAws(env),
   };
   return io;
 }

@@ -1,0 +1,504 @@
+/**
+ * What the ops commands do when something went wrong before them, with a fake Io and a fake AWS:
+ * a lock left by a killed run, a user pool outside the state, a lost or corrupted state, the API
+ * going away mid-plan, and wrong or expired credentials. Every refusal says what to do, and writes
+ * nothing.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EnvironmentConfig } from "../../config";
+import { apply } from "../../scripts/apply";
+import { deploy } from "../../scripts/deploy";
+import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws";
+import { EXIT } from "../../scripts/lib/exit-codes";
+import { lockFromTerraformError } from "../../scripts/lib/state-lock";
+import { md5Hex } from "../../scripts/lib/state-restore";
+import { plan } from "../../scripts/plan";
+import { state } from "../../scripts/state";
+import { unlock } from "../../scripts/unlock";
+import { fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
+
+afterAll(removeTempDirs);
+
+const BUCKET = "taskflow-tfstate-333333333333-ap-northeast-1";
+const KEY = "taskflow/prod/terraform.tfstate";
+const LOCK_ID = `${BUCKET}/${KEY}`;
+const TABLE = "taskflow-tfstate-lock";
+const lockStderr = readFileSync(join(__dirname, "fixtures", "state-lock.stderr.txt"), "utf8");
+
+const LOCK = {
+  ID: "f26f002c-d21b-d944-bc9e-59aacf20be2f",
+  Operation: "OperationTypeApply",
+  Info: "",
+  Who: "deployer@ci-runner-7",
+  Version: "1.11.4",
+  Created: "2026-11-27T05:03:02.753605113Z",
+  Path: LOCK_ID,
+};
+/** The lock table holding LOCK for prod's state. */
+const locked = (): Partial<AwsApi> => ({
+  getItem: async (_table, id) => (id === LOCK_ID ? { LockID: LOCK_ID, Info: JSON.stringify(LOCK) } : undefined),
+});
+
+const stateJson = (serial: number, lineage: string, poolIds: string[] = []) =>
+  JSON.stringify({
+    version: 4,
+    terraform_version: "1.11.4",
+    serial,
+    lineage,
+    outputs: {},
+    resources: poolIds.map((id) => ({
+      mode: "managed",
+      type: "aws_cognito_user_pool",
+      name: "user_pool",
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [{ attributes: { id } }],
+    })),
+  });
+
+/** `terraform show -json` prints a plan without changes. */
+const showNoChanges = (call: Call) =>
+  call.args.includes("-json")
+    ? { code: 0, stdout: readFileSync(join(__dirname, "fixtures", "no-changes.plan.json"), "utf8") }
+    : { code: 0, stdout: "" };
+
+const terraformCalls = (calls: readonly Call[]) =>
+  calls.filter((c) => c.command === "terraform").map((c) => c.args.filter((a) => !a.startsWith("-chdir="))[0]);
+
+describe("StateLockLeftBehind: plan, apply and deploy refuse a locked state before synth, naming the lock and the unlock command", () => {
+  const lockedCommands = {
+    plan: (io: ReturnType<typeof fakeIo>) => plan(["prod"], io),
+    apply: (io: ReturnType<typeof fakeIo>) => apply(["prod", "--yes"], io),
+    deploy: (io: ReturnType<typeof fakeIo>) => deploy(["prod", "--yes"], io),
+  };
+  test.each(Object.keys(lockedCommands))(
+    "%s exits 10 with the lock id, who, when and the exact unlock command, and runs nothing",
+    async (name) => {
+      const io = fakeIo({ aws: locked });
+      const code = await lockedCommands[name as keyof typeof lockedCommands](io);
+      expect(code).toBe(EXIT.LOCKED);
+      expect(io.stderr).toContain(`The state of prod is locked (${LOCK_ID}):`);
+      expect(io.stderr).toContain(`  lock id:   ${LOCK.ID}`);
+      expect(io.stderr).toContain("  taken by:  deployer@ci-runner-7 for terraform apply (Terraform 1.11.4)");
+      expect(io.stderr).toContain(`  taken at:  ${LOCK.Created}`);
+      expect(io.stderr).toContain(`  npm run unlock -- prod ${LOCK.ID}`);
+      expect(io.calls).toEqual([]);
+    },
+  );
+
+  test("the lock is also found through the S3 lockfile (use_lockfile) when the table has no item", async () => {
+    const io = fakeIo({
+      aws: () => ({ getObject: async (_b, key) => (key === `${KEY}.tflock` ? Buffer.from(JSON.stringify(LOCK)) : undefined) }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.LOCKED);
+    expect(io.stderr).toContain(`npm run unlock -- prod ${LOCK.ID}`);
+  });
+
+  test("Terraform's own lock error (taken between the check and the plan) is read back into the same message, exit 10", async () => {
+    const io = fakeIo({
+      run: (call) => {
+        if (!call.args.includes("plan")) return 0;
+        call.options?.onStderr?.(lockStderr);
+        return 1;
+      },
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.LOCKED);
+    expect(io.stderr).toContain("  lock id:   f26f002c-d21b-d944-bc9e-59aacf20be2f");
+    expect(io.stderr).toContain("  taken by:  root@vm for terraform apply (Terraform 1.11.4)");
+    expect(io.stderr).toContain("  taken at:  2026-11-27 05:03:02.753605113 +0000 UTC");
+    expect(io.stderr).toContain("  npm run unlock -- prod f26f002c-d21b-d944-bc9e-59aacf20be2f");
+    expect(existsSync(join(io.root, "plans", "prod", "review.md"))).toBe(false);
+  });
+
+  test("lockFromTerraformError reads ID, Path, Operation, Who, Version and Created from the recorded diagnostic", () => {
+    expect(lockFromTerraformError(lockStderr)).toEqual({
+      ID: "f26f002c-d21b-d944-bc9e-59aacf20be2f",
+      Path: "terraform.tfstate",
+      Operation: "OperationTypeApply",
+      Who: "root@vm",
+      Version: "1.11.4",
+      Created: "2026-11-27 05:03:02.753605113 +0000 UTC",
+    });
+    expect(lockFromTerraformError("Error: Invalid provider configuration")).toBeUndefined();
+  });
+
+  test("a bootstrap stack with local state has no remote lock to check", async () => {
+    const io = fakeIo({ aws: locked });
+    expect(await deploy(["state-prod", "--yes"], io)).toBe(EXIT.OK);
+    expect(io.awsCalls).toEqual(["callerAccount"]);
+  });
+});
+
+describe("StateUnlock: npm run unlock releases only the current lock, with prod's confirmation", () => {
+  test("--help shows the usage with the lock id", async () => {
+    const io = fakeIo();
+    expect(await unlock(["--help"], io)).toBe(EXIT.OK);
+    expect(io.stdout).toMatch(/^Usage: npm run unlock -- <stack> <lock-id> \[--yes\]/);
+    expect(io.stdout).toContain("10  the state is locked");
+  });
+
+  test("a missing lock id is a usage error", async () => {
+    const io = fakeIo();
+    expect(await unlock(["prod"], io)).toBe(EXIT.USAGE);
+    expect(io.stderr).toContain('unlock: expected <stack> <lock-id>, got "prod"');
+  });
+
+  test("an id that is not the current lock is refused (exit 4), naming the current one; Terraform never runs", async () => {
+    const io = fakeIo({ aws: locked });
+    expect(await unlock(["prod", "00000000-0000-0000-0000-000000000000", "--yes"], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain("Refusing to unlock prod: 00000000-0000-0000-0000-000000000000 is not the current lock.");
+    expect(io.stderr).toContain(`  lock id:   ${LOCK.ID}`);
+    expect(io.calls).toEqual([]);
+  });
+
+  test("no lock held: refused (exit 4), nothing to do", async () => {
+    const io = fakeIo();
+    expect(await unlock(["prod", LOCK.ID, "--yes"], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain("Refusing to unlock prod: its state is not locked");
+    expect(io.calls).toEqual([]);
+  });
+
+  test("prod without --yes and without a terminal is refused (exit 4) after naming the lock", async () => {
+    const io = fakeIo({ aws: locked });
+    expect(await unlock(["prod", LOCK.ID], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain(`Refusing to release the state lock ${LOCK.ID} of prod without confirmation`);
+    expect(io.calls).toEqual([]);
+  });
+
+  test("on a terminal the operator types the environment name", async () => {
+    let held = true;
+    const io = fakeIo({
+      interactive: true,
+      answers: ["prod"],
+      aws: () => ({ getItem: async (_t, id) => (held && id === LOCK_ID ? { LockID: LOCK_ID, Info: JSON.stringify(LOCK) } : undefined) }),
+      run: (call) => (call.args.includes("force-unlock") ? ((held = false), 0) : 0),
+    });
+    expect(await unlock(["prod", LOCK.ID], io)).toBe(EXIT.OK);
+    expect(io.questions[0]).toContain(`release the state lock ${LOCK.ID} of prod`);
+  });
+
+  test("the current id with --yes: synth, init, terraform force-unlock -force <id>, then checks the lock is gone", async () => {
+    let held = true;
+    const io = fakeIo({
+      aws: () => ({ getItem: async (_t, id) => (held && id === LOCK_ID ? { LockID: LOCK_ID, Info: JSON.stringify(LOCK) } : undefined) }),
+      run: (call) => (call.args.includes("force-unlock") ? ((held = false), 0) : 0),
+    });
+    expect(await unlock(["prod", LOCK.ID, "--yes"], io)).toBe(EXIT.OK);
+    expect(terraformCalls(io.calls)).toEqual(["init", "force-unlock"]);
+    expect(io.calls.find((c) => c.args.includes("force-unlock"))?.args.slice(1)).toEqual(["force-unlock", "-force", LOCK.ID]);
+    expect(io.stderr).toContain(`Released the state lock ${LOCK.ID} of prod.`);
+    expect(io.stderr).toContain("Next: npm run plan -- prod.");
+  });
+
+  test("a lock still there after force-unlock is reported (exit 1)", async () => {
+    const io = fakeIo({ aws: locked });
+    expect(await unlock(["prod", LOCK.ID, "--yes"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("terraform force-unlock ran, but prod is still locked");
+  });
+
+  test("a bootstrap stack with local state has nothing to unlock (exit 1)", async () => {
+    const io = fakeIo();
+    expect(await unlock(["state-prod", LOCK.ID, "--yes"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain('state-prod keeps its state in a local file (state.bootstrapBackend is "local")');
+  });
+});
+
+describe("UnmanagedUserPool: plan stops (exit 3) when a pool of the configured name exists outside the state", () => {
+  const pools = (...ids: string[]) => ids.map((id) => ({ id, name: "taskflow-prod" }));
+
+  test("no state yet and one pool: exit 3 before synth; review.md names the pool and the adoption setting; no tfplan", async () => {
+    const io = fakeIo({ aws: () => ({ userPools: async () => [...pools("ap-northeast-1_Orphan1"), { id: "x_1", name: "other" }] }) });
+    expect(await plan(["prod"], io)).toBe(EXIT.PROTECTED);
+    expect(io.calls).toEqual([]);
+    const review = readFileSync(join(io.root, "plans", "prod", "review.md"), "utf8");
+    expect(review).toContain(
+      "**A user pool named `taskflow-prod` already exists in account 333333333333 but the state of prod does not manage it.**",
+    );
+    expect(review).toContain("> - existing pool **`ap-northeast-1_Orphan1`** (`taskflow-prod`)");
+    expect(review).toContain('>     userPool: { existingUserPoolId: "ap-northeast-1_Orphan1" },');
+    expect(review).toContain("The state of prod is missing.");
+    expect(review).toContain("| Threat protection | ENFORCED |");
+    expect(readdirSync(join(io.root, "plans", "prod"))).toEqual(["review.md"]);
+    expect(io.stderr).toContain("but the state of prod does not manage it: ap-northeast-1_Orphan1. Terraform would create a second pool.");
+  });
+
+  test("the state manages one pool and a second of the same name exists: exit 3, the extra one is named, no adoption advised", async () => {
+    const io = fakeIo({
+      aws: () => ({
+        userPools: async () => pools("ap-northeast-1_Managed", "ap-northeast-1_Extra"),
+        getObject: async (_b, key) => (key === KEY ? Buffer.from(stateJson(7, "lin-1", ["ap-northeast-1_Managed"])) : undefined),
+      }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.PROTECTED);
+    const review = readFileSync(join(io.root, "plans", "prod", "review.md"), "utf8");
+    expect(review).toContain("> - existing pool **`ap-northeast-1_Extra`**");
+    expect(review).not.toContain("existing pool **`ap-northeast-1_Managed`**");
+    expect(review).toContain("The state already manages `ap-northeast-1_Managed`");
+    expect(review).not.toContain("existingUserPoolId:");
+  });
+
+  test("a corrupted state object: exit 3, and the advice starts with restoring the state", async () => {
+    const io = fakeIo({
+      aws: () => ({ userPools: async () => pools("ap-northeast-1_P"), getObject: async () => Buffer.from("garbage") }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.PROTECTED);
+    expect(io.stderr).toContain(
+      "The state of prod is not a readable Terraform state. If it was lost or corrupted, restore it first: `npm run state -- versions prod`",
+    );
+  });
+
+  test("the pool the state manages is no reason to stop: Terraform plans", async () => {
+    const io = fakeIo({
+      aws: () => ({
+        userPools: async () => pools("ap-northeast-1_Managed"),
+        getObject: async () => Buffer.from(stateJson(7, "lin-1", ["ap-northeast-1_Managed"])),
+      }),
+      capture: showNoChanges,
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.OK);
+    expect(terraformCalls(io.calls)).toEqual(["init", "plan", "show"]);
+  });
+
+  test("config that adopts a pool (existingUserPoolId) skips the check", async () => {
+    const env = (e: EnvironmentConfig): EnvironmentConfig => ({
+      ...e,
+      userPool: { ...e.userPool, existingUserPoolId: "ap-northeast-1_Orphan1" },
+    });
+    const base = fakeIo({ aws: () => ({ userPools: async () => pools("ap-northeast-1_Orphan1") }), capture: showNoChanges });
+    const io = { ...base, environments: () => base.environments().map((e) => (e.name === "prod" ? env(e) : e)) };
+    expect(await plan(["prod"], io)).toBe(EXIT.OK);
+    expect(base.awsCalls).not.toContain("userPools");
+  });
+
+  test("the check cannot reach AWS: exit 1, nothing planned, no review", async () => {
+    const io = fakeIo({
+      aws: () => ({
+        userPools: async () => {
+          throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), { name: "Error" });
+        },
+      }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("Could not check for user pools outside the state of prod (connect ECONNREFUSED 127.0.0.1:4566)");
+    expect(existsSync(join(io.root, "plans", "prod", "review.md"))).toBe(false);
+  });
+});
+
+describe("StateVersionsAndRestore: npm run state lists the state's versions and restores one under the lock", () => {
+  const GOOD = Buffer.from(stateJson(12, "lin-1", ["ap-northeast-1_Pool"]));
+  const OLDER = Buffer.from(stateJson(11, "lin-1", ["ap-northeast-1_Pool"]));
+  const FOREIGN = Buffer.from(stateJson(3, "lin-other"));
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 5, minute));
+  const history: ObjectVersion[] = [
+    { versionId: "v-deleted", lastModified: at(4), isLatest: true, deleteMarker: true },
+    { versionId: "v-garbage", lastModified: at(3), size: 7, isLatest: false, deleteMarker: false },
+    { versionId: "v-good", lastModified: at(2), size: GOOD.length, isLatest: false, deleteMarker: false },
+    { versionId: "v-foreign", lastModified: at(1), size: FOREIGN.length, isLatest: false, deleteMarker: false },
+    { versionId: "v-older", lastModified: at(0), size: OLDER.length, isLatest: false, deleteMarker: false },
+  ];
+  const bodies: Record<string, Buffer> = { "v-garbage": Buffer.from("garbage"), "v-good": GOOD, "v-foreign": FOREIGN, "v-older": OLDER };
+  const bucketAws =
+    (extra: Partial<AwsApi> = {}) =>
+    () => ({
+      objectVersions: async () => history,
+      getObject: async (_b: string, key: string, versionId?: string) => (key === KEY && versionId ? bodies[versionId] : undefined),
+      ...extra,
+    });
+
+  test("versions lists every version newest first with time, size, serial and lineage, marking garbage and the delete marker", async () => {
+    const io = fakeIo({ aws: bucketAws() });
+    expect(await state(["versions", "prod"], io)).toBe(EXIT.OK);
+    const lines = io.stdout.split("\n");
+    expect(lines[0]).toBe(`Versions of s3://${BUCKET}/${KEY}, newest first:`);
+    expect(lines[1]).toMatch(/^version id\s+time \(UTC\)\s+size\s+serial\s+lineage\s+note$/);
+    expect(lines[2]).toMatch(/^v-deleted\s+2026-11-27T05:04:00.000Z\s+-\s+-\s+-\s+current, delete marker \(object deleted\)$/);
+    expect(lines[3]).toMatch(/^v-garbage\s+2026-11-27T05:03:00.000Z\s+7\s+-\s+-\s+not a Terraform state$/);
+    expect(lines[4]).toMatch(new RegExp(`^v-good\\s+2026-11-27T05:02:00.000Z\\s+${GOOD.length}\\s+12\\s+lin-1$`));
+    expect(io.stderr).toContain(
+      "The current state of prod is deleted. Restore the newest good version with: npm run state -- restore prod <version-id>",
+    );
+  });
+
+  test("restore of a good version takes both locks, writes it with a higher serial and KMS, sets the digest, releases the locks", async () => {
+    const io = fakeIo({ aws: bucketAws() });
+    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.OK);
+    const written = io.awsCalls.find((c) => c.startsWith(`putObject ${BUCKET} ${KEY} `)) ?? "";
+    const body = written.slice(`putObject ${BUCKET} ${KEY} `.length, written.lastIndexOf(" arn:"));
+    const restored = JSON.parse(body) as { serial: number; lineage: string; resources: unknown[] };
+    expect(restored.serial).toBe(13);
+    expect(restored.lineage).toBe("lin-1");
+    expect(restored.resources).toEqual(JSON.parse(GOOD.toString()).resources);
+    expect(written.endsWith(" arn:aws:kms:ap-northeast-1:333333333333:alias/taskflow-tfstate")).toBe(true);
+    const writes = io.awsCalls.filter((c) => /^(put|delete)/.test(c)).map((c) => c.split(" ").slice(0, 3).join(" "));
+    expect(writes).toEqual([
+      `putItem ${TABLE} [object`,
+      `putObjectIfAbsent ${BUCKET} ${KEY}.tflock`,
+      `putObject ${BUCKET} ${KEY}`,
+      `putItem ${TABLE} [object`,
+      `deleteObject ${BUCKET} ${KEY}.tflock`,
+      `deleteItem ${TABLE} ${LOCK_ID}`,
+    ]);
+    expect(io.stderr).toContain(`digest ${LOCK_ID}-md5 set to ${md5Hex(Buffer.from(body))}`);
+    expect(io.stderr).toContain("Next: npm run plan -- prod (it should show no changes).");
+  });
+
+  test("the digest item gets the MD5 of exactly the bytes written", async () => {
+    const items: Record<string, string>[] = [];
+    let written: Buffer = Buffer.alloc(0);
+    const io = fakeIo({
+      aws: bucketAws({
+        putItem: async (_t, item) => (items.push(item), true),
+        putObject: async (_b, _k, body) => void (written = body),
+      }),
+    });
+    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.OK);
+    expect(items.map((i) => i.LockID)).toEqual([LOCK_ID, `${LOCK_ID}-md5`]);
+    expect(items[1].Digest).toBe(md5Hex(written));
+    expect(JSON.parse(items[0].Info)).toMatchObject({ Path: LOCK_ID, Info: "npm run state -- restore prod v-good" });
+  });
+
+  test("a version whose lineage differs from the current state's is refused (exit 4) unless --force-lineage", async () => {
+    const io = fakeIo({ aws: bucketAws() });
+    expect(await state(["restore", "prod", "v-foreign", "--yes"], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain(
+      "Refusing to restore v-foreign: its lineage lin-other differs from the current state's lin-1 (version v-good, serial 12)",
+    );
+    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
+    const forced = fakeIo({ aws: bucketAws() });
+    expect(await state(["restore", "prod", "v-foreign", "--yes", "--force-lineage"], forced)).toBe(EXIT.OK);
+  });
+
+  test("a version that is not a Terraform state is refused (exit 4)", async () => {
+    const io = fakeIo({ aws: bucketAws() });
+    expect(await state(["restore", "prod", "v-garbage", "--yes"], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain("Refusing to restore v-garbage: it is not a Terraform state");
+  });
+
+  test("an unknown version id or a delete marker is a usage error (exit 64) that says how to list versions", async () => {
+    for (const id of ["v-nope", "v-deleted"]) {
+      const io = fakeIo({ aws: bucketAws() });
+      expect(await state(["restore", "prod", id, "--yes"], io)).toBe(EXIT.USAGE);
+      expect(io.stderr).toContain("List them with: npm run state -- versions prod");
+    }
+  });
+
+  test("prod without --yes and without a terminal: refused (exit 4), nothing written", async () => {
+    const io = fakeIo({ aws: bucketAws() });
+    expect(await state(["restore", "prod", "v-good"], io)).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain("Refusing to restore state version v-good (serial 12) of prod without confirmation");
+    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
+  });
+
+  test("while someone holds the lock, restore refuses (exit 10) and writes nothing", async () => {
+    const io = fakeIo({ aws: () => ({ ...bucketAws()(), ...locked() }) });
+    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
+    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
+  });
+
+  test("a lock taken between the check and the write: the table lock is released again, nothing restored (exit 10)", async () => {
+    const io = fakeIo({ aws: bucketAws({ putObjectIfAbsent: async () => false }) });
+    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
+    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c)).map((c) => c.split(" ")[0])).toEqual([
+      "putItem",
+      "putObjectIfAbsent",
+      "deleteItem",
+    ]);
+  });
+
+  test("no subcommand is a usage error with the overview; --help prints it", async () => {
+    const io = fakeIo();
+    expect(await state([], io)).toBe(EXIT.USAGE);
+    expect(io.stderr).toContain("Usage: npm run state -- versions <stack>");
+    const help = fakeIo();
+    expect(await state(["--help"], help)).toBe(EXIT.OK);
+    expect(help.stdout).toContain("npm run state -- restore <stack> <version-id> [--yes] [--force-lineage]");
+    const sub = fakeIo();
+    expect(await state(["restore", "--help"], sub)).toBe(EXIT.OK);
+    expect(sub.stdout).toMatch(/^Usage: npm run state -- restore <stack> <version-id> \[--yes\] \[--force-lineage\]/);
+  });
+});
+
+describe("StagedPlanFiles: a plan that fails half-way leaves no review.md or tfplan in plans/<stack>/", () => {
+  test("the API goes away during terraform plan: exit 1, a message saying so, no files from this or an earlier run", async () => {
+    const root = tempDir();
+    mkdirSync(join(root, "plans", "prod"), { recursive: true });
+    for (const f of ["tfplan", "review.md"]) writeFileSync(join(root, "plans", "prod", f), "from an earlier run");
+    const io = fakeIo({
+      root,
+      run: (call) => {
+        if (!call.args.includes("plan")) return 0;
+        writeFileSync(call.args.find((a) => a.startsWith("-out="))?.slice(5) ?? "", "partial");
+        call.options?.onStderr?.(
+          "Error: reading Cognito User Pool (ap-northeast-1_X): operation error Cognito Identity Provider: DescribeUserPool, " +
+            "exceeded maximum number of attempts, 25, https response error StatusCode: 0, RequestID: , " +
+            'request send failed, Post "https://cognito-idp.ap-northeast-1.amazonaws.com/": dial tcp 10.0.0.1:443: connect: connection refused\n',
+        );
+        return 1;
+      },
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("Terraform could not reach the AWS API (connection refused)");
+    expect(io.stderr).toContain("No plan was saved; plans/prod/ holds no review.");
+    expect(readdirSync(join(root, "plans"))).toEqual(["prod"]);
+    expect(readdirSync(join(root, "plans", "prod"))).toEqual([]);
+  });
+
+  test("terraform show failing after the plan: exit 1, the staged tfplan is discarded", async () => {
+    const io = fakeIo({
+      run: (call) =>
+        call.args.includes("plan") ? (writeFileSync(call.args.find((a) => a.startsWith("-out="))?.slice(5) ?? "", "p"), 0) : 0,
+      capture: () => ({ code: 1, stdout: "" }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.FAILED);
+    expect(readdirSync(join(io.root, "plans", "prod"))).toEqual([]);
+    expect(readdirSync(join(io.root, "plans"))).toEqual(["prod"]);
+  });
+});
+
+describe("CallerAccount: wrong or expired credentials are refused before anything is written", () => {
+  const commands = {
+    plan: (io: ReturnType<typeof fakeIo>) => plan(["prod"], io),
+    apply: (io: ReturnType<typeof fakeIo>) => apply(["prod", "--yes"], io),
+    deploy: (io: ReturnType<typeof fakeIo>) => deploy(["prod", "--yes"], io),
+    unlock: (io: ReturnType<typeof fakeIo>) => unlock(["prod", LOCK.ID, "--yes"], io),
+    "state versions": (io: ReturnType<typeof fakeIo>) => state(["versions", "prod"], io),
+    "state restore": (io: ReturnType<typeof fakeIo>) => state(["restore", "prod", "v1", "--yes"], io),
+  };
+
+  test.each(Object.keys(commands))(
+    "%s with another account's credentials exits 8 naming both accounts; nothing runs or is written",
+    async (name) => {
+      const root = tempDir();
+      mkdirSync(join(root, "plans", "prod"), { recursive: true });
+      writeFileSync(join(root, "plans", "prod", "review.md"), "earlier review");
+      const io = fakeIo({ root, aws: () => ({ ...locked(), callerAccount: async () => "111111111111" }) });
+      expect(await commands[name as keyof typeof commands](io)).toBe(EXIT.WRONG_ACCOUNT);
+      expect(io.stderr).toContain(
+        "Refusing to touch prod: the AWS credentials belong to account 111111111111, but prod is account 333333333333.",
+      );
+      expect(io.stderr).toContain("Nothing was written.");
+      expect(io.calls).toEqual([]);
+      expect(io.awsCalls).toEqual(["callerAccount"]);
+      expect(readdirSync(root)).toEqual(["plans"]);
+      expect(readFileSync(join(root, "plans", "prod", "review.md"), "utf8")).toBe("earlier review");
+    },
+  );
+
+  test("expired credentials: exit 8 with STS's error, the expected account and what to do", async () => {
+    const expired = Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" });
+    const io = fakeIo({
+      aws: () => ({
+        callerAccount: async () => {
+          throw expired;
+        },
+      }),
+    });
+    expect(await plan(["prod"], io)).toBe(EXIT.WRONG_ACCOUNT);
+    expect(io.stderr).toContain(
+      "Refusing to touch prod: the AWS credentials could not be verified (ExpiredToken: The security token included in the request is expired).",
+    );
+    expect(io.stderr).toContain("Expected credentials of account 333333333333 (prod).");
+    expect(io.calls).toEqual([]);
+    expect(existsSync(join(io.root, "plans"))).toBe(false);
+  });
+});
