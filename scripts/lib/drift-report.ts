@@ -52,10 +52,14 @@ export interface DriftAnalysis {
  * - aws_sns_topic.policy: the topic's Policy attribute, which aws_sns_topic_policy writes.
  * - aws_s3_bucket's inline settings: computed copies of what the aws_s3_bucket_versioning,
  *   _server_side_encryption_configuration, _lifecycle_configuration, _policy, _logging, ... resources set.
+ * - aws_iam_role.inline_policy / managed_policy_arns: read back from the role's actual policies, which
+ *   aws_iam_role_policy (the CI roles' policies) writes (aws provider docs, aws_iam_role: "If no blocks
+ *   are configured, Terraform will not manage any inline policies in this resource").
  */
 const SET_BY_ANOTHER_RESOURCE: Readonly<Record<string, readonly string[]>> = {
   aws_cognito_user_pool: ["domain", "custom_domain"],
   aws_sns_topic: ["policy"],
+  aws_iam_role: ["inline_policy", "managed_policy_arns"],
   aws_s3_bucket: [
     "acceleration_status",
     "acl",
