@@ -41,6 +41,8 @@ import { describeRun, killRunning, run, start, StepTimer, type RunResult, type R
 import { terraformSetup, type TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
 import { makeWorkingCopy, type WorkingCopy } from "./support/workdir";
+import { stateStackId } from "../../config/names";
+import { stripColours } from "../../scripts/lib/colours";
 
 // Each test runs several full plans and applies; on a busy 2-core machine one plan has taken 80 s.
 jest.setTimeout(600_000);
@@ -115,7 +117,7 @@ async function bootstrap(flow: Flow): Promise<void> {
     timer,
   });
   expectExit(synth, 0);
-  expectExit(await npmRun(flow, "deploy", [`state-${flow.env.name}`, "--yes"]), EXIT.OK);
+  expectExit(await npmRun(flow, "deploy", [stateStackId(flow.env.name), "--yes"]), EXIT.OK);
 }
 
 /**
@@ -159,7 +161,7 @@ function npmArgs(script: string, args: readonly string[]) {
  * The id in parentheses is the import id for the types a killed prod apply leaves (log groups).
  */
 function alreadyExisting(output: string): { address: string; id: string }[] {
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
+  const plain = stripColours(output);
   const found: { address: string; id: string }[] = [];
   for (const block of plain.split("Error: ").slice(1)) {
     const id = block.match(/^creating [^(]*\(([^)]+)\)/)?.[1];

@@ -33,6 +33,7 @@ import { describeRun, run, StepTimer, type RunResult } from "./support/run";
 import { sharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import type { WorkingCopy } from "./support/workdir";
+import { stateStackId } from "../../config/names";
 
 jest.setTimeout(240_000);
 
@@ -58,7 +59,7 @@ interface Deployment {
  */
 async function deployedEnvironment(env: EnvironmentConfig): Promise<Deployment> {
   const shared = await sharedDeployment();
-  for (const stack of [`state-${env.name}`, env.name]) {
+  for (const stack of [stateStackId(env.name), env.name]) {
     const step = shared.step(stack);
     if (step.code !== 0) throw new Error(`the shared deployment of ${stack} failed:\n${step.described}`);
   }

@@ -59,6 +59,7 @@ import type { TerraformSetup } from "./support/terraform-env";
 import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support/validate";
 import { stackJson, type WorkingCopy } from "./support/workdir";
 import { loadEnvironments } from "../../config";
+import { stateStackId } from "../../config/names";
 
 jest.setTimeout(240_000);
 
@@ -74,7 +75,7 @@ let tf: TerraformSetup;
 /** Gap ids seen in plans after apply (the others are reported as possibly fixed). */
 const gapsSeen = new Set<string>();
 
-const stateStack = (env: EnvironmentConfig) => `state-${env.name}`;
+const stateStack = (env: EnvironmentConfig) => stateStackId(env.name);
 const awsEnv = (env: EnvironmentConfig): AwsEnv => shared.awsEnv(env.name);
 
 function expectOk(r: { code: number | null; described?: string }, described = ""): void {

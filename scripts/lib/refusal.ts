@@ -4,14 +4,11 @@
  * The addresses are read from its error text, so plan can still report them in review.md and exit
  * with the protected status rather than a bare failure.
  */
+import { stripColours } from "./colours";
 
 /** Addresses Terraform refused to destroy, from the stderr of `terraform plan` (colours and wrapping removed). */
 export function preventDestroyRefusals(stderr: string): string[] {
-  const text = stderr
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .replace(/[│╷╵]/g, " ")
-    .replace(/\s+/g, " ");
+  const text = stripColours(stderr).replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
   const found = [...text.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]);
   return [...new Set(found)];
 }

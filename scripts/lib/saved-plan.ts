@@ -8,6 +8,7 @@ import type { Io, RunOptions } from "./io";
 import { initIfNeeded, needsInit } from "./init-once";
 import type { StackTarget } from "./stacks";
 import { terraform, terraformCapture } from "./terraform";
+import { stripColours } from "./colours";
 
 export interface SavedPlan {
   /** Exit status of `terraform plan` (0: the plan file is written). */
@@ -19,9 +20,6 @@ export interface SavedPlan {
   /** `terraform show -json` of the plan file (undefined when plan or show failed). */
   readonly json?: string;
 }
-
-// eslint-disable-next-line no-control-regex
-const stripColours = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 async function runPlan(io: Io, target: StackTarget, args: readonly string[], options: RunOptions) {
   let stdout = "";

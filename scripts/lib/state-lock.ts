@@ -11,6 +11,7 @@ import { bootstrapStateKey } from "../../config/names";
 import { stateKeyAliasArn } from "../../stacks/backend";
 import type { AwsApi } from "./aws";
 import type { StackTarget } from "./stacks";
+import { stripColours } from "./colours";
 
 export interface RemoteState {
   readonly bucket: string;
@@ -73,10 +74,7 @@ export async function currentLock(aws: AwsApi, state: RemoteState): Promise<Lock
 
 /** Terraform's "Error acquiring the state lock" diagnostic, read back into the lock it names. */
 export function lockFromTerraformError(output: string): LockInfo | undefined {
-  const text = output
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .replace(/[│╷╵]/g, "");
+  const text = stripColours(output).replace(/[│╷╵]/g, "");
   const at = text.indexOf("Error acquiring the state lock");
   if (at < 0) return undefined;
   const block = text.slice(at);

@@ -22,6 +22,7 @@ import { terraformSetup, type TerraformSetup } from "./terraform-env";
 import { requireTerraform } from "./tools";
 import { validateStacks, type StackValidation } from "./validate";
 import { makeWorkingCopy, type WorkingCopy } from "./workdir";
+import { stateStackId } from "../../../config/names";
 
 export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
 
@@ -150,7 +151,7 @@ export async function setUpSharedDeployment(): Promise<string> {
         // for the lifecycle configuration (README.md, "Timings"), so running them side by side costs one wait.
         await Promise.all(
           envs.map(async (env) => {
-            for (const stack of [`state-${env.name}`, env.name]) {
+            for (const stack of [stateStackId(env.name), env.name]) {
               const r = await run("npx", ["cdktf", "deploy", stack, ...DEPLOY_FLAGS], {
                 cwd: copy.project,
                 env: { ...tf.env, ...awsEnvs[env.name] },

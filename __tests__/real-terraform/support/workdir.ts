@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readManifest } from "../../../stacks/manifest";
 import { copyProjectInto, REPO_ROOT } from "../../support/project-copy";
 
 export { REPO_ROOT };
@@ -31,16 +32,9 @@ export function makeWorkingCopy(prefix: string): WorkingCopy {
   };
 }
 
-/** Stack ids and their synthesized JSON paths, from cdktf.out/manifest.json. */
+/** Stack ids and their synthesized JSON paths (the project's one manifest reader, stacks/manifest.ts). */
 export function synthesizedStacks(copy: WorkingCopy): { id: string; dir: string; file: string }[] {
-  const manifest = JSON.parse(readFileSync(join(copy.project, "cdktf.out", "manifest.json"), "utf8")) as {
-    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
-  };
-  return Object.entries(manifest.stacks).map(([id, s]) => ({
-    id,
-    dir: join(copy.project, "cdktf.out", s.workingDirectory),
-    file: join(copy.project, "cdktf.out", s.synthesizedStackPath),
-  }));
+  return readManifest(join(copy.project, "cdktf.out")).map(({ id, dir, file }) => ({ id, dir, file }));
 }
 
 /** Parsed cdk.tf.json of one stack. */
