@@ -92,9 +92,13 @@ async function waitUntilReady(
       throw new Error(`the emulator exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log()}`);
     }
     try {
-      // The plain listener starts first (launcher.py), the TLS one right after: ready when both answer.
+      // The plain listener starts first (launcher.py), the TLS one right after: ready when both answer,
+      // and only if it is this child that answers: two suites may be handed the same free port one
+      // after the other, and the loser's requests would then reach the winner's emulator (its own
+      // launcher fails to bind and says so). Our child logs the probe and the TLS port it bound.
       const res = await fetch(`${plainEndpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok && (await portOpen(port))) return;
+      const ours = log().includes("GET /moto-api/") && log().includes(`Running on https://127.0.0.1:${port}`);
+      if (res.ok && ours && (await portOpen(port))) return;
     } catch {
       /* not listening yet */
     }
