@@ -29,6 +29,14 @@ module.exports = {
       testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/real-terraform/"],
     },
-    { ...common, displayName: "real-terraform", testMatch: ["<rootDir>/__tests__/real-terraform/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "real-terraform",
+      testMatch: ["<rootDir>/__tests__/real-terraform/**/*.test.ts"],
+      // One emulator and one deployment of every environment for all real-Terraform suites
+      // (__tests__/real-terraform/README.md). Jest runs these only when a test of this project runs.
+      globalSetup: "<rootDir>/__tests__/real-terraform/global-setup.ts",
+      globalTeardown: "<rootDir>/__tests__/real-terraform/global-teardown.ts",
+    },
   ],
 };

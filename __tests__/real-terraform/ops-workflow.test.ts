@@ -25,7 +25,6 @@ import { EXIT } from "../../scripts/lib/exit-codes";
 import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json";
 import { analysePlan } from "../../scripts/lib/review";
 import { awsEnvFor, withAwsClients, type AwsEnv } from "./support/aws";
-import { afterBootstrap, prepareCopyForEmulator } from "./support/emulator-gaps";
 import { startMoto, type Moto } from "./support/moto";
 import { classify, describeDiffs, diffsOf } from "./support/plan";
 import { userPoolsNamed } from "./support/readback";
@@ -81,7 +80,7 @@ beforeAll(async () => {
   prodFlow = makeFlow(prod);
   adoptFlow = makeFlow(adopt);
   moto = await startMoto();
-  for (const env of [dev, prod, adopt]) awsEnv.set(env.name, await awsEnvFor(moto.endpoint, env.accountId, env.region));
+  for (const env of [dev, prod, adopt]) awsEnv.set(env.name, await awsEnvFor(moto, env.accountId, env.region));
   existingId = await createExistingPool(adoptFlow);
   adoptBootstrap = npmRun(adoptFlow, "deploy", ["state-adopt"]);
   prodDeploy = deployProd();
@@ -94,11 +93,7 @@ afterAll(async () => {
   timer.printSummary();
 });
 
-/**
- * prod as a pipeline deploys it (--yes: no terminal). moto cannot create the risk configuration:
- * the harness switches it off in this copy only (emulator_override.tf.json beside cdk.tf.json,
- * which synth leaves in place).
- */
+/** prod as a pipeline deploys it (--yes: no terminal), its synthesized JSON unmodified. */
 async function deployProd(): Promise<RunResult[]> {
   const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
     cwd: prodFlow.copy.project,
@@ -107,10 +102,8 @@ async function deployProd(): Promise<RunResult[]> {
     timer,
   });
   if (synth.code !== 0) return [synth];
-  prepareCopyForEmulator(prodFlow.copy);
   const state = await npmRun(prodFlow, "deploy", ["state-prod", "--yes"]);
   if (state.code !== 0) return [synth, state];
-  await afterBootstrap(prod, awsEnv.get(prod.name) as AwsEnv);
   return [synth, state, await npmRun(prodFlow, "deploy", ["prod", "--yes"])];
 }
 
@@ -172,7 +165,6 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
     expect(r.stderr).toContain(
       `Provider lock skipped (--skip-provider-lock): ${devFlow.setup.cliConfigFile} installs providers from the filesystem mirror ${devFlow.setup.mirror.dir}`,
     );
-    await afterBootstrap(dev, awsEnv.get(dev.name) as AwsEnv);
     expectExit(await npmRun(devFlow, "deploy", ["dev"]), EXIT.OK);
     const pools = await poolsNamed(devFlow);
     expect(pools).toHaveLength(1);
@@ -311,7 +303,6 @@ async function createExistingPool(flow: Flow): Promise<string> {
 describe("adopting a pool created through the AWS API (environment 'adopt', added to its copy's config)", () => {
   test("with existingUserPoolId in config, the first plan imports the pool and creates none", async () => {
     expectExit(await (adoptBootstrap as Promise<RunResult>), EXIT.OK);
-    await afterBootstrap(adopt, awsEnv.get(adopt.name) as AwsEnv);
     expectExit(await npmRun(adoptFlow, "plan", ["adopt"]), EXIT.OK);
     const analysis = analysePlan(readPlan(adoptFlow));
     const pool = analysis.changes.find((c) => c.resource.address === "aws_cognito_user_pool.user_pool");

@@ -8,11 +8,16 @@ method fills a gap without forking moto. Each ext_<service>.py beside this file 
 extensions and exposes install(); this launcher installs every one of them, then hands its
 arguments to moto's own server entry point (the same flags as `moto_server`).
 
-Usage: python3 launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 5000]
+One flag of its own: --plain-http-port N also serves the same emulator (same process, same state) over
+plain HTTP on N, next to the main port (HTTPS when --ssl-cert/--ssl-key are given). It exists so a test
+can send a request without TLS and see a TLS-only bucket policy deny it (ext_s3.py reads the scheme).
+
+Usage: python3 launcher.py [--plain-http-port N] [moto_server arguments, e.g. -H 127.0.0.1 -p 5000 -c cert -k key]
 """
 import importlib
 import pathlib
 import sys
+import threading
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -27,11 +32,38 @@ def install_extensions() -> list[str]:
     return installed
 
 
+def take_option(argv: list[str], name: str) -> tuple[str | None, list[str]]:
+    """Removes `name value` from argv (moto's parser would refuse it)."""
+    if name not in argv:
+        return None, argv
+    i = argv.index(name)
+    return argv[i + 1], argv[:i] + argv[i + 2 :]
+
+
+def host_of(argv: list[str]) -> str:
+    for flag in ("-H", "--host"):
+        if flag in argv:
+            return argv[argv.index(flag) + 1]
+    return "127.0.0.1"
+
+
+def serve_plain_http(host: str, port: int) -> None:
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, DomainDispatcherApplication(create_backend_app), threaded=True)
+    threading.Thread(target=server.serve_forever, name="plain-http", daemon=True).start()
+
+
 def main(argv: list[str]) -> None:
     installed = install_extensions()
+    plain_port, argv = take_option(argv, "--plain-http-port")
     print(f"emulator: moto with {', '.join(installed) or 'no extensions'}", file=sys.stderr, flush=True)
     import moto.server
 
+    if plain_port is not None:
+        serve_plain_http(host_of(argv), int(plain_port))
+        print(f"emulator: plain HTTP on port {plain_port}", file=sys.stderr, flush=True)
     moto.server.main(argv)
 
 

@@ -4,6 +4,13 @@
  * AWS_REGION in their environment, and the SDK clients that read resources back are created with
  * no configuration at all while the same variables are set in this process. No endpoint, region or
  * credential is passed in code, so what the tests prove is what ops get from their environment.
+ *
+ * The emulator speaks HTTPS with a throwaway certificate (support/moto.ts). AWS_CA_BUNDLE names it for
+ * Terraform, the aws provider and the S3 backend (aws-sdk-go-base reads it); NODE_EXTRA_CA_CERTS for
+ * Node child processes (cdktf, the ops scripts), read when such a process starts. The SDK for
+ * JavaScript reads neither, and this process started long before the certificate existed, so the
+ * clients here get an https agent that trusts the file AWS_CA_BUNDLE names: still taken from the
+ * environment, as the rest.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -13,18 +20,36 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { assumeDeployRole } from "./moto";
+import { readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { assumeDeployRole, type Moto } from "./moto";
 
 /** The standard AWS variables that point everything at the emulator, as one account. */
 export type AwsEnv = Readonly<
-  Record<"AWS_ENDPOINT_URL" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_REGION", string>
+  Record<
+    | "AWS_ENDPOINT_URL"
+    | "AWS_ACCESS_KEY_ID"
+    | "AWS_SECRET_ACCESS_KEY"
+    | "AWS_SESSION_TOKEN"
+    | "AWS_REGION"
+    | "AWS_CA_BUNDLE"
+    | "NODE_EXTRA_CA_CERTS",
+    string
+  >
 >;
 
-/** Variables for working in `accountId` against the emulator at `endpoint`. */
-export async function awsEnvFor(endpoint: string, accountId: string, region: string): Promise<AwsEnv> {
-  const session = await assumeDeployRole(endpoint, accountId, region);
+/** Variables for working in `accountId` (as role `roleName` there) against the emulator. */
+export async function awsEnvFor(
+  moto: Pick<Moto, "endpoint" | "caBundle">,
+  accountId: string,
+  region: string,
+  roleName?: string,
+): Promise<AwsEnv> {
+  const session = await assumeDeployRole(moto, accountId, region, roleName);
   return {
-    AWS_ENDPOINT_URL: endpoint,
+    AWS_CA_BUNDLE: moto.caBundle,
+    NODE_EXTRA_CA_CERTS: moto.caBundle,
+    AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ACCESS_KEY_ID: session.accessKeyId,
     AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
     AWS_SESSION_TOKEN: session.sessionToken,
@@ -41,6 +66,14 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly events: EventBridgeClient;
   readonly logs: CloudWatchLogsClient;
+}
+
+/** Client configuration that trusts the CA bundle named by AWS_CA_BUNDLE (nothing else is configured in code). */
+export function sdkTlsConfig(env: NodeJS.ProcessEnv = process.env): { requestHandler?: { httpsAgent: Agent } } {
+  const bundle = env.AWS_CA_BUNDLE;
+  if (!bundle) return {};
+  // The clients accept the options of their Node HTTP handler in place of a handler.
+  return { requestHandler: { httpsAgent: new Agent({ ca: readFileSync(bundle) }) } };
 }
 
 /** Every AWS_* variable of this process, to restore after a block that replaced them. */
@@ -60,16 +93,18 @@ function snapshotAwsVars(): Record<string, string | undefined> {
 export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients) => Promise<T>): Promise<T> {
   const saved = snapshotAwsVars();
   for (const k of Object.keys(saved)) delete process.env[k];
+  const savedNodeCa = process.env.NODE_EXTRA_CA_CERTS;
   Object.assign(process.env, awsEnv);
+  const tls = sdkTlsConfig();
   const clients: AwsClients = {
-    cognito: new CognitoIdentityProviderClient({}),
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    sns: new SNSClient({}),
-    cloudwatch: new CloudWatchClient({}),
-    kms: new KMSClient({}),
-    events: new EventBridgeClient({}),
-    logs: new CloudWatchLogsClient({}),
+    cognito: new CognitoIdentityProviderClient(tls),
+    s3: new S3Client(tls),
+    dynamodb: new DynamoDBClient(tls),
+    sns: new SNSClient(tls),
+    cloudwatch: new CloudWatchClient(tls),
+    kms: new KMSClient(tls),
+    events: new EventBridgeClient(tls),
+    logs: new CloudWatchLogsClient(tls),
   };
   try {
     return await fn(clients);
@@ -77,5 +112,7 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     Object.values(clients).forEach((c) => c.destroy());
     for (const k of Object.keys(process.env).filter((k) => k.startsWith("AWS_"))) delete process.env[k];
     for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    if (savedNodeCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = savedNodeCa;
   }
 }

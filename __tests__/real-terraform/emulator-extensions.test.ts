@@ -1,0 +1,300 @@
+/**
+ * The emulator's extensions (emulator/ext_<service>.py), each called through the AWS SDK the way the
+ * provider and the read-backs call it, with the response checked against the shape the API reference
+ * gives (page cited per test). They run in an account of their own (not one of the shipped
+ * environments') in the shared emulator.
+ */
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  DescribeRiskConfigurationCommand,
+  DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand,
+  GetUserPoolMfaConfigCommand,
+  ListTagsForResourceCommand,
+  SetRiskConfigurationCommand,
+  SetUserPoolMfaConfigCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateUserPoolCommand,
+  UpdateUserPoolDomainCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { awsEnvFor, sdkTlsConfig, type AwsEnv } from "./support/aws";
+import { sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+
+jest.setTimeout(60_000);
+
+/** An account no shipped environment uses. */
+const ACCOUNT = "909090909090";
+const REGION = "ap-northeast-1";
+
+let shared: SharedDeployment;
+let deployer: AwsEnv;
+let breakGlass: AwsEnv;
+
+const credentialsOf = (e: AwsEnv) => ({
+  accessKeyId: e.AWS_ACCESS_KEY_ID,
+  secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+  sessionToken: e.AWS_SESSION_TOKEN,
+});
+const cognito = (e: AwsEnv) =>
+  new CognitoIdentityProviderClient({ endpoint: e.AWS_ENDPOINT_URL, region: REGION, credentials: credentialsOf(e), ...sdkTlsConfig(e) });
+const s3Over = (e: AwsEnv, endpoint: string) =>
+  new S3Client({ endpoint, region: REGION, credentials: credentialsOf(e), forcePathStyle: true, ...sdkTlsConfig(e) });
+
+beforeAll(async () => {
+  shared = await sharedDeployment();
+  deployer = await awsEnvFor(shared, ACCOUNT, REGION);
+  breakGlass = await awsEnvFor(shared, ACCOUNT, REGION, "break-glass");
+});
+
+describe("ext_cognitoidp", () => {
+  let c: CognitoIdentityProviderClient;
+  let poolId: string;
+  let poolArn: string;
+  let clientId: string;
+
+  beforeAll(async () => {
+    c = cognito(deployer);
+    const { UserPool } = await c.send(
+      new CreateUserPoolCommand({
+        PoolName: "extension-test",
+        UsernameAttributes: ["email"],
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } },
+        UserPoolTags: { Team: "auth" },
+      }),
+    );
+    poolId = UserPool?.Id as string;
+    poolArn = UserPool?.Arn as string;
+    clientId = (await c.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "web" }))).UserPoolClient
+      ?.ClientId as string;
+  });
+  afterAll(() => c.destroy());
+
+  // API_CreateUserPool.html / API_UserPoolType.html: UserPoolTier "defaults to ESSENTIALS"; Policies.SignInPolicy.AllowedFirstAuthFactors.
+  test("CreateUserPool without a tier reports ESSENTIALS, and DescribeUserPool returns the sign-in policy as sent", async () => {
+    const { UserPool } = await c.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+    expect(UserPool?.UserPoolTier).toBe("ESSENTIALS");
+    expect(UserPool?.Policies?.SignInPolicy).toEqual({ AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] });
+  });
+
+  // API_UpdateUserPool.html: no UsernameAttributes parameter (fixed at creation); UserPoolTier is updatable.
+  test("UpdateUserPool keeps UsernameAttributes and the tier it does not name, and stores a new tier when it does", async () => {
+    await c.send(new UpdateUserPoolCommand({ UserPoolId: poolId, DeletionProtection: "ACTIVE" }));
+    let { UserPool } = await c.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+    expect({ attrs: UserPool?.UsernameAttributes, tier: UserPool?.UserPoolTier, protection: UserPool?.DeletionProtection }).toEqual({
+      attrs: ["email"],
+      tier: "ESSENTIALS",
+      protection: "ACTIVE",
+    });
+    await c.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolTier: "PLUS", DeletionProtection: "INACTIVE" }));
+    ({ UserPool } = await c.send(new DescribeUserPoolCommand({ UserPoolId: poolId })));
+    expect(UserPool?.UserPoolTier).toBe("PLUS");
+  });
+
+  // API_SetUserPoolMfaConfig.html / API_GetUserPoolMfaConfig.html: WebAuthnConfiguration { RelyingPartyId, UserVerification }.
+  test("SetUserPoolMfaConfig stores WebAuthnConfiguration and GetUserPoolMfaConfig returns it with the MFA settings", async () => {
+    const set = await c.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: "OPTIONAL",
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+        WebAuthnConfiguration: { RelyingPartyId: "auth.example.com", UserVerification: "required" },
+      }),
+    );
+    expect(set.WebAuthnConfiguration).toEqual({ RelyingPartyId: "auth.example.com", UserVerification: "required" });
+    const got = await c.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }));
+    expect({ mfa: got.MfaConfiguration, totp: got.SoftwareTokenMfaConfiguration, webAuthn: got.WebAuthnConfiguration }).toEqual({
+      mfa: "OPTIONAL",
+      totp: { Enabled: true },
+      webAuthn: { RelyingPartyId: "auth.example.com", UserVerification: "required" },
+    });
+  });
+
+  // API_SetRiskConfiguration.html, API_DescribeRiskConfiguration.html, API_RiskConfigurationType.html.
+  test("SetRiskConfiguration per pool and per app client; DescribeRiskConfiguration returns each level's own", async () => {
+    const poolLevel = {
+      CompromisedCredentialsRiskConfiguration: { EventFilter: ["SIGN_IN" as const], Actions: { EventAction: "BLOCK" as const } },
+      AccountTakeoverRiskConfiguration: {
+        Actions: {
+          LowAction: { EventAction: "NO_ACTION" as const, Notify: false },
+          MediumAction: { EventAction: "MFA_IF_CONFIGURED" as const, Notify: true },
+          HighAction: { EventAction: "BLOCK" as const, Notify: true },
+        },
+        NotifyConfiguration: { From: "noreply@example.com", SourceArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/example.com` },
+      },
+    };
+    const set = await c.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ...poolLevel }));
+    expect(set.RiskConfiguration).toEqual({ UserPoolId: poolId, ...poolLevel, LastModifiedDate: expect.any(Date) });
+    expect(set.RiskConfiguration?.ClientId).toBeUndefined();
+
+    // Nothing set for the client yet: only the ids come back.
+    expect((await c.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).RiskConfiguration).toEqual({
+      UserPoolId: poolId,
+      ClientId: clientId,
+    });
+    const clientLevel = { RiskExceptionConfiguration: { SkippedIPRangeList: ["192.0.2.0/24"] } };
+    await c.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ClientId: clientId, ...clientLevel }));
+    expect((await c.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).RiskConfiguration).toEqual({
+      UserPoolId: poolId,
+      ClientId: clientId,
+      ...clientLevel,
+      LastModifiedDate: expect.any(Date),
+    });
+    expect((await c.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId }))).RiskConfiguration).toEqual({
+      UserPoolId: poolId,
+      ...poolLevel,
+      LastModifiedDate: expect.any(Date),
+    });
+    await expect(c.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId, ClientId: "no-such-client" }))).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+  });
+
+  // API_TagResource.html, API_UntagResource.html, API_ListTagsForResource.html (Tags: a map).
+  test("TagResource / UntagResource / ListTagsForResource on a pool ARN, starting from the tags given at creation", async () => {
+    await c.send(new TagResourceCommand({ ResourceArn: poolArn, Tags: { Environment: "ext" } }));
+    await c.send(new UntagResourceCommand({ ResourceArn: poolArn, TagKeys: ["Team"] }));
+    expect((await c.send(new ListTagsForResourceCommand({ ResourceArn: poolArn }))).Tags).toEqual({ Environment: "ext" });
+    expect((await c.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.UserPoolTags).toEqual({ Environment: "ext" });
+  });
+
+  // API_CreateUserPoolDomain.html, API_UpdateUserPoolDomain.html, API_DomainDescriptionType.html: ManagedLoginVersion.
+  test("ManagedLoginVersion: returned by CreateUserPoolDomain, described, changed by UpdateUserPoolDomain; 1 when not given", async () => {
+    const created = await c.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: "ext-managed", ManagedLoginVersion: 2 }));
+    expect(created).toEqual(expect.objectContaining({ ManagedLoginVersion: 2, CloudFrontDomain: expect.any(String) }));
+    expect((await c.send(new DescribeUserPoolDomainCommand({ Domain: "ext-managed" }))).DomainDescription).toEqual(
+      expect.objectContaining({ UserPoolId: poolId, Domain: "ext-managed", Status: "ACTIVE", ManagedLoginVersion: 2 }),
+    );
+    const updated = await c.send(new UpdateUserPoolDomainCommand({ UserPoolId: poolId, Domain: "ext-managed", ManagedLoginVersion: 1 }));
+    expect(updated.ManagedLoginVersion).toBe(1);
+
+    const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: "extension-test-classic" }));
+    await c.send(new CreateUserPoolDomainCommand({ UserPoolId: UserPool?.Id, Domain: "ext-classic" }));
+    expect((await c.send(new DescribeUserPoolDomainCommand({ Domain: "ext-classic" }))).DomainDescription?.ManagedLoginVersion).toBe(1);
+  });
+});
+
+/**
+ * ext_s3: bucket-policy conditions. The policy has the state bucket's kinds of statement: TLS only,
+ * SSE-KMS on every PutObject, and no DeleteObjectVersion except by a break-glass role.
+ * Evaluation: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+ * operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+describe("ext_s3: bucket policies honour their conditions", () => {
+  const bucket = "ext-s3-conditions-909090909090";
+  let tls: S3Client;
+  let plain: S3Client;
+  let glass: S3Client;
+  const denied = { name: "AccessDenied", $metadata: expect.objectContaining({ httpStatusCode: 403 }) };
+
+  beforeAll(async () => {
+    tls = s3Over(deployer, shared.endpoint);
+    plain = s3Over(deployer, shared.plainEndpoint);
+    glass = s3Over(breakGlass, shared.endpoint);
+    await tls.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await tls.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const arn = `arn:aws:s3:::${bucket}`;
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "DenyPutWithoutKms",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:PutObject",
+          Resource: `${arn}/*`,
+          Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+        },
+        {
+          Sid: "DenyOtherKeys",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:PutObject",
+          Resource: `${arn}/*`,
+          Condition: {
+            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+            StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "alias/state" },
+          },
+        },
+        {
+          Sid: "DenyVersionDeletesExceptBreakGlass",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:DeleteObjectVersion",
+          Resource: `${arn}/*`,
+          Condition: { ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/break-glass` } },
+        },
+      ],
+    };
+    await tls.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+  });
+  afterAll(() => [tls, plain, glass].forEach((c) => c?.destroy()));
+
+  const put = (client: S3Client, extra: Partial<ConstructorParameters<typeof PutObjectCommand>[0]> = {}) =>
+    client.send(new PutObjectCommand({ Bucket: bucket, Key: "state.tfstate", Body: "{}", ...extra }));
+  const versions = async () =>
+    ((await tls.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions ?? []).map((v) => v.VersionId as string);
+
+  test("1. compliant: a PutObject over TLS with SSE-KMS (no key id, or the allowed one) is allowed", async () => {
+    await expect(put(tls, { ServerSideEncryption: "aws:kms" })).resolves.toBeDefined();
+    await expect(put(tls, { ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/state" })).resolves.toBeDefined();
+  });
+
+  test("2. non-compliant: a PutObject without SSE-KMS is denied (StringNotEquals holds when the header is missing)", async () => {
+    await expect(put(tls)).rejects.toMatchObject(denied);
+    await expect(put(tls, { ServerSideEncryption: "AES256" })).rejects.toMatchObject(denied);
+  });
+
+  test("3. non-compliant: SSE-KMS with another key id is denied (Null false + StringNotEquals)", async () => {
+    await expect(put(tls, { ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/other" })).rejects.toMatchObject(denied);
+  });
+
+  test("4. non-compliant: the same read and write without TLS are denied; the bucket policy itself too", async () => {
+    await expect(tls.send(new GetObjectCommand({ Bucket: bucket, Key: "state.tfstate" }))).resolves.toBeDefined();
+    await expect(plain.send(new GetObjectCommand({ Bucket: bucket, Key: "state.tfstate" }))).rejects.toMatchObject(denied);
+    await expect(put(plain, { ServerSideEncryption: "aws:kms" })).rejects.toMatchObject(denied);
+    await expect(plain.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject(denied);
+  });
+
+  test("5. non-compliant: the deploy role cannot delete a version (DeleteObject or DeleteObjects); a delete marker is fine", async () => {
+    const [version] = await versions();
+    await expect(tls.send(new DeleteObjectCommand({ Bucket: bucket, Key: "state.tfstate", VersionId: version }))).rejects.toMatchObject(
+      denied,
+    );
+    const batch = await tls.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "state.tfstate", VersionId: version }] } }),
+    );
+    expect(batch.Errors?.map((e) => e.Code)).toEqual(["AccessDenied"]);
+    expect(await versions()).toContain(version);
+    await expect(tls.send(new DeleteObjectCommand({ Bucket: bucket, Key: "state.tfstate" }))).resolves.toBeDefined();
+  });
+
+  test("6. compliant: the break-glass role may delete a version (ArnNotLike on aws:PrincipalArn, the role of the session)", async () => {
+    const [version] = await versions();
+    await expect(glass.send(new DeleteObjectCommand({ Bucket: bucket, Key: "state.tfstate", VersionId: version }))).resolves.toBeDefined();
+    expect(await versions()).not.toContain(version);
+  });
+});

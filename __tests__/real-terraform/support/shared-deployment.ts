@@ -1,0 +1,221 @@
+/**
+ * One deployment for every real-Terraform suite: the emulator started once, the app synthesized once,
+ * and state-<env> + <env> deployed once for each shipped environment, the way ops deploy them.
+ *
+ * Jest's globalSetup of the real-terraform project (global-setup.ts) calls setUpSharedDeployment() and
+ * writes what the suites need into a JSON file named by $TASKFLOW_SHARED_DEPLOYMENT; the workers inherit
+ * that variable, and a suite calls sharedDeployment() to get the endpoint, the working copy, the Terraform
+ * environment and each account's credentials. globalTeardown stops the emulator and removes the copy.
+ *
+ * The shared environments are read-mostly: suites read back, plan, and run refused operations on them.
+ * A suite that changes infrastructure adds its own environment (own account id) to its own copy's config
+ * and deploys that into the same emulator (see README.md in this folder).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadEnvironments, type EnvironmentConfig } from "../../../config";
+import { awsEnvFor, type AwsEnv } from "./aws";
+import { startMoto, type Moto } from "./moto";
+import { describeRun, run, StepTimer, type RunResult } from "./run";
+import { terraformSetup, type TerraformSetup } from "./terraform-env";
+import { requireTerraform } from "./tools";
+import { validateStacks, type StackValidation } from "./validate";
+import { makeWorkingCopy, type WorkingCopy } from "./workdir";
+
+export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
+
+/** `cdktf deploy` flags of every deploy here; see README.md for why the provider lock is skipped. */
+export const DEPLOY_FLAGS = ["--auto-approve", "--skip-synth", "--skip-provider-lock"] as const;
+
+/** What one command of the set-up did (the suites assert on it: a failed deploy fails their tests, with its output). */
+export interface StepRecord {
+  readonly command: string;
+  readonly code: number | null;
+  readonly ms: number;
+  /** describeRun() of the command: its exit status and the end of its output. */
+  readonly described: string;
+}
+
+interface SharedDeploymentFile {
+  readonly endpoint: string;
+  readonly plainEndpoint: string;
+  readonly caBundle: string;
+  readonly root: string;
+  readonly project: string;
+  readonly tf: TerraformSetup;
+  readonly terraformVersion: string;
+  readonly envNames: string[];
+  readonly awsEnvs: Record<string, AwsEnv>;
+  /** By stack id ("synth" for the synth): each deploy's result. */
+  readonly steps: Record<string, StepRecord>;
+  /** `terraform validate` of every synthesized stack and the control, by stack id (or the error that stopped it). */
+  readonly validation: Record<string, StackValidation> | { error: string };
+  readonly motoLog: string;
+}
+
+export interface SharedDeployment {
+  /** https://127.0.0.1:<port>, the emulator every tool uses. */
+  readonly endpoint: string;
+  /** The same emulator over plain HTTP (only for showing TLS-only policies at work). */
+  readonly plainEndpoint: string;
+  /** The emulator's throwaway certificate (AWS_CA_BUNDLE). */
+  readonly caBundle: string;
+  /** The working copy the shared stacks were synthesized and deployed from (do not edit its config). */
+  readonly copy: WorkingCopy;
+  /** Terraform/cdktf environment without credentials: mirror-only CLI config, no checkpoint, CI output. */
+  readonly tf: TerraformSetup;
+  readonly terraformVersion: string;
+  /** The shipped environments, deployed (promotion order). */
+  readonly envs: EnvironmentConfig[];
+  /** Credentials (a deploy-role session) plus endpoint, region and CA bundle for an environment's account. */
+  awsEnv(envName: string): AwsEnv;
+  /** How the set-up's command for `stack` ended ("synth", "state-<env>", "<env>"). */
+  step(stack: string): StepRecord;
+  /** Path of the emulator's request log (kept while the run lasts). */
+  readonly motoLogFile: string;
+  /**
+   * `terraform init -backend=false` + `terraform validate` of every synthesized stack (and the control
+   * stack of support/validate.ts), run by the set-up while the bootstraps wait on the emulator.
+   */
+  validation(): Map<string, StackValidation>;
+}
+
+const timer = new StepTimer("shared deployment");
+
+function record(r: RunResult): StepRecord {
+  return { command: r.command, code: r.code, ms: r.ms, described: describeRun(r) };
+}
+
+/** Started in globalSetup; stopped in globalTeardown (same process). */
+interface Running {
+  moto: Moto;
+  copy: WorkingCopy;
+  logTimer: NodeJS.Timeout;
+}
+const RUNNING = Symbol.for("taskflow.sharedDeployment");
+type WithRunning = typeof globalThis & { [RUNNING]?: Running };
+
+export async function setUpSharedDeployment(): Promise<string> {
+  const t0 = Date.now();
+  const terraformVersion = requireTerraform().version;
+  const copy = makeWorkingCopy("shared");
+  const tf = terraformSetup(copy.root);
+  const moto = await timer.time("start the emulator (HTTPS + plain HTTP, until both answer)", () => startMoto());
+  const motoLogFile = join(copy.root, "emulator.log");
+  // The emulator's log lives in this process; suites read the copy of it kept in a file.
+  const logTimer = setInterval(() => writeFileSync(motoLogFile, moto.log()), 2000);
+  logTimer.unref();
+  (globalThis as WithRunning)[RUNNING] = { moto, copy, logTimer };
+
+  const envs = loadEnvironments();
+  const awsEnvs: Record<string, AwsEnv> = {};
+  for (const env of envs) awsEnvs[env.name] = await awsEnvFor(moto, env.accountId, env.region);
+
+  const steps: Record<string, StepRecord> = {};
+  // The app itself (what `npm run synth` runs): writes cdktf.out with the manifest cdktf deploy reads.
+  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+    cwd: copy.project,
+    env: tf.env,
+    label: "synth (all stacks)",
+    timer,
+  });
+  steps.synth = record(synth);
+  let validation: SharedDeploymentFile["validation"] = { error: "not run: the synth failed" };
+  if (synth.code === 0) {
+    // Validation is CPU work; the bootstraps below mostly wait (see README.md, "Timings"): side by side.
+    const validating = validateStacks(copy, tf, timer).then(
+      (m) => (validation = Object.fromEntries(m)),
+      (e: unknown) => (validation = { error: String(e instanceof Error ? e.message : e) }),
+    );
+    // Environments are independent (own accounts): all deploy at once. Within one, the bootstrap comes
+    // first (its bucket holds the environment's state). A bootstrap is mostly the provider's fixed wait
+    // for the lifecycle configuration (README.md, "Timings"), so running them side by side costs one wait.
+    await Promise.all(
+      envs.map(async (env) => {
+        for (const stack of [`state-${env.name}`, env.name]) {
+          const r = await run("npx", ["cdktf", "deploy", stack, ...DEPLOY_FLAGS], {
+            cwd: copy.project,
+            env: { ...tf.env, ...awsEnvs[env.name] },
+            label: `cdktf deploy ${stack}`,
+            timer,
+            timeoutMs: 300_000,
+          });
+          steps[stack] = record(r);
+          if (r.code !== 0) return;
+        }
+      }),
+    );
+    await validating;
+  }
+  writeFileSync(motoLogFile, moto.log());
+  const file: SharedDeploymentFile = {
+    endpoint: moto.endpoint,
+    plainEndpoint: moto.plainEndpoint,
+    caBundle: moto.caBundle,
+    root: copy.root,
+    project: copy.project,
+    tf,
+    terraformVersion,
+    envNames: envs.map((e) => e.name),
+    awsEnvs,
+    steps,
+    validation,
+    motoLog: motoLogFile,
+  };
+  const path = join(copy.root, "shared-deployment.json");
+  writeFileSync(path, JSON.stringify(file, null, 2));
+  process.env[SHARED_DEPLOYMENT_VAR] = path;
+  timer.record("shared deployment ready (total)", Date.now() - t0);
+  return path;
+}
+
+export async function tearDownSharedDeployment(): Promise<void> {
+  const running = (globalThis as WithRunning)[RUNNING];
+  if (!running) return;
+  clearInterval(running.logTimer);
+  await running.moto.stop();
+  running.copy.remove();
+  delete (globalThis as WithRunning)[RUNNING];
+  timer.printSummary();
+}
+
+/**
+ * The shared deployment, for a suite of the real-terraform project. Fails loudly when the project's
+ * globalSetup did not run (e.g. a real-Terraform file run outside its jest project).
+ */
+export async function sharedDeployment(): Promise<SharedDeployment> {
+  const path = process.env[SHARED_DEPLOYMENT_VAR];
+  if (!path || !existsSync(path))
+    throw new Error(
+      `No shared deployment ($${SHARED_DEPLOYMENT_VAR} is ${path ?? "unset"}): run real-Terraform suites through jest's ` +
+        `real-terraform project (npx jest __tests__/real-terraform/<file>), whose globalSetup deploys it.`,
+    );
+  const f = JSON.parse(readFileSync(path, "utf8")) as SharedDeploymentFile;
+  const envs = loadEnvironments().filter((e) => f.envNames.includes(e.name));
+  const project = f.project;
+  return {
+    endpoint: f.endpoint,
+    plainEndpoint: f.plainEndpoint,
+    caBundle: f.caBundle,
+    copy: {
+      root: f.root,
+      project,
+      stackDir: (stack) => join(project, "cdktf.out", "stacks", stack),
+      remove: () => undefined, // globalTeardown removes it
+    },
+    tf: f.tf,
+    terraformVersion: f.terraformVersion,
+    envs,
+    awsEnv: (name) => {
+      const env = f.awsEnvs[name];
+      if (!env) throw new Error(`the shared deployment has no environment ${name} (it has ${f.envNames.join(", ")})`);
+      return env;
+    },
+    step: (stack) => f.steps[stack] ?? { command: `(${stack} was not run: an earlier step failed)`, code: null, ms: 0, described: "" },
+    motoLogFile: f.motoLog,
+    validation: () => {
+      if ("error" in f.validation) throw new Error(`the set-up's validation failed: ${String(f.validation.error)}`);
+      return new Map(Object.entries(f.validation as Record<string, StackValidation>));
+    },
+  };
+}
