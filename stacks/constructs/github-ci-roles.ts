@@ -60,10 +60,11 @@ const policyJson = (statements: readonly (IdentityStatement | TrustStatement)[])
  * What both roles read. Read actions are listed one by one rather than `Describe*`/`Get*`/`List*`,
  * so neither role can list users or read their attributes (cognito-idp:ListUsers, AdminGetUser):
  * refreshing this project's resources never needs personal data.
- * Resource "*": these reads either have no resource type (ListUserPools, DescribeAlarms,
- * DescribeLogGroups, ListAliases, DescribeResourcePolicies: the IAM Service Authorization Reference
- * pages list_amazoncognitouserpools.html, list_amazoncloudwatch.html, list_amazoncloudwatchlogs.html,
- * list_awskeymanagementservice.html say "*") or act on ids Terraform only learns by reading.
+ * Resource "*": the list actions have no resource type (cognito-idp:ListUserPools, kms:ListAliases,
+ * logs:DescribeResourcePolicies, iam:ListOpenIDConnectProviders: the IAM Service Authorization
+ * Reference pages list_amazoncognitouserpools.html, list_awskeymanagementservice.html,
+ * list_amazoncloudwatchlogs.html, list_awsidentityandaccessmanagementiam.html), and the others act on
+ * pools, keys and certificates whose ARNs hold ids AWS generates. Being reads, they change nothing.
  * sts:GetCallerIdentity, which the provider calls to check allowed_account_ids, needs no permission
  * (AWS STS API Reference, GetCallerIdentity).
  */
@@ -97,6 +98,8 @@ const READ_ACTIONS = [
   "events:ListTagsForResource",
   "acm:DescribeCertificate",
   "acm:ListTagsForCertificate",
+  // The "existing" provider is looked up by URL among the account's providers (state-<env> drift check).
+  "iam:ListOpenIDConnectProviders",
 ];
 
 interface Names {

@@ -17,6 +17,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -66,6 +67,7 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly events: EventBridgeClient;
   readonly logs: CloudWatchLogsClient;
+  readonly iam: IAMClient;
 }
 
 /** Client configuration that trusts the CA bundle named by AWS_CA_BUNDLE (nothing else is configured in code). */
@@ -105,6 +107,7 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     kms: new KMSClient(tls),
     events: new EventBridgeClient(tls),
     logs: new CloudWatchLogsClient(tls),
+    iam: new IAMClient(tls),
   };
   try {
     return await fn(clients);
