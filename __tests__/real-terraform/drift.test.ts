@@ -4,8 +4,8 @@
  * deleted (drift, exit 2), then MFA, deletion protection, a callback URL and an alarm threshold are
  * changed (security drift, exit 5, each named in drift.md and drift.json). `npm run plan` and
  * `npm run apply` put everything back, and drift finds nothing again. `--all` checks what the
- * credentials reach. Harness (moto, provider mirror, working copy): ./support. It changes dev, so it
- * runs its own emulator rather than the shared deployment (see ./README.md).
+ * credentials reach. It changes dev, so it works on a copy of its own that the shared set-up prepared
+ * with dev moved into an account of its own, in the shared emulator (support/prepared-copies.ts).
  */
 import { DeleteDashboardsCommand, DescribeAlarmsCommand, GetDashboardCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import {
@@ -22,27 +22,25 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
-import { awsEnvFor, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
-import { startMoto, type Moto } from "./support/moto";
+import { withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
+import { PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
+import { sharedEmulator } from "./support/shared-deployment";
 import { userPoolsNamed } from "./support/readback";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
-import { terraformSetup, type TerraformSetup } from "./support/terraform-env";
+import type { TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
-import { makeWorkingCopy, stackJson, type WorkingCopy } from "./support/workdir";
+import { stackJson, type WorkingCopy } from "./support/workdir";
 
 jest.setTimeout(300_000);
 
-const dev = loadEnvironments().find((e) => e.name === "dev") as EnvironmentConfig;
 const timer = new StepTimer("drift");
 
 /** A deployed dev: the project copy it was deployed from, and how to reach its account. */
 interface Deployment {
   readonly copy: WorkingCopy;
   readonly setup: TerraformSetup;
-  readonly env: EnvironmentConfig;
   readonly aws: AwsEnv;
   readonly poolId: string;
-  stop(): Promise<void>;
 }
 
 /** `npm run <script> -- <args>` in the deployment's copy: no terminal, credentials of dev's account. */
@@ -56,53 +54,21 @@ function npmRun(d: Deployment, script: string, args: string[]): Promise<RunResul
   });
 }
 
-/**
- * Every set-up step of this suite: moto, a working copy, state-dev and dev deployed as ops deploy
- * them. The one place to switch to a deployment shared between suites.
- */
-async function deployDev(): Promise<Deployment> {
-  requireTerraform();
-  const copy = makeWorkingCopy("drift");
-  const setup = await terraformSetup(copy.root);
-  let moto: Moto | undefined;
-  const stop = async () => {
-    await moto?.stop();
-    copy.remove();
-  };
-  try {
-    moto = await startMoto();
-    const aws = await awsEnvFor(moto, dev.accountId, dev.region);
-    const partial = { copy, setup, env: dev, aws, poolId: "", stop };
-    const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-      cwd: copy.project,
-      env: setup.env,
-      label: "synth",
-      timer,
-    });
-    if (synth.code !== 0) throw new Error(describeRun(synth));
-    for (const stack of ["state-dev", "dev"]) {
-      const r = await npmRun(partial, "deploy", [stack]);
-      if (r.code !== 0) throw new Error(describeRun(r));
-    }
-    const [poolId] = await withAwsClients(aws, (c) => userPoolsNamed(c, dev.userPool.name));
-    if (!poolId) throw new Error(`no user pool ${dev.userPool.name} after the deploy`);
-    return { ...partial, poolId };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
 let d: Deployment;
+let dev: EnvironmentConfig;
 
+/** The copy the shared set-up prepared: dev in an account of its own, state-dev and dev deployed with npm run deploy. */
 beforeAll(async () => {
-  d = await deployDev();
-}, 400_000);
+  requireTerraform();
+  const prepared = await preparedCopy("drift", sharedEmulator());
+  dev = prepared.env("dev");
+  const aws = await prepared.awsEnv("dev");
+  const [poolId] = await withAwsClients(aws, (c) => userPoolsNamed(c, dev.userPool.name));
+  if (!poolId) throw new Error(`no user pool ${dev.userPool.name} after the deploy`);
+  d = { copy: prepared.copy, setup: prepared.tf, aws, poolId };
+}, PREPARED_WAIT_MS + 60_000);
 
-afterAll(async () => {
-  await d?.stop();
-  timer.printSummary();
-});
+afterAll(() => timer.printSummary());
 
 const inAws = <T>(fn: (c: AwsClients) => Promise<T>) => withAwsClients(d.aws, fn);
 const driftFile = (name: string) => join(d.copy.project, "plans", "dev", name);

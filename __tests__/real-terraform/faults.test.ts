@@ -1,275 +1,84 @@
 /**
  * Faults on the emulator, with the npm scripts as a pipeline runs them (no terminal, --yes where a
  * pipeline would pass it). Each scenario ends with: nothing lost (the user pool and its users, the
- * state), nothing duplicated (exactly one pool), and the operator told what to do.
+ * state), nothing duplicated (exactly one pool), and the operator told what to do. prod runs in a
+ * copy the shared set-up prepared with prod moved into an account of its own and its bootstrap
+ * deployed; prod itself is not deployed: scenario 1 kills its first apply.
  *
  * 1. An apply of prod killed (SIGKILL) right after the pool appears: the lock stays; plan fails fast
  *    naming the lock, who took it and when, and the unlock command; unlock refuses a wrong id; the
  *    pool is not in the state (Terraform persists remote state during an apply only on a state
  *    update at least TF_STATE_PERSIST_INTERVAL, default and minimum 20 s, after the first one), so
- *    plan stops on it (scenario 2) and adoption converges. The same kill after the interval, in a
- *    second environment: the pool is in the state and plan + apply converge without adoption.
+ *    plan stops on it (scenario 2) and adoption converges. The same kill after the interval is
+ *    faults-persist-interval.test.ts.
  * 2. A pool with prod's name made outside Terraform: plan exits 3 before Terraform plans a second.
  * 3. The state object overwritten with garbage, then deleted: versions lists it, restore puts the
  *    good version back (lock taken, digest updated), and the plan is empty.
  * 4. The API goes away mid-plan: exit 1, a clear message, no review.md or tfplan in plans/prod/.
  * 5. Wrong or missing credentials: refused before anything is written, naming both accounts.
  *
- * The tools reach the emulator through an HTTP relay (support/api-proxy.ts) that can cut the
- * connection or hold requests back. All deployment set-up is in deployFaultEnvironments().
+ * Harness (flows, relays, the checks every scenario ends with): support/fault-flow.ts.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  AdminCreateUserCommand,
-  CreateUserPoolCommand,
-  DeleteUserPoolCommand,
-  ListUsersCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { CreateUserPoolCommand, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { environments as shippedEnvironments } from "../../config/environments";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { parsePlanJson } from "../../scripts/lib/plan-json";
 import { analysePlan } from "../../scripts/lib/review";
-import { startApiProxy, type ApiProxy } from "./support/api-proxy";
-import { awsEnvFor, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
-import { startMoto, type Moto } from "./support/moto";
-import { classify, describeDiffs, diffsOf } from "./support/plan";
-import { lockItem, objectExists, readRemoteState, stateVersions, userPoolsNamed } from "./support/readback";
-import { describeRun, killRunning, run, start, StepTimer, type RunResult, type Running } from "./support/run";
-import { terraformSetup, type TerraformSetup } from "./support/terraform-env";
+import { awsEnvFor } from "./support/aws";
+import {
+  addUser,
+  alreadyExisting,
+  aws,
+  editFlowConfig,
+  expectExit,
+  expectNothingLostOrDuplicated,
+  FAULT_TEST_TIMEOUT_MS,
+  lockfileExists,
+  lockIdOf,
+  lockOf,
+  makeFlow,
+  npmRun,
+  npmStart,
+  plansFile,
+  pools,
+  stateOf,
+  stateOrNone,
+  terraformIn,
+  unexpectedDiffs,
+  USER,
+  usersOf,
+  waitUntil,
+  type Flow,
+} from "./support/fault-flow";
+import { lockItem, stateVersions } from "./support/readback";
+import { killRunning, run, start, StepTimer } from "./support/run";
+import { PREPARED_WAIT_MS } from "./support/prepared-copies";
+import { sharedEmulator } from "./support/shared-deployment";
 import { requireTerraform } from "./support/tools";
-import { makeWorkingCopy, type WorkingCopy } from "./support/workdir";
-import { stateStackId } from "../../config/names";
-import { stripColours } from "../../scripts/lib/colours";
 
-// Each test runs several full plans and applies; on a busy 2-core machine one plan has taken 80 s.
-jest.setTimeout(600_000);
-
-/**
- * A second prod-stage environment for the kill after the persist interval: a pool can be created
- * by a first apply only once per environment, and prod's is taken by the kill right after it appears.
- */
-const LATE_INPUT = {
-  stage: "prod",
-  accountId: "555555555555",
-  domainName: "late.taskflow.example.com",
-  alertEmail: "taskflow-alerts-late@example.com",
-  userPool: { name: "taskflow-late" },
-} as const;
-
-const envs = loadEnvironments({ ...shippedEnvironments, late: LATE_INPUT });
-const envNamed = (name: string) => envs.find((e) => e.name === name) as EnvironmentConfig;
-const prod = envNamed("prod");
-const late = envNamed("late");
-const USER = "alice@example.com";
+jest.setTimeout(FAULT_TEST_TIMEOUT_MS);
 
 const timer = new StepTimer("faults");
-
-/** One environment's working copy (own cdktf.out, plans/, CLI config) behind its own relay to the emulator. */
-interface Flow {
-  readonly env: EnvironmentConfig;
-  readonly copy: WorkingCopy;
-  readonly setup: TerraformSetup;
-  /** The relay this flow's tools talk to (their AWS_ENDPOINT_URL). */
-  readonly proxy: ApiProxy;
-  /** Credentials of the environment's account, pointing at the relay. */
-  readonly aws: AwsEnv;
-}
-
-interface FaultDeployment {
-  readonly moto: Moto;
-  readonly prod: Flow;
-  readonly late: Flow;
-}
-let d: FaultDeployment;
-
-/** Replaces one exact, unique piece of the flow's config/environments.ts, as an engineer would edit it. */
-function editConfig(flow: Flow, from: string, to: string): void {
-  const file = join(flow.copy.project, "config", "environments.ts");
-  const source = readFileSync(file, "utf8");
-  if (source.split(from).length !== 2) throw new Error(`config/environments.ts must contain ${JSON.stringify(from)} exactly once`);
-  writeFileSync(file, source.replace(from, to));
-}
-
-async function makeFlow(moto: Moto, env: EnvironmentConfig, extraConfig?: string): Promise<Flow> {
-  const copy = makeWorkingCopy(`faults-${env.name}`);
-  const proxy = await startApiProxy(moto.endpoint, moto.caBundle);
-  const flow: Flow = {
-    env,
-    copy,
-    setup: await terraformSetup(copy.root),
-    proxy,
-    aws: { ...(await awsEnvFor(moto, env.accountId, env.region)), AWS_ENDPOINT_URL: proxy.endpoint },
-  };
-  if (extraConfig)
-    editConfig(flow, "} satisfies Record<string, EnvironmentInput>;", `${extraConfig}} satisfies Record<string, EnvironmentInput>;`);
-  return flow;
-}
-
-/** Synth in the flow's copy, then its bootstrap stack, as a pipeline deploys it. */
-async function bootstrap(flow: Flow): Promise<void> {
-  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-    cwd: flow.copy.project,
-    env: flow.setup.env,
-    label: `synth (${flow.env.name})`,
-    timer,
-  });
-  expectExit(synth, 0);
-  expectExit(await npmRun(flow, "deploy", [stateStackId(flow.env.name), "--yes"]), EXIT.OK);
-}
-
-/**
- * Everything the scenarios start from: the emulator, and for prod and the extra environment a
- * working copy behind its own relay with the bootstrap stack deployed (state bucket, lock table,
- * key). Neither environment stack is deployed: scenario 1 kills their first apply.
- */
-async function deployFaultEnvironments(): Promise<FaultDeployment> {
-  requireTerraform();
-  const moto = await startMoto();
-  const [prodFlow, lateFlow] = await Promise.all([makeFlow(moto, prod), makeFlow(moto, late, `  late: ${JSON.stringify(LATE_INPUT)},\n`)]);
-  d = { moto, prod: prodFlow, late: lateFlow };
-  await Promise.all([bootstrap(prodFlow), bootstrap(lateFlow)]);
-  return d;
-}
+let prodFlow: Flow;
+let prod: EnvironmentConfig;
 
 beforeAll(async () => {
-  await deployFaultEnvironments();
-}, 280_000);
+  requireTerraform();
+  prodFlow = await makeFlow("faults", "prod", timer);
+  prod = prodFlow.env;
+}, PREPARED_WAIT_MS + 60_000);
 
 afterAll(async () => {
   killRunning();
-  for (const flow of [d?.prod, d?.late]) {
-    await flow?.proxy.close();
-    flow?.copy.remove();
-  }
-  await d?.moto.stop();
+  await prodFlow?.proxy.close();
   timer.printSummary();
 });
 
-const aws = <T>(flow: Flow, fn: (c: AwsClients) => Promise<T>) => withAwsClients(flow.aws, fn);
-
-function npmArgs(script: string, args: readonly string[]) {
-  return [process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args]] as const;
-}
-
-/** `npm run <script> -- <args>` in the flow's copy: no terminal, the flow's credentials (or `awsEnv`). */
-/**
- * Resources Terraform failed to create because they already exist (created by a killed apply, not
- * in the state): "Error: creating <what> (<id>): ... AlreadyExists ..." followed by "with <address>,".
- * The id in parentheses is the import id for the types a killed prod apply leaves (log groups).
- */
-function alreadyExisting(output: string): { address: string; id: string }[] {
-  const plain = stripColours(output);
-  const found: { address: string; id: string }[] = [];
-  for (const block of plain.split("Error: ").slice(1)) {
-    const id = block.match(/^creating [^(]*\(([^)]+)\)/)?.[1];
-    const address = block.match(/with ([\w.-]+),/)?.[1];
-    if (id && address && /AlreadyExists/i.test(block)) found.push({ address, id });
-  }
-  return found;
-}
-
-/** `terraform <args>` in prod's synthesized folder, as the operator would run it; throws unless it exits 0. */
-async function terraformIn(flow: Flow, args: string[], label: string): Promise<void> {
-  expectExit(
-    await run("terraform", [`-chdir=${flow.copy.stackDir(flow.env.name)}`, ...args], {
-      cwd: flow.copy.project,
-      env: { ...flow.setup.env, ...flow.aws },
-      label,
-      timer,
-      timeoutMs: 240_000,
-    }),
-    0,
-  );
-}
-
-function npmRun(flow: Flow, script: string, args: string[], awsEnv: NodeJS.ProcessEnv = flow.aws): Promise<RunResult> {
-  const [command, argv] = npmArgs(script, args);
-  return run(command, argv, {
-    cwd: flow.copy.project,
-    env: { ...flow.setup.env, ...awsEnv },
-    label: `npm run ${script} -- ${args.join(" ")}`,
-    timer,
-    timeoutMs: 240_000,
-  });
-}
-
-function npmStart(flow: Flow, script: string, args: string[]): Running {
-  const [command, argv] = npmArgs(script, args);
-  return start(command, argv, {
-    cwd: flow.copy.project,
-    env: { ...flow.setup.env, ...flow.aws },
-    label: `npm run ${script} -- ${args.join(" ")}`,
-    timer,
-  });
-}
-
-function expectExit(r: RunResult, code: number): RunResult {
-  if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
-  return r;
-}
-
-const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
-const pools = (flow: Flow) => aws(flow, (c) => userPoolsNamed(c, flow.env.userPool.name));
-/** The pool's users by email (with email as the username attribute, Cognito's Username is a generated id). */
-const usersOf = (flow: Flow, poolId: string) =>
-  aws(flow, async (c) =>
-    ((await c.cognito.send(new ListUsersCommand({ UserPoolId: poolId }))).Users ?? []).map(
-      (u) => u.Attributes?.find((a) => a.Name === "email")?.Value,
-    ),
-  );
-const lockOf = (flow: Flow) => aws(flow, (c) => lockItem(c, flow.env.state.lockTable, `${flow.env.state.bucket}/${flow.env.state.key}`));
-const lockfileExists = (flow: Flow) => aws(flow, (c) => objectExists(c, flow.env.state.bucket, `${flow.env.state.key}.tflock`));
-const stateOf = (flow: Flow) => aws(flow, (c) => readRemoteState(c, flow.env.state.bucket, flow.env.state.key));
-const stateOrNone = (flow: Flow) => stateOf(flow).catch(() => undefined);
-const lockIdOf = async (flow: Flow) => (JSON.parse((await lockOf(flow))?.Info ?? "{}") as { ID?: string }).ID;
-
-/** The plan's diffs that the emulator-gap list does not explain ("" when the plan is empty but for the gaps). */
-function unexpectedDiffs(flow: Flow): string {
-  const plan = parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
-  const { unexpected } = classify(diffsOf(plan as Parameters<typeof diffsOf>[0]), "environment", flow.env);
-  return describeDiffs(unexpected);
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 150): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** A user signs up in the pool, so "nothing lost" covers users, not just the pool. */
-async function addUser(flow: Flow, poolId: string): Promise<void> {
-  await aws(flow, (c) =>
-    c.cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: USER,
-        UserAttributes: [{ Name: "email", Value: USER }],
-        MessageAction: "SUPPRESS",
-      }),
-    ),
-  );
-}
-
-/** The end of every scenario: exactly one pool, still holding its user, and the state manages it. */
-async function expectNothingLostOrDuplicated(flow: Flow, poolId: string): Promise<void> {
-  expect(await pools(flow)).toEqual([poolId]);
-  expect(await usersOf(flow, poolId)).toEqual([USER]);
-  const state = await stateOf(flow);
-  expect(state.addresses).toContain("aws_cognito_user_pool.user_pool");
-  expect(
-    JSON.parse(state.body).resources.find((r: { type: string }) => r.type === "aws_cognito_user_pool").instances[0].attributes.id,
-  ).toBe(poolId);
-}
-
 describe("1. apply of prod killed right after the pool appears", () => {
-  const flow = () => d.prod;
+  const flow = () => prodFlow;
   let poolId: string;
   let lockId: string;
 
@@ -328,7 +137,7 @@ describe("1. apply of prod killed right after the pool appears", () => {
   });
 
   test("adopting it (existingUserPoolId) converges: import, apply, one pool with its user, then an empty plan", async () => {
-    editConfig(flow(), `name: "${prod.userPool.name}",`, `name: "${prod.userPool.name}",\n      existingUserPoolId: "${poolId}",`);
+    editFlowConfig(flow(), `name: "${prod.userPool.name}",`, `name: "${prod.userPool.name}",\n      existingUserPoolId: "${poolId}",`);
     expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
     const analysis = analysePlan(parsePlanJson(readFileSync(plansFile(flow(), "plan.json"), "utf8"), "plan.json"));
     expect(analysis.changes.find((c) => c.resource.address === "aws_cognito_user_pool.user_pool")?.importId).toBe(poolId);
@@ -343,7 +152,7 @@ describe("1. apply of prod killed right after the pool appears", () => {
       apply = await npmRun(flow(), "apply", ["prod", "--yes"]);
     }
     expectExit(apply, EXIT.OK);
-    editConfig(flow(), `\n      existingUserPoolId: "${poolId}",`, "");
+    editFlowConfig(flow(), `\n      existingUserPoolId: "${poolId}",`, "");
     expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
     expect(unexpectedDiffs(flow())).toBe("");
     expect(await pools(flow())).toEqual([poolId]);
@@ -352,55 +161,8 @@ describe("1. apply of prod killed right after the pool appears", () => {
   });
 });
 
-describe("1. the same kill after the persist interval (environment 'late', added to its copy's config)", () => {
-  const flow = () => d.late;
-  let poolId: string;
-
-  test("held past TF_STATE_PERSIST_INTERVAL, the next resource Terraform finishes persists the state: the pool is in it when the kill comes", async () => {
-    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
-    // Alarms and the dashboard depend on the pool and take no part in the question: held back at the
-    // relay, they keep the apply running while the interval passes.
-    flow().proxy.hold(/PutMetricAlarm|PutDashboard/);
-    const apply = npmStart(flow(), "apply", ["late", "--yes"]);
-    poolId = await waitUntil("the pool", async () => (await pools(flow()))[0], 120_000, 100);
-    const poolSeen = Date.now();
-    await waitUntil("a held alarm", async () => (flow().proxy.held().length ? true : undefined), 60_000);
-    // The interval counts from Terraform's first state update, which is no later than the pool's.
-    await new Promise((r) => setTimeout(r, Math.max(0, poolSeen + 21_000 - Date.now())));
-    expect((await stateOrNone(flow()))?.addresses ?? []).not.toContain("aws_cognito_user_pool.user_pool");
-    flow().proxy.held()[0].release();
-    await waitUntil(
-      "the persisted pool",
-      async () => ((await stateOrNone(flow()))?.addresses.includes("aws_cognito_user_pool.user_pool") ? true : undefined),
-      30_000,
-      250,
-    );
-    apply.kill();
-    expect((await apply.done).code).toBeNull();
-    flow().proxy.dropHeld();
-    await addUser(flow(), poolId);
-    expect(await lockIdOf(flow())).toMatch(/^[0-9a-f-]{36}$/);
-  });
-
-  test("unlock, then plan creates no second pool and apply converges; the plan after it is empty", async () => {
-    const locked = expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.LOCKED);
-    const id = await lockIdOf(flow());
-    expect(locked.stderr).toContain(`npm run unlock -- late ${id}`);
-    expectExit(await npmRun(flow(), "unlock", ["late", id as string, "--yes"]), EXIT.OK);
-    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
-    const analysis = analysePlan(parsePlanJson(readFileSync(plansFile(flow(), "plan.json"), "utf8"), "plan.json"));
-    expect(
-      analysis.changes.filter((c) => c.resource.type === "aws_cognito_user_pool" && c.action !== "update").map((c) => c.action),
-    ).toEqual([]);
-    expectExit(await npmRun(flow(), "apply", ["late", "--yes"]), EXIT.OK);
-    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
-    expect(unexpectedDiffs(flow())).toBe("");
-    await expectNothingLostOrDuplicated(flow(), poolId);
-  });
-});
-
 describe("2. a second pool with prod's name made by hand while the state manages one", () => {
-  const flow = () => d.prod;
+  const flow = () => prodFlow;
 
   test("plan exits 3 before synth, names the extra pool and the managed one, and advises no adoption; nothing else changes", async () => {
     const [managed] = await pools(flow());
@@ -420,10 +182,10 @@ describe("2. a second pool with prod's name made by hand while the state manages
 });
 
 describe("3. prod's state overwritten with garbage, then deleted", () => {
-  const flow = () => d.prod;
-  const { bucket, key, lockTable } = prod.state;
+  const flow = () => prodFlow;
 
   test("versions lists the history; restore refuses garbage and an unconfirmed run, then restores the good version; the plan is empty", async () => {
+    const { bucket, key, lockTable } = prod.state;
     const [poolId] = await pools(flow());
     const before = await stateOf(flow());
     const good = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
@@ -467,11 +229,11 @@ describe("3. prod's state overwritten with garbage, then deleted", () => {
 });
 
 describe("5. wrong or missing credentials", () => {
-  const flow = () => d.prod;
+  const flow = () => prodFlow;
 
   test("another account's credentials: plan, apply and deploy exit 8 naming both accounts; nothing written, no state version, no lock", async () => {
-    const dev = envs.find((e) => e.name === "dev") as EnvironmentConfig;
-    const devCreds = { ...(await awsEnvFor(d.moto, dev.accountId, dev.region)), AWS_ENDPOINT_URL: flow().proxy.endpoint };
+    const dev = loadEnvironments().find((e) => e.name === "dev") as EnvironmentConfig;
+    const devCreds = { ...(await awsEnvFor(sharedEmulator(), dev.accountId, dev.region)), AWS_ENDPOINT_URL: flow().proxy.endpoint };
     const plansBefore = readdirSync(join(flow().copy.project, "plans", "prod")).sort();
     const reviewBefore = readFileSync(plansFile(flow(), "review.md"), "utf8");
     const versionsBefore = await aws(flow(), (c) => stateVersions(c, prod.state.bucket, prod.state.key));
@@ -510,7 +272,7 @@ describe("5. wrong or missing credentials", () => {
 });
 
 describe("4. the API goes away mid-plan", () => {
-  const flow = () => d.prod;
+  const flow = () => prodFlow;
 
   test("exit 1 saying AWS could not be reached; plans/prod/ holds no review.md or tfplan; nothing lost once it is back", async () => {
     const [poolId] = await pools(flow());

@@ -1,17 +1,17 @@
 /**
  * The ops workflow end to end on the emulator, with the npm scripts exactly as a pipeline runs
- * them (stdin is not a terminal), in an emulator of its own (its flows change infrastructure; see
- * README.md here). Harness (emulator, provider mirror, CLI config, working copy): ./support.
+ * them (stdin is not a terminal). Its flows change infrastructure, so each works in a copy the
+ * shared set-up prepared (support/prepared-copies.ts): dev moved into an account of its own with its
+ * bootstrap deployed, and an extra environment 'adopt' with its bootstrap deployed.
  *
  * dev carries the flow:
  * deploy → plan shows no changes → a harmless config change is an
  * in-place update in review.md → apply of that reviewed plan → outputs match the pool; a pool
- * rename is flagged by review.md and exit status 3. Adoption runs in an extra environment added to
- * the copy's config: a pool created through the AWS API is imported (no create), then managed.
- * prod is deployed as a pipeline would (--yes), and a pool rename there is refused by Terraform
- * (prevent_destroy): review.md says so and plan exits 3. The confirmation rule is checked first.
+ * rename is flagged by review.md and exit status 3. Adoption: a pool created through the AWS API is
+ * imported (no create), then managed. prod's confirmation rule is checked first; prod's own flow (a
+ * pipeline's deploy, and a pool rename refused by prevent_destroy) is prod-walkthrough.test.ts.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CreateUserPoolCommand,
@@ -19,99 +19,58 @@ import {
   type CreateUserPoolCommandInput,
   type UsernameAttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { environments as shippedEnvironments } from "../../config/environments";
+import type { EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json";
 import { analysePlan } from "../../scripts/lib/review";
-import { awsEnvFor, withAwsClients, type AwsEnv } from "./support/aws";
-import { startMoto, type Moto } from "./support/moto";
+import { withAwsClients, type AwsEnv } from "./support/aws";
 import { classify, describeDiffs, diffsOf } from "./support/plan";
 import { userPoolsNamed } from "./support/readback";
+import { ADOPT_INPUT, configLine, editConfig, PREPARED_WAIT_MS, preparedCopy, type PreparedCopyName } from "./support/prepared-copies";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
-import { terraformSetup, type TerraformSetup } from "./support/terraform-env";
+import { sharedEmulator } from "./support/shared-deployment";
+import type { TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
 import { makeWorkingCopy, stackJson, type WorkingCopy } from "./support/workdir";
 
 jest.setTimeout(300_000);
 
-/** The environment added to the copy's config for adoption: dev's rules, its own account. */
-const ADOPT_INPUT = {
-  stage: "dev",
-  accountId: "444444444444",
-  domainName: "adopt.taskflow.example.com",
-  alertEmail: "taskflow-alerts-adopt@example.com",
-  userPool: { tier: "ESSENTIALS", deletionProtection: false, threatProtection: "OFF", email: { sender: "COGNITO_DEFAULT" } },
-} as const;
-const adoptSource = (input: object) => `  adopt: ${JSON.stringify(input)},\n`;
-
-const envs = loadEnvironments({ ...shippedEnvironments, adopt: ADOPT_INPUT });
-const envNamed = (name: string) => envs.find((e) => e.name === name) as EnvironmentConfig;
-const dev = envNamed("dev");
-const prod = envNamed("prod");
-const adopt = envNamed("adopt");
-
 const timer = new StepTimer("ops-workflow");
-let moto: Moto;
-const awsEnv = new Map<string, AwsEnv>();
 
-/** One working copy (own cdktf.out, plans/, Terraform CLI config) per flow, so the two can run at once. */
+/** One working copy (own cdktf.out, plans/, Terraform CLI config) per flow, in an account of its own. */
 interface Flow {
   readonly copy: WorkingCopy;
   readonly setup: TerraformSetup;
   readonly env: EnvironmentConfig;
+  readonly aws: AwsEnv;
 }
 let devFlow: Flow;
-let prodFlow: Flow;
 let adoptFlow: Flow;
-/** prod's deploy and the adoption's bootstrap run while dev's flow does (bootstraps mostly wait on S3). */
-let prodDeploy: Promise<RunResult[]> | undefined;
-let adoptBootstrap: Promise<RunResult> | undefined;
+let dev: EnvironmentConfig;
+let adopt: EnvironmentConfig;
 let existingId: string;
 
-async function makeFlow(env: EnvironmentConfig): Promise<Flow> {
-  const copy = makeWorkingCopy(`ops-${env.name}`);
-  return { copy, setup: await terraformSetup(copy.root), env };
+async function makeFlow(name: PreparedCopyName, envName: string): Promise<Flow> {
+  const prepared = await preparedCopy(name, sharedEmulator());
+  return { copy: prepared.copy, setup: prepared.tf, env: prepared.env(envName), aws: await prepared.awsEnv(envName) };
 }
 
 beforeAll(async () => {
   requireTerraform();
-  devFlow = await makeFlow(dev);
-  prodFlow = await makeFlow(prod);
-  adoptFlow = await makeFlow(adopt);
-  moto = await startMoto();
-  for (const env of [dev, prod, adopt]) awsEnv.set(env.name, await awsEnvFor(moto, env.accountId, env.region));
+  devFlow = await makeFlow("ops-dev", "dev");
+  adoptFlow = await makeFlow("ops-adopt", "adopt");
+  dev = devFlow.env;
+  adopt = adoptFlow.env;
   existingId = await createExistingPool(adoptFlow);
-  adoptBootstrap = npmRun(adoptFlow, "deploy", ["state-adopt"]);
-  prodDeploy = deployProd();
-}, 120_000);
+}, PREPARED_WAIT_MS + 60_000);
 
-afterAll(async () => {
-  await Promise.allSettled([adoptBootstrap, prodDeploy]);
-  await moto?.stop();
-  for (const flow of [devFlow, prodFlow, adoptFlow]) flow?.copy.remove();
-  timer.printSummary();
-});
-
-/** prod as a pipeline deploys it (--yes: no terminal), its synthesized JSON unmodified. */
-async function deployProd(): Promise<RunResult[]> {
-  const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-    cwd: prodFlow.copy.project,
-    env: prodFlow.setup.env,
-    label: "synth (prod)",
-    timer,
-  });
-  if (synth.code !== 0) return [synth];
-  const state = await npmRun(prodFlow, "deploy", ["state-prod", "--yes"]);
-  if (state.code !== 0) return [synth, state];
-  return [synth, state, await npmRun(prodFlow, "deploy", ["prod", "--yes"])];
-}
+afterAll(() => timer.printSummary());
 
 /** `npm run <script> -- <args>` in the flow's copy: no terminal, credentials of the flow's account. */
 function npmRun(flow: Flow, script: string, args: string[]): Promise<RunResult> {
   return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
     cwd: flow.copy.project,
-    env: { ...flow.setup.env, ...awsEnv.get(flow.env.name) },
+    env: { ...flow.setup.env, ...flow.aws },
     label: `npm run ${script} -- ${args.join(" ")}`,
     timer,
     timeoutMs: 240_000,
@@ -121,14 +80,6 @@ function npmRun(flow: Flow, script: string, args: string[]): Promise<RunResult> 
 function expectExit(r: RunResult, code: number): RunResult {
   if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
   return r;
-}
-
-/** Replaces one exact, unique piece of the copy's config/environments.ts, as an engineer would edit it. */
-function editConfig(flow: Flow, from: string, to: string): void {
-  const file = join(flow.copy.project, "config", "environments.ts");
-  const source = readFileSync(file, "utf8");
-  if (source.split(from).length !== 2) throw new Error(`config/environments.ts must contain ${JSON.stringify(from)} exactly once`);
-  writeFileSync(file, source.replace(from, to));
 }
 
 const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
@@ -143,29 +94,33 @@ function unexpectedDiffs(flow: Flow, ignore: readonly string[] = []): string {
   return describeDiffs(unexpected.filter((d) => !ignore.includes(d.address)));
 }
 
-const poolsNamed = (flow: Flow, name: string = flow.env.userPool.name) =>
-  withAwsClients(awsEnv.get(flow.env.name) as AwsEnv, (c) => userPoolsNamed(c, name));
+const poolsNamed = (flow: Flow, name: string = flow.env.userPool.name) => withAwsClients(flow.aws, (c) => userPoolsNamed(c, name));
 
 describe("prod's confirmation rule, before anything runs", () => {
   test.each(["prod", "state-prod"])(
     "npm run deploy -- %s without --yes and without a terminal exits 4, nothing synthesized",
     async (stack) => {
-      const r = expectExit(await npmRun(devFlow, "deploy", [stack]), EXIT.REFUSED);
-      expect(r.stderr).toContain(`Refusing to deploy ${stack} without confirmation`);
-      expect(existsSync(join(devFlow.copy.project, "cdktf.out"))).toBe(false);
+      // A copy nothing was synthesized in yet, so a synth would show.
+      const copy = makeWorkingCopy("ops-confirm");
+      try {
+        const r = expectExit(await npmRun({ ...devFlow, copy }, "deploy", [stack]), EXIT.REFUSED);
+        expect(r.stderr).toContain(`Refusing to deploy ${stack} without confirmation`);
+        expect(existsSync(join(copy.project, "cdktf.out"))).toBe(false);
+      } finally {
+        copy.remove();
+      }
     },
   );
 });
 
-describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
+describe("dev: deploy, plan, review, apply, outputs (state-dev deployed by the set-up)", () => {
   let poolId: string;
 
-  test("deploy state-dev, then dev; the provider mirror makes deploy skip cdktf's provider lock, and says so", async () => {
-    const r = expectExit(await npmRun(devFlow, "deploy", ["state-dev"]), EXIT.OK);
+  test("deploy dev; the provider mirror makes deploy skip cdktf's provider lock, and says so", async () => {
+    const r = expectExit(await npmRun(devFlow, "deploy", ["dev"]), EXIT.OK);
     expect(r.stderr).toContain(
       `Provider lock skipped (--skip-provider-lock): ${devFlow.setup.cliConfigFile} installs providers from the filesystem mirror ${devFlow.setup.mirror.dir}`,
     );
-    expectExit(await npmRun(devFlow, "deploy", ["dev"]), EXIT.OK);
     const pools = await poolsNamed(devFlow);
     expect(pools).toHaveLength(1);
     poolId = pools[0];
@@ -178,7 +133,7 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
   });
 
   test("a harmless config change (access token 60 → 45 minutes) is an in-place update in review.md", async () => {
-    editConfig(devFlow, "accessTokenMinutes: 60,", "accessTokenMinutes: 45,");
+    editConfig(devFlow.copy, "accessTokenMinutes: 60,", "accessTokenMinutes: 45,");
     expectExit(await npmRun(devFlow, "plan", ["dev", "--detailed-exitcode"]), EXIT.CHANGES);
     const client = "aws_cognito_user_pool_client.web_client";
     expect(unexpectedDiffs(devFlow, [client])).toBe("");
@@ -196,7 +151,7 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
       string,
       { value: string }
     >;
-    const { UserPoolClient } = await withAwsClients(awsEnv.get(dev.name) as AwsEnv, (c) =>
+    const { UserPoolClient } = await withAwsClients(devFlow.aws, (c) =>
       c.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: outputs.app_client_id.value })),
     );
     expect(UserPoolClient?.AccessTokenValidity).toBe(45);
@@ -219,7 +174,7 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
 
   test("a pool rename would replace the pool: review.md warns, plan exits 3, apply refuses it", async () => {
     editConfig(
-      devFlow,
+      devFlow.copy,
       "userPool: {\n      // Throwaway pool",
       `userPool: {\n      name: "${dev.userPool.name}-renamed",\n      // Throwaway pool`,
     );
@@ -244,20 +199,6 @@ describe("dev: bootstrap, deploy, plan, review, apply, outputs", () => {
  * synthesized stack. Then the environment's config names it (existingUserPoolId).
  */
 async function createExistingPool(flow: Flow): Promise<string> {
-  editConfig(
-    flow,
-    "} satisfies Record<string, EnvironmentInput>;",
-    `${adoptSource(ADOPT_INPUT)}} satisfies Record<string, EnvironmentInput>;`,
-  );
-  expectExit(
-    await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-      cwd: flow.copy.project,
-      env: flow.setup.env,
-      label: "synth (adopt)",
-      timer,
-    }),
-    0,
-  );
   const json = stackJson(flow.copy, flow.env.name);
   const pool = Object.values(json.resource.aws_cognito_user_pool)[0] as {
     name: string;
@@ -287,22 +228,18 @@ async function createExistingPool(flow: Flow): Promise<string> {
     })),
     UserPoolTags: json.provider.aws[0].default_tags[0].tags,
   };
-  const id = await withAwsClients(
-    awsEnv.get(flow.env.name) as AwsEnv,
-    async (c) => (await c.cognito.send(new CreateUserPoolCommand(input))).UserPool?.Id,
-  );
+  const id = await withAwsClients(flow.aws, async (c) => (await c.cognito.send(new CreateUserPoolCommand(input))).UserPool?.Id);
   if (!id) throw new Error("CreateUserPool returned no id");
   editConfig(
-    flow,
-    adoptSource(ADOPT_INPUT),
-    adoptSource({ ...ADOPT_INPUT, userPool: { ...ADOPT_INPUT.userPool, existingUserPoolId: id } }),
+    flow.copy,
+    configLine("adopt", ADOPT_INPUT),
+    configLine("adopt", { ...ADOPT_INPUT, userPool: { ...ADOPT_INPUT.userPool, existingUserPoolId: id } }),
   );
   return id;
 }
 
 describe("adopting a pool created through the AWS API (environment 'adopt', added to its copy's config)", () => {
   test("with existingUserPoolId in config, the first plan imports the pool and creates none", async () => {
-    expectExit(await (adoptBootstrap as Promise<RunResult>), EXIT.OK);
     expectExit(await npmRun(adoptFlow, "plan", ["adopt"]), EXIT.OK);
     const analysis = analysePlan(readPlan(adoptFlow));
     const pool = analysis.changes.find((c) => c.resource.address === "aws_cognito_user_pool.user_pool");
@@ -324,22 +261,5 @@ describe("adopting a pool created through the AWS API (environment 'adopt', adde
     >;
     expect(outputs.user_pool_id.value).toBe(existingId);
     expect(outputs.issuer_url.value).toBe(`https://cognito-idp.${adopt.region}.amazonaws.com/${existingId}`);
-  });
-});
-
-describe("prod: deployed with --yes; a pool rename is refused by prevent_destroy", () => {
-  test("plan exits 3 and review.md names the pool Terraform refused to destroy; there is nothing to apply", async () => {
-    for (const r of (await prodDeploy) ?? []) expectExit(r, EXIT.OK);
-    const [poolId] = await poolsNamed(prodFlow);
-    editConfig(prodFlow, `name: "${prod.userPool.name}",`, `name: "${prod.userPool.name}-renamed",`);
-    const r = expectExit(await npmRun(prodFlow, "plan", ["prod"]), EXIT.PROTECTED);
-    expect(r.stderr).toContain("Terraform refused the plan: it would destroy aws_cognito_user_pool.user_pool (lifecycle.prevent_destroy)");
-    const md = review(prodFlow);
-    expect(md).toContain("**Terraform refused this change: it would destroy resources protected by `lifecycle.prevent_destroy`.**");
-    expect(md).toContain("> - **DESTROY or REPLACE** `aws_cognito_user_pool.user_pool` (Cognito user pool)");
-    expect(md).toContain("| Threat protection | ENFORCED |");
-    expect(existsSync(plansFile(prodFlow, "tfplan"))).toBe(false);
-    expectExit(await npmRun(prodFlow, "apply", ["prod", "--yes"]), EXIT.FAILED);
-    expect(await poolsNamed(prodFlow)).toEqual([poolId]);
   });
 });

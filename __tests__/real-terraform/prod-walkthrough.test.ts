@@ -1,7 +1,8 @@
 /**
  * The README's "Prod, step by step", run as written by a pipeline (stdin is not a terminal, so the
- * prod confirmation is `--yes`), with prod's shipped config, against an emulator of its own: the shared
- * one already holds prod's bootstrap, and this walkthrough starts from an empty account.
+ * prod confirmation is `--yes`), with prod's shipped config, in the shared emulator but in an empty
+ * account: the shared set-up prepared a copy with prod moved into an account of its own and deployed
+ * nothing there (support/prepared-copies.ts).
  *
  *   npm run deploy -- state-prod --yes                  (local state file)
  *   state: { bootstrapBackend: "s3" } for prod in config/environments.ts
@@ -12,39 +13,38 @@
  *
  * The state bucket's TLS-only policy is in place from the first step on; every command reaches the
  * emulator over HTTPS only, so the policy must allow all of it, and it is still there at the end.
+ * Afterwards, on the prod just deployed: a pool rename is refused by prevent_destroy.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import type { EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
-import { awsEnvFor, withAwsClients, type AwsEnv } from "./support/aws";
-import { startMoto, type Moto } from "./support/moto";
+import { withAwsClients, type AwsEnv } from "./support/aws";
+import { editConfig, PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
 import { lockItem, objectExists, readRemoteState, readStateBucket, userPoolsNamed } from "./support/readback";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
-import { terraformSetup, type TerraformSetup } from "./support/terraform-env";
-import { makeWorkingCopy, stackJson, type WorkingCopy } from "./support/workdir";
+import { sharedEmulator } from "./support/shared-deployment";
+import type { TerraformSetup } from "./support/terraform-env";
+import { requireTerraform } from "./support/tools";
+import { stackJson, type WorkingCopy } from "./support/workdir";
 
 jest.setTimeout(300_000);
 
-const prod = loadEnvironments().find((e) => e.name === "prod") as EnvironmentConfig;
 const timer = new StepTimer("prod walkthrough");
-let moto: Moto;
+let prod: EnvironmentConfig;
 let copy: WorkingCopy;
 let setup: TerraformSetup;
 let credentials: AwsEnv;
 
 beforeAll(async () => {
-  copy = makeWorkingCopy("walkthrough");
-  setup = await terraformSetup(copy.root);
-  moto = await startMoto();
-  credentials = await awsEnvFor(moto, prod.accountId, prod.region);
-}, 60_000);
+  requireTerraform();
+  const prepared = await preparedCopy("walkthrough", sharedEmulator());
+  ({ copy, tf: setup } = prepared);
+  prod = prepared.env("prod");
+  credentials = await prepared.awsEnv("prod");
+}, PREPARED_WAIT_MS + 60_000);
 
-afterAll(async () => {
-  await moto?.stop();
-  copy?.remove();
-  timer.printSummary();
-});
+afterAll(() => timer.printSummary());
 
 /** `npm run <script> -- <args>` in the copy, as a pipeline runs it (node runs the same script npm would). */
 function npmRun(script: string, args: string[]): Promise<RunResult> {
@@ -122,5 +122,21 @@ describe("README, Prod, step by step (pipeline: --yes), on an empty account", ()
     const pools = await withAwsClients(credentials, (c) => userPoolsNamed(c, prod.userPool.name));
     expect(outputs.user_pool_id.value).toBe(pools[0]);
     expect(outputs.user_pool_arn.value).toBe(`arn:aws:cognito-idp:${prod.region}:${prod.accountId}:userpool/${pools[0]}`);
+  });
+});
+
+describe("after the walkthrough: prod's pool is protected", () => {
+  test("a pool rename: plan exits 3 and review.md names the pool Terraform refused to destroy; there is nothing to apply", async () => {
+    const [poolId] = await withAwsClients(credentials, (c) => userPoolsNamed(c, prod.userPool.name));
+    editConfig(copy, `name: "${prod.userPool.name}",`, `name: "${prod.userPool.name}-renamed",`);
+    const r = expectExit(await npmRun("plan", ["prod"]), EXIT.PROTECTED);
+    expect(r.stderr).toContain("Terraform refused the plan: it would destroy aws_cognito_user_pool.user_pool (lifecycle.prevent_destroy)");
+    const md = readFileSync(join(copy.project, "plans", "prod", "review.md"), "utf8");
+    expect(md).toContain("**Terraform refused this change: it would destroy resources protected by `lifecycle.prevent_destroy`.**");
+    expect(md).toContain("> - **DESTROY or REPLACE** `aws_cognito_user_pool.user_pool` (Cognito user pool)");
+    expect(md).toContain("| Threat protection | ENFORCED |");
+    expect(existsSync(join(copy.project, "plans", "prod", "tfplan"))).toBe(false);
+    expectExit(await npmRun("apply", ["prod", "--yes"]), EXIT.FAILED);
+    expect(await withAwsClients(credentials, (c) => userPoolsNamed(c, prod.userPool.name))).toEqual([poolId]);
   });
 });

@@ -22,6 +22,7 @@ import { terraformSetup, type TerraformSetup } from "./terraform-env";
 import { requireTerraform } from "./tools";
 import { validateStacks, type StackValidation } from "./validate";
 import { makeWorkingCopy, type WorkingCopy } from "./workdir";
+import { PREPARED_COPIES, PREPARED_DIR_VAR, prepareCopy, type PreparedCopyName } from "./prepared-copies";
 import { stateStackId } from "../../../config/names";
 
 export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
@@ -94,6 +95,8 @@ interface Running {
   copy: WorkingCopy;
   logTimer: NodeJS.Timeout;
   deploying: Promise<void>;
+  /** The copies prepared for the suites that change infrastructure (prepared-copies.ts). */
+  preparing: Promise<WorkingCopy[]>;
 }
 const RUNNING = Symbol.for("taskflow.sharedDeployment");
 type WithRunning = typeof globalThis & { [RUNNING]?: Running };
@@ -124,6 +127,11 @@ export async function setUpSharedDeployment(): Promise<string> {
   status({ ready: false, startedAt: t0, endpoint: moto.endpoint, plainEndpoint: moto.plainEndpoint, caBundle: moto.caBundle });
   publish();
   process.env[SHARED_DEPLOYMENT_VAR] = path;
+  process.env[PREPARED_DIR_VAR] = copy.root;
+  // Side by side with the shipped environments' deploys below: all bootstraps wait at the same time.
+  const preparing = Promise.all(
+    (Object.keys(PREPARED_COPIES) as PreparedCopyName[]).map((name) => prepareCopy(name, moto, copy.root, timer)),
+  );
 
   const deploying = (async () => {
     const envs = loadEnvironments();
@@ -188,7 +196,7 @@ export async function setUpSharedDeployment(): Promise<string> {
     publish();
     timer.record("shared deployment ready (from the start of globalSetup)", Date.now() - t0);
   })();
-  (globalThis as WithRunning)[RUNNING] = { moto, copy, logTimer, deploying };
+  (globalThis as WithRunning)[RUNNING] = { moto, copy, logTimer, deploying, preparing };
   return path;
 }
 
@@ -196,8 +204,10 @@ export async function tearDownSharedDeployment(): Promise<void> {
   const running = (globalThis as WithRunning)[RUNNING];
   if (!running) return;
   await running.deploying; // only still running when no suite needed it, or after a failure
+  const prepared = await running.preparing;
   clearInterval(running.logTimer);
   await running.moto.stop();
+  for (const copy of prepared) copy.remove();
   running.copy.remove();
   delete (globalThis as WithRunning)[RUNNING];
   timer.printSummary();

@@ -1,0 +1,93 @@
+/**
+ * The kill of scenario 1 of faults.test.ts, after TF_STATE_PERSIST_INTERVAL: held past the interval,
+ * the next resource Terraform finishes persists the state, so the pool is in it when the kill comes,
+ * and unlock + plan + apply converge without adoption. In environment 'late' (stage prod, an account of
+ * its own), which the shared set-up added to a prepared copy's config and bootstrapped: a pool can be
+ * created by a first apply only once per environment. Harness: support/fault-flow.ts.
+ */
+import { readFileSync } from "node:fs";
+import { EXIT } from "../../scripts/lib/exit-codes";
+import { parsePlanJson } from "../../scripts/lib/plan-json";
+import { analysePlan } from "../../scripts/lib/review";
+import {
+  addUser,
+  expectExit,
+  expectNothingLostOrDuplicated,
+  FAULT_TEST_TIMEOUT_MS,
+  lockIdOf,
+  makeFlow,
+  npmRun,
+  npmStart,
+  plansFile,
+  pools,
+  stateOrNone,
+  unexpectedDiffs,
+  waitUntil,
+  type Flow,
+} from "./support/fault-flow";
+import { PREPARED_WAIT_MS } from "./support/prepared-copies";
+import { killRunning, StepTimer } from "./support/run";
+import { requireTerraform } from "./support/tools";
+
+jest.setTimeout(FAULT_TEST_TIMEOUT_MS);
+
+const timer = new StepTimer("faults (persist interval)");
+let lateFlow: Flow;
+
+beforeAll(async () => {
+  requireTerraform();
+  lateFlow = await makeFlow("faults-late", "late", timer);
+}, PREPARED_WAIT_MS + 60_000);
+
+afterAll(async () => {
+  killRunning();
+  await lateFlow?.proxy.close();
+  timer.printSummary();
+});
+
+describe("1. the same kill after the persist interval (environment 'late', added to its copy's config)", () => {
+  const flow = () => lateFlow;
+  let poolId: string;
+
+  test("held past TF_STATE_PERSIST_INTERVAL, the next resource Terraform finishes persists the state: the pool is in it when the kill comes", async () => {
+    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
+    // Alarms and the dashboard depend on the pool and take no part in the question: held back at the
+    // relay, they keep the apply running while the interval passes.
+    flow().proxy.hold(/PutMetricAlarm|PutDashboard/);
+    const apply = npmStart(flow(), "apply", ["late", "--yes"]);
+    poolId = await waitUntil("the pool", async () => (await pools(flow()))[0], 120_000, 100);
+    const poolSeen = Date.now();
+    await waitUntil("a held alarm", async () => (flow().proxy.held().length ? true : undefined), 60_000);
+    // The interval counts from Terraform's first state update, which is no later than the pool's.
+    await new Promise((r) => setTimeout(r, Math.max(0, poolSeen + 21_000 - Date.now())));
+    expect((await stateOrNone(flow()))?.addresses ?? []).not.toContain("aws_cognito_user_pool.user_pool");
+    flow().proxy.held()[0].release();
+    await waitUntil(
+      "the persisted pool",
+      async () => ((await stateOrNone(flow()))?.addresses.includes("aws_cognito_user_pool.user_pool") ? true : undefined),
+      30_000,
+      250,
+    );
+    apply.kill();
+    expect((await apply.done).code).toBeNull();
+    flow().proxy.dropHeld();
+    await addUser(flow(), poolId);
+    expect(await lockIdOf(flow())).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("unlock, then plan creates no second pool and apply converges; the plan after it is empty", async () => {
+    const locked = expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.LOCKED);
+    const id = await lockIdOf(flow());
+    expect(locked.stderr).toContain(`npm run unlock -- late ${id}`);
+    expectExit(await npmRun(flow(), "unlock", ["late", id as string, "--yes"]), EXIT.OK);
+    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
+    const analysis = analysePlan(parsePlanJson(readFileSync(plansFile(flow(), "plan.json"), "utf8"), "plan.json"));
+    expect(
+      analysis.changes.filter((c) => c.resource.type === "aws_cognito_user_pool" && c.action !== "update").map((c) => c.action),
+    ).toEqual([]);
+    expectExit(await npmRun(flow(), "apply", ["late", "--yes"]), EXIT.OK);
+    expectExit(await npmRun(flow(), "plan", ["late"]), EXIT.OK);
+    expect(unexpectedDiffs(flow())).toBe("");
+    await expectNothingLostOrDuplicated(flow(), poolId);
+  });
+});

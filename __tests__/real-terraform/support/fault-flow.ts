@@ -1,0 +1,180 @@
+/**
+ * The harness of the fault suites (faults.test.ts, faults-persist-interval.test.ts): a flow is one
+ * environment's prepared working copy (support/prepared-copies.ts) behind its own HTTP relay to the
+ * shared emulator (support/api-proxy.ts), which can cut the connection or hold requests back; the
+ * npm scripts run in it as a pipeline runs them (no terminal, --yes where a pipeline would pass it).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AdminCreateUserCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { EnvironmentConfig } from "../../../config";
+import { parsePlanJson } from "../../../scripts/lib/plan-json";
+import { stripColours } from "../../../scripts/lib/colours";
+import { startApiProxy, type ApiProxy } from "./api-proxy";
+import { withAwsClients, type AwsClients, type AwsEnv } from "./aws";
+import { classify, describeDiffs, diffsOf } from "./plan";
+import { editConfig, preparedCopy, type PreparedCopy, type PreparedCopyName } from "./prepared-copies";
+import { lockItem, objectExists, readRemoteState, userPoolsNamed } from "./readback";
+import { describeRun, run, start, type RunResult, type Running, type StepTimer } from "./run";
+import { sharedEmulator } from "./shared-deployment";
+import type { TerraformSetup } from "./terraform-env";
+import type { WorkingCopy } from "./workdir";
+
+// Each test runs several full plans and applies; on a busy 2-core machine one plan has taken 80 s.
+export const FAULT_TEST_TIMEOUT_MS = 600_000;
+
+export const USER = "alice@example.com";
+
+/** One environment's working copy (own cdktf.out, plans/, CLI config) behind its own relay to the emulator. */
+export interface Flow {
+  readonly env: EnvironmentConfig;
+  readonly prepared: PreparedCopy;
+  readonly copy: WorkingCopy;
+  readonly setup: TerraformSetup;
+  /** The relay this flow's tools talk to (their AWS_ENDPOINT_URL). */
+  readonly proxy: ApiProxy;
+  /** Credentials of the environment's account, pointing at the relay. */
+  readonly aws: AwsEnv;
+  readonly timer: StepTimer;
+}
+
+/** The prepared copy `name` (its bootstrap deployed by the shared set-up), with environment `envName` behind a new relay. */
+export async function makeFlow(name: PreparedCopyName, envName: string, timer: StepTimer): Promise<Flow> {
+  const emulator = sharedEmulator();
+  const prepared = await preparedCopy(name, emulator);
+  const env = prepared.env(envName);
+  const proxy = await startApiProxy(emulator.endpoint, emulator.caBundle);
+  return {
+    env,
+    prepared,
+    copy: prepared.copy,
+    setup: prepared.tf,
+    proxy,
+    aws: { ...(await prepared.awsEnv(envName)), AWS_ENDPOINT_URL: proxy.endpoint },
+    timer,
+  };
+}
+
+export const aws = <T>(flow: Flow, fn: (c: AwsClients) => Promise<T>) => withAwsClients(flow.aws, fn);
+
+function npmArgs(script: string, args: readonly string[]) {
+  return [process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args]] as const;
+}
+
+/**
+ * Resources Terraform failed to create because they already exist (created by a killed apply, not
+ * in the state): "Error: creating <what> (<id>): ... AlreadyExists ..." followed by "with <address>,".
+ * The id in parentheses is the import id for the types a killed prod apply leaves (log groups).
+ */
+export function alreadyExisting(output: string): { address: string; id: string }[] {
+  const plain = stripColours(output);
+  const found: { address: string; id: string }[] = [];
+  for (const block of plain.split("Error: ").slice(1)) {
+    const id = block.match(/^creating [^(]*\(([^)]+)\)/)?.[1];
+    const address = block.match(/with ([\w.-]+),/)?.[1];
+    if (id && address && /AlreadyExists/i.test(block)) found.push({ address, id });
+  }
+  return found;
+}
+
+/** `terraform <args>` in prod's synthesized folder, as the operator would run it; throws unless it exits 0. */
+export async function terraformIn(flow: Flow, args: string[], label: string): Promise<void> {
+  expectExit(
+    await run("terraform", [`-chdir=${flow.copy.stackDir(flow.env.name)}`, ...args], {
+      cwd: flow.copy.project,
+      env: { ...flow.setup.env, ...flow.aws },
+      label,
+      timer: flow.timer,
+      timeoutMs: 240_000,
+    }),
+    0,
+  );
+}
+
+/** `npm run <script> -- <args>` in the flow's copy: no terminal, the flow's credentials (or `awsEnv`). */
+export function npmRun(flow: Flow, script: string, args: string[], awsEnv: NodeJS.ProcessEnv = flow.aws): Promise<RunResult> {
+  const [command, argv] = npmArgs(script, args);
+  return run(command, argv, {
+    cwd: flow.copy.project,
+    env: { ...flow.setup.env, ...awsEnv },
+    label: `npm run ${script} -- ${args.join(" ")}`,
+    timer: flow.timer,
+    timeoutMs: 240_000,
+  });
+}
+
+export function npmStart(flow: Flow, script: string, args: string[]): Running {
+  const [command, argv] = npmArgs(script, args);
+  return start(command, argv, {
+    cwd: flow.copy.project,
+    env: { ...flow.setup.env, ...flow.aws },
+    label: `npm run ${script} -- ${args.join(" ")}`,
+    timer: flow.timer,
+  });
+}
+
+export function expectExit(r: RunResult, code: number): RunResult {
+  if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
+  return r;
+}
+
+export const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
+export const pools = (flow: Flow) => aws(flow, (c) => userPoolsNamed(c, flow.env.userPool.name));
+/** The pool's users by email (with email as the username attribute, Cognito's Username is a generated id). */
+export const usersOf = (flow: Flow, poolId: string) =>
+  aws(flow, async (c) =>
+    ((await c.cognito.send(new ListUsersCommand({ UserPoolId: poolId }))).Users ?? []).map(
+      (u) => u.Attributes?.find((a) => a.Name === "email")?.Value,
+    ),
+  );
+export const lockOf = (flow: Flow) =>
+  aws(flow, (c) => lockItem(c, flow.env.state.lockTable, `${flow.env.state.bucket}/${flow.env.state.key}`));
+export const lockfileExists = (flow: Flow) => aws(flow, (c) => objectExists(c, flow.env.state.bucket, `${flow.env.state.key}.tflock`));
+export const stateOf = (flow: Flow) => aws(flow, (c) => readRemoteState(c, flow.env.state.bucket, flow.env.state.key));
+export const stateOrNone = (flow: Flow) => stateOf(flow).catch(() => undefined);
+export const lockIdOf = async (flow: Flow) => (JSON.parse((await lockOf(flow))?.Info ?? "{}") as { ID?: string }).ID;
+
+/** The plan's diffs that the emulator-gap list does not explain ("" when the plan is empty but for the gaps). */
+export function unexpectedDiffs(flow: Flow): string {
+  const plan = parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
+  const { unexpected } = classify(diffsOf(plan as Parameters<typeof diffsOf>[0]), "environment", flow.env);
+  return describeDiffs(unexpected);
+}
+
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 150): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A user signs up in the pool, so "nothing lost" covers users, not just the pool. */
+export async function addUser(flow: Flow, poolId: string): Promise<void> {
+  await aws(flow, (c) =>
+    c.cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: USER,
+        UserAttributes: [{ Name: "email", Value: USER }],
+        MessageAction: "SUPPRESS",
+      }),
+    ),
+  );
+}
+
+/** The end of every scenario: exactly one pool, still holding its user, and the state manages it. */
+export async function expectNothingLostOrDuplicated(flow: Flow, poolId: string): Promise<void> {
+  expect(await pools(flow)).toEqual([poolId]);
+  expect(await usersOf(flow, poolId)).toEqual([USER]);
+  const state = await stateOf(flow);
+  expect(state.addresses).toContain("aws_cognito_user_pool.user_pool");
+  expect(
+    JSON.parse(state.body).resources.find((r: { type: string }) => r.type === "aws_cognito_user_pool").instances[0].attributes.id,
+  ).toBe(poolId);
+}
+
+/** Replaces one exact, unique piece of the flow's config/environments.ts, as an engineer would edit it. */
+export const editFlowConfig = (flow: Flow, from: string, to: string): void => editConfig(flow.copy, from, to);
