@@ -64,7 +64,7 @@ export function unmanagedPoolAdvice(target: StackTarget, found: UnmanagedPools):
         "",
         `    userPool: { existingUserPoolId: "${first.id}" },`,
         "",
-        `then \`npm run plan -- ${target.name}\` shows it as **import** (no create); apply that plan and remove the id once it is applied (README "Adopting an existing user pool").`,
+        `then \`npm run plan -- ${target.name}\` shows it as **import** (no create); apply that plan and remove the id once it is applied (scripts/README.md, "Adopting an existing user pool").`,
       ];
   return [...stateNote, ...adopt];
 }
