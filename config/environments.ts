@@ -7,6 +7,9 @@
  */
 import type { EnvironmentInput } from "./schema";
 
+/** The GitHub repository whose workflows plan and apply every environment (state-<env> trusts it). */
+const ci = { githubRepository: "example-org/taskflow-auth-infra" };
+
 export const environments = {
   dev: {
     accountId: "111111111111",
@@ -31,7 +34,7 @@ export const environments = {
       logoutUrls: ["https://dev.taskflow.example.com/", "http://localhost:4200/"],
     },
     monitoring: { logRetentionDays: 30 },
-    ci: { githubRepository: "example-org/taskflow-auth-infra" },
+    ci,
   },
   staging: {
     accountId: "222222222222",
@@ -45,7 +48,7 @@ export const environments = {
       threatProtection: "AUDIT",
     },
     monitoring: { logRetentionDays: 90 },
-    ci: { githubRepository: "example-org/taskflow-auth-infra" },
+    ci,
   },
   prod: {
     accountId: "333333333333",
@@ -65,6 +68,6 @@ export const environments = {
       refreshTokenMinutes: 7 * 24 * 60,
     },
     monitoring: { logRetentionDays: 365 },
-    ci: { githubRepository: "example-org/taskflow-auth-infra" },
+    ci,
   },
 } satisfies Record<string, EnvironmentInput>;

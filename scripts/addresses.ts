@@ -16,7 +16,7 @@ import {
   synthAddresses,
   type AddressMap,
 } from "./lib/addresses";
-import { helpText, parseCommand, usageLine, type CommandSpec } from "./lib/args";
+import { booleanOption, helpText, parseCommand, usageLine, type CommandSpec } from "./lib/args";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 
@@ -25,11 +25,8 @@ export const spec: CommandSpec = {
   summary: "Check every stack's resource addresses against addresses.json (exit 1 on a difference), or rewrite it with --update.",
   positionals: [],
   options: {
-    update: { type: "boolean", description: "rewrite addresses.json from the synthesized stacks" },
-    force: {
-      type: "boolean",
-      description: "with --update: also drop protected addresses that have no moved block (the resource is meant to go)",
-    },
+    update: booleanOption("rewrite addresses.json from the synthesized stacks"),
+    force: booleanOption("with --update: also drop protected addresses that have no moved block (the resource is meant to go)"),
   },
   details: "Run --update after adding, renaming or removing resources, and commit the diff with the change.",
 };

@@ -5,36 +5,31 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { booleanOption, yesOption } from "./lib/args";
+import { stackCommand, withCheckedStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
-import { preflight } from "./lib/preflight";
 import { analysePlan } from "./lib/review";
 import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
 import { planFiles, shown, stackDir, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "apply",
   summary: "Apply exactly the saved plan plans/<stack>/tfplan written by `npm run plan -- <stack>`.",
-  positionals: ["<stack>"],
   options: {
-    yes: { type: "boolean", description: "confirmed: no prompt (CI, after the pipeline's approval of review.md)" },
-    "allow-protected": { type: "boolean", description: "apply even though the plan replaces or destroys a protected resource" },
+    yes: yesOption(" (CI, after the pipeline's approval of review.md)"),
+    "allow-protected": booleanOption("apply even though the plan replaces or destroys a protected resource"),
   },
   details: [
-    STACKS_HELP,
     'Terraform refuses a saved plan when the state changed after it was made ("Saved plan is stale"):',
     "plan again and review the new plan.",
-  ].join("\n"),
-};
+  ],
+});
 
 export function apply(argv: readonly string[], io: Io): Promise<number> {
-  return withStack(spec, argv, io, async (target, values) => {
-    const refused = await preflight(io, target);
-    if (refused !== undefined) return refused;
+  return withCheckedStack(spec, argv, io, async (target, values) => {
     const files = planFiles(io, target);
     const planPath = shown(io, files.tfplan);
     if (!existsSync(files.tfplan)) {

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { helpText, parseCommand, usageLine, type CommandSpec } from "./lib/args";
+import { booleanOption, helpText, parseCommand, stringOption, usageLine, type CommandSpec } from "./lib/args";
 import { EXIT } from "./lib/exit-codes";
 
 const spec: CommandSpec = {
@@ -23,12 +23,11 @@ const spec: CommandSpec = {
   summary: "Speed and memory of synth and the unit suite against their targets; with --ops, plan and drift against cdktf diff.",
   positionals: [],
   options: {
-    runs: { type: "string", description: "measurements per figure (default: 7 for synth, 3 for the rest, 5 with --ops)" },
-    check: { type: "boolean", description: "exit 1 when a target is missed" },
-    ops: {
-      type: "boolean",
-      description: "instead: start the emulator, deploy dev once, and time npm run plan / npm run drift / cdktf diff / bare terraform plan",
-    },
+    runs: stringOption("measurements per figure (default: 7 for synth, 3 for the rest, 5 with --ops)"),
+    check: booleanOption("exit 1 when a target is missed"),
+    ops: booleanOption(
+      "instead: start the emulator, deploy dev once, and time npm run plan / npm run drift / cdktf diff / bare terraform plan",
+    ),
   },
 };
 

@@ -3,21 +3,18 @@
  * the Region to use, as `name=value` lines for $GITHUB_OUTPUT (or any CI's variables), taken from the
  * same config and naming that state-<env> creates the roles with, so the two cannot disagree.
  */
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { stringOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { ciRoleArn } from "../stacks/constructs/github-ci-roles";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "ci-role",
   summary: "Print role_arn=<the stack's CI role> and aws_region=<its Region> for a CI job (plan: read-only; apply: the reviewed plan).",
-  positionals: ["<stack>"],
-  options: {
-    role: { type: "string", description: "plan (read-only: plan and drift) or apply (applies a reviewed plan of an environment)" },
-  },
-  details: `${STACKS_HELP}\nThe roles exist once state-<env> is deployed with ci.githubRepository set in config.`,
-};
+  options: { role: stringOption("plan (read-only: plan and drift) or apply (applies a reviewed plan of an environment)") },
+  details: ["The roles exist once state-<env> is deployed with ci.githubRepository set in config."],
+});
 
 export function ciRole(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {

@@ -5,33 +5,28 @@
  * and applies in one go: for prod, the reviewed path is plan → review.md → apply.
  */
 import { dirname, join } from "node:path";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { booleanOption, yesOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { preflight } from "./lib/preflight";
 import { providerMirror } from "./lib/provider-mirror";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "deploy",
   summary: "Synthesize every stack and deploy one with `cdktf deploy <stack>` (plan and apply in one step).",
-  positionals: ["<stack>"],
   options: {
-    yes: { type: "boolean", description: "confirmed: no prompt, and cdktf applies without asking (CI, after the pipeline's approval)" },
-    "migrate-state": {
-      type: "boolean",
-      description: 'move a bootstrap stack\'s state into its bucket (after state.bootstrapBackend = "s3")',
-    },
+    yes: yesOption(", and cdktf applies without asking (CI, after the pipeline's approval)"),
+    "migrate-state": booleanOption('move a bootstrap stack\'s state into its bucket (after state.bootstrapBackend = "s3")'),
   },
   details: [
-    STACKS_HELP,
     "On a terminal without --yes, cdktf shows its plan and asks before applying.",
     "When TF_CLI_CONFIG_FILE installs providers from a filesystem_mirror, cdktf's provider-lock step",
     "(which needs the registry) is skipped with --skip-provider-lock.",
     "For prod, prefer `npm run plan -- prod`, review plans/prod/review.md, then `npm run apply -- prod`.",
-  ].join("\n"),
-};
+  ],
+});
 
 /** cdktf-cli's entry script, run by this Node: no npx resolution, same version as package.json pins. */
 function cdktfBin(): string {

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../config";
-import type { CommandSpec } from "./lib/args";
+import { booleanOption, type CommandSpec } from "./lib/args";
 import { STACKS_HELP, withConfig, withStack } from "./lib/command";
 import { analyseDrift, driftJson, renderDrift, type DriftAnalysis } from "./lib/drift-report";
 import { EXIT } from "./lib/exit-codes";
@@ -24,9 +24,7 @@ export const spec: CommandSpec = {
     "Compare AWS with the Terraform state of one stack (or of every stack with --all) and write plans/<stack>/drift.md and drift.json.",
   positionals: ["<stack>"],
   usage: "<stack> | --all",
-  options: {
-    all: { type: "boolean", description: "every stack of every environment whose credentials are available; one summary line each" },
-  },
+  options: { all: booleanOption("every stack of every environment whose credentials are available; one summary line each") },
   details: [
     STACKS_HELP.split("\n")[0],
     "Runs `terraform plan -refresh-only` (nothing is changed, in AWS or in the state) and lists every attribute that",

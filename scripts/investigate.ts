@@ -12,7 +12,7 @@ import {
   USER_POOL_ID_PLACEHOLDER,
   type InvestigationQuery,
 } from "../stacks/constructs/audit/queries";
-import type { CommandSpec, OptionValues } from "./lib/args";
+import { booleanOption, stringOption, type CommandSpec, type OptionValues } from "./lib/args";
 import { withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { ENVIRONMENT_HELP, checkAccount, environmentOnly, formatTable, userPoolId } from "./lib/incident";
@@ -25,13 +25,10 @@ export const spec: CommandSpec = {
   summary: "Run one of the environment's saved CloudWatch Logs Insights queries and print the rows (a table, or --json).",
   positionals: ["<env>", "<query-name>"],
   options: {
-    since: {
-      type: "string",
-      description: "how far back: <n>m, <n>h or <n>d (default 24h; Logs Insights searches at most the log groups' retention)",
-    },
-    user: { type: "string", description: "the user, for queries about one user: email (resolved to the sub in the pool), username or sub" },
-    json: { type: "boolean", description: "print the rows as a JSON array of objects instead of a table" },
-    timeout: { type: "string", description: "give up (and stop the query) after this many seconds (default 300)" },
+    since: stringOption("how far back: <n>m, <n>h or <n>d (default 24h; Logs Insights searches at most the log groups' retention)"),
+    user: stringOption("the user, for queries about one user: email (resolved to the sub in the pool), username or sub"),
+    json: booleanOption("print the rows as a JSON array of objects instead of a table"),
+    timeout: stringOption("give up (and stop the query) after this many seconds (default 300)"),
   },
   details: [
     ENVIRONMENT_HELP,

@@ -4,23 +4,22 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { booleanOption, stringOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { readStackOutputs } from "./lib/stack-outputs";
 import { planFiles, shown } from "./lib/terraform";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "outputs",
   summary: "Write the stack's outputs as JSON to plans/<stack>/outputs.json (or --out <file>, or stdout with --stdout).",
-  positionals: ["<stack>"],
   options: {
-    stdout: { type: "boolean", description: "print the JSON on stdout (progress goes to stderr)" },
-    out: { type: "string", description: "write the JSON to this file instead" },
+    stdout: booleanOption("print the JSON on stdout (progress goes to stderr)"),
+    out: stringOption("write the JSON to this file instead"),
   },
-  details: `${STACKS_HELP}\nSensitive outputs are included in clear, as terraform output -json does: treat the file as a secret if there are any.`,
-};
+  details: ["Sensitive outputs are included in clear, as terraform output -json does: treat the file as a secret if there are any."],
+});
 
 export function outputs(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {

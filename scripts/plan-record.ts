@@ -4,22 +4,19 @@
  * the plan so that `npm run plan-verify` can check it before the apply in another job.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { stringOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { configurationPath, currentCommit, recordPath, sha256Of, type PlanRecord } from "./lib/reviewed-plan";
 import { planFiles, shown } from "./lib/terraform";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "plan-record",
   summary: "Record which stack, commit and configuration plans/<stack>/tfplan was made from (plans/<stack>/reviewed-plan.json).",
-  positionals: ["<stack>"],
-  options: {
-    commit: { type: "string", description: "the commit the plan was made from (default: git rev-parse HEAD)" },
-  },
-  details: `${STACKS_HELP}\nRun it right after npm run plan -- <stack>; ship reviewed-plan.json with tfplan and review.md.`,
-};
+  options: { commit: stringOption("the commit the plan was made from (default: git rev-parse HEAD)") },
+  details: ["Run it right after npm run plan -- <stack>; ship reviewed-plan.json with tfplan and review.md."],
+});
 
 export function planRecord(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {

@@ -5,8 +5,8 @@
  * Terraform itself refuses a plan whose state changed since ("Saved plan is stale").
  */
 import { existsSync } from "node:fs";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { stringOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import {
@@ -20,20 +20,18 @@ import {
 } from "./lib/reviewed-plan";
 import { planFiles, shown } from "./lib/terraform";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "plan-verify",
   summary: "Check that plans/<stack>/tfplan is the reviewed plan of this stack at this commit, and recent enough to apply.",
-  positionals: ["<stack>"],
   options: {
-    commit: { type: "string", description: "the commit being deployed (default: git rev-parse HEAD)" },
-    "max-age-minutes": { type: "string", description: `refuse plans older than this (default: ${DEFAULT_MAX_AGE_MINUTES})` },
+    commit: stringOption("the commit being deployed (default: git rev-parse HEAD)"),
+    "max-age-minutes": stringOption(`refuse plans older than this (default: ${DEFAULT_MAX_AGE_MINUTES})`),
   },
   details: [
-    STACKS_HELP,
     "Needs plans/<stack>/tfplan and reviewed-plan.json (npm run plan-record) and the synthesized stack (npm run synth).",
     "A plan that fails any check is refused with status 4 and every reason; nothing is applied.",
-  ].join("\n"),
-};
+  ],
+});
 
 export function planVerify(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {

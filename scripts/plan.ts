@@ -4,15 +4,14 @@
  * replaced or destroyed (3), so it can stop before anyone applies.
  */
 import { rmSync, writeFileSync } from "node:fs";
-import type { CommandSpec, OptionValues } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { booleanOption, type OptionValues } from "./lib/args";
+import { stackCommand, withCheckedStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { parsePlanJson } from "./lib/plan-json";
 import { preventDestroyRefusals } from "./lib/refusal";
 import { analysePlan, renderRefusal, renderReview } from "./lib/review";
 import { unreachableApi } from "./lib/api-errors";
-import { preflight } from "./lib/preflight";
 import { withStagedPlanFiles } from "./lib/staged-plan";
 import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
 import type { StackTarget } from "./lib/stacks";
@@ -21,28 +20,22 @@ import { planAndShow } from "./lib/saved-plan";
 import { shown, synth, type PlanFiles } from "./lib/terraform";
 import { findUnmanagedPools, renderUnmanagedReview, unmanagedCheckFailed, unmanagedPoolAdvice } from "./lib/unmanaged-pool";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "plan",
   summary:
     "Synthesize, `terraform init` (skipped when already initialised), and save a plan of one stack in plans/<stack>/: tfplan, plan.txt, plan.json, review.md.",
-  positionals: ["<stack>"],
-  options: {
-    "detailed-exitcode": { type: "boolean", description: "exit 2 when the plan has changes (none protected), 0 only when there are none" },
-  },
+  options: { "detailed-exitcode": booleanOption("exit 2 when the plan has changes (none protected), 0 only when there are none") },
   details: [
-    STACKS_HELP,
     "review.md lists counts, every resource change with the attributes it touches (sensitive values masked),",
     "a warning for any replace or destroy of a protected resource, and the environment's security posture.",
     "Apply exactly this plan with `npm run apply -- <stack>`.",
-  ].join("\n"),
-};
+  ],
+});
 
 export function plan(argv: readonly string[], io: Io): Promise<number> {
-  return withStack(spec, argv, io, async (target, values) => {
-    const refused = await preflight(io, target);
-    if (refused !== undefined) return refused;
-    return withStagedPlanFiles(io, target, ({ files, final }) => planInto(io, target, values, files, final));
-  });
+  return withCheckedStack(spec, argv, io, (target, values) =>
+    withStagedPlanFiles(io, target, ({ files, final }) => planInto(io, target, values, files, final)),
+  );
 }
 
 async function planInto(io: Io, target: StackTarget, values: OptionValues, files: PlanFiles, final: PlanFiles): Promise<number> {

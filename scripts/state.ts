@@ -6,8 +6,8 @@
  * mistake: the state bucket keeps every version (versioning), and this restores one the way
  * Terraform writes state (scripts/lib/state-restore.ts says how and why).
  */
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { booleanOption, yesOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
 import { EXIT, EXIT_CODES_HELP } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
@@ -25,31 +25,30 @@ import {
 import { remoteStateOf } from "./lib/state-lock";
 import type { StackTarget } from "./lib/stacks";
 
-export const versionsSpec: CommandSpec = {
+export const versionsSpec = stackCommand({
   name: "state",
   summary: "List the versions of the stack's state object in S3, newest first: version id, time, size, serial, lineage.",
   positionals: ["versions", "<stack>"],
   options: {},
-  details: `${STACKS_HELP}\nRestore one with: npm run state -- restore <stack> <version-id>`,
-};
+  details: ["Restore one with: npm run state -- restore <stack> <version-id>"],
+});
 
-export const restoreSpec: CommandSpec = {
+export const restoreSpec = stackCommand({
   name: "state",
   summary: "Write an earlier version of the stack's state object back as the current state.",
   positionals: ["restore", "<stack>", "<version-id>"],
   options: {
-    yes: { type: "boolean", description: "confirmed: no prompt (CI, after the pipeline's approval)" },
-    "force-lineage": { type: "boolean", description: "restore a version whose lineage differs from the current state's (another state)" },
+    yes: yesOption(),
+    "force-lineage": booleanOption("restore a version whose lineage differs from the current state's (another state)"),
   },
   details: [
-    STACKS_HELP,
     "The restore takes the state lock while it writes (refused, exit 10, while someone holds it), gives the restored",
     "state a serial above every version (so plans saved against other versions are refused as stale), and sets the",
     "lock table's digest item <bucket>/<key>-md5 to the new object's MD5, which Terraform checks when it reads the state.",
     "A version whose lineage differs from the newest readable version's is another state: refused (exit 4) unless --force-lineage.",
     "Afterwards run npm run plan -- <stack>: it should show no changes.",
-  ].join("\n"),
-};
+  ],
+});
 
 const overview = [
   "Usage: npm run state -- versions <stack>",

@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { CommandSpec } from "./lib/args";
-import { STACKS_HELP, withStack } from "./lib/command";
+import { yesOption } from "./lib/args";
+import { stackCommand, withStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
@@ -14,21 +14,18 @@ import { checkAccount } from "./lib/preflight";
 import { currentLock, lockedMessage, remoteStateOf } from "./lib/state-lock";
 import { stackDir, synth, terraform, terraformInit } from "./lib/terraform";
 
-export const spec: CommandSpec = {
+export const spec = stackCommand({
   name: "unlock",
   summary: "Release the state lock <lock-id> of one stack, left by a killed or crashed run (terraform force-unlock).",
   positionals: ["<stack>", "<lock-id>"],
-  options: {
-    yes: { type: "boolean", description: "confirmed: no prompt (CI, after the pipeline's approval)" },
-  },
+  options: { yes: yesOption() },
   details: [
-    STACKS_HELP,
     "The lock id is printed by plan, apply and deploy when they find the state locked (exit 10), with who took it and when.",
     "unlock refuses (exit 4) an id that is not the lock held right now. Release a lock only when the run that took it",
     "is gone: two runs writing one state lose changes. Plan again afterwards: an interrupted apply may have created",
     "resources it did not record (plan stops, exit 3, if a user pool of the configured name is outside the state).",
-  ].join("\n"),
-};
+  ],
+});
 
 export function unlock(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values, positionals) => {

@@ -9,7 +9,7 @@
  * exactly one JSON record per run, for the incident ticket; everything for the operator's eyes
  * goes to stderr.
  */
-import type { CommandSpec, OptionValues } from "./lib/args";
+import { booleanOption, stringOption, yesOption, type CommandSpec, type OptionValues } from "./lib/args";
 import { withStack } from "./lib/command";
 import { confirm, needsConfirmation } from "./lib/confirm";
 import { EXIT } from "./lib/exit-codes";
@@ -85,9 +85,9 @@ export const spec: CommandSpec = {
   summary: "Show, contain or restore one user of an environment's user pool. Prints one JSON record of what was done on stdout.",
   positionals: ["<env>", "<action>", "<email>"],
   options: {
-    reason: { type: "string", description: "why (goes into the record); required for disable, sign-out and reset-password in prod" },
-    yes: { type: "boolean", description: "confirmed: no prompt in prod (pipelines, after their own approval step)" },
-    json: { type: "boolean", description: "show, events: put the user or the events into the record instead of a table on stderr" },
+    reason: stringOption("why (goes into the record); required for disable, sign-out and reset-password in prod"),
+    yes: yesOption(" in prod (pipelines, after their own approval step)"),
+    json: booleanOption("show, events: put the user or the events into the record instead of a table on stderr"),
   },
   details: [
     "Actions:",

@@ -2,6 +2,10 @@
  * Security controls of the incident responder role, one describe per control: who may assume it,
  * and what it may do, statement by statement.
  */
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { STSClient } from "@aws-sdk/client-sts";
+import { sdkIncidentAws, type IncidentAws } from "../../scripts/lib/incident-aws";
 import { refusals } from "../security/helpers";
 import { resourcesOf } from "../support/synth";
 import { REF, resource, synth } from "./helpers";
@@ -20,14 +24,46 @@ const trustOf = (json: ReturnType<typeof synth>) =>
 const permissionsOf = (json: ReturnType<typeof synth>) =>
   JSON.parse(resource(json, "aws_iam_role_policy", "incident_responder_policy").policy).Statement;
 
-const COGNITO_ACTIONS = [
-  "cognito-idp:AdminGetUser",
-  "cognito-idp:AdminListUserAuthEvents",
-  "cognito-idp:AdminDisableUser",
-  "cognito-idp:AdminEnableUser",
-  "cognito-idp:AdminUserGlobalSignOut",
-  "cognito-idp:AdminResetUserPassword",
-];
+/** Every call of the AWS access the user and investigate commands use (a new method must be added here: the type says so). */
+const EVERY_CALL: Record<keyof IncidentAws, (aws: IncidentAws) => Promise<unknown>> = {
+  callerIdentity: (aws) => aws.callerIdentity(),
+  getUser: (aws) => aws.getUser("pool", "alice"),
+  listAuthEvents: (aws) => aws.listAuthEvents("pool", "alice", 10),
+  disableUser: (aws) => aws.disableUser("pool", "alice"),
+  enableUser: (aws) => aws.enableUser("pool", "alice"),
+  globalSignOut: (aws) => aws.globalSignOut("pool", "alice"),
+  resetPassword: (aws) => aws.resetPassword("pool", "alice"),
+  startQuery: (aws) => aws.startQuery({ logGroupNames: ["group"], queryString: "fields @message", startTime: 0, endTime: 1 }),
+  queryResults: (aws) => aws.queryResults("query"),
+  stopQuery: (aws) => aws.stopQuery("query"),
+};
+
+/**
+ * The IAM actions the incident commands send, as "<service prefix>:<API action>", recorded from the
+ * SDK clients of scripts/lib/incident-aws.ts: the evidence of what the responder role must allow.
+ */
+async function actionsTheCommandsSend(): Promise<string[]> {
+  const sent: string[] = [];
+  const spies = (
+    [
+      [CognitoIdentityProviderClient, "cognito-idp"],
+      [CloudWatchLogsClient, "logs"],
+      [STSClient, "sts"],
+    ] as const
+  ).map(([client, prefix]) =>
+    jest.spyOn(client.prototype as { send(command: object): Promise<unknown> }, "send").mockImplementation(async (command: object) => {
+      sent.push(`${prefix}:${command.constructor.name.replace(/Command$/, "")}`);
+      return { queryId: "query" };
+    }),
+  );
+  try {
+    const aws = sdkIncidentAws("ap-northeast-1");
+    for (const call of Object.values(EVERY_CALL)) await call(aws);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return sent;
+}
 const bothForms = (arn: string) => [arn, `${arn}:*`];
 
 describe("IncidentResponderTrust: only the configured principals may assume the responder role; IAM users and account roots only after MFA", () => {
@@ -79,9 +115,14 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
   // Reason: containment must not become a way to change the pool, read other logs, or act on another pool.
   const prod = synth("prod", withResponders([USER], { cloudTrailLogGroupName: CLOUDTRAIL }));
   const statements = permissionsOf(prod);
+  let sent: string[];
+  beforeAll(async () => {
+    sent = await actionsTheCommandsSend();
+  });
+  const cognitoActionsSent = () => sent.filter((a) => a.startsWith("cognito-idp:"));
 
-  test("1. statement ContainUsersOfThisPool: exactly the six Admin actions of the user commands, on this pool's ARN only", () => {
-    expect(statements[0]).toEqual({ Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: COGNITO_ACTIONS, Resource: REF.poolArn });
+  test("1. statement ContainUsersOfThisPool: exactly the Cognito actions the user commands send, on this pool's ARN only", () => {
+    expect(statements[0]).toEqual({ Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn });
   });
   test("2. statement QueryAuditLogGroups: logs:StartQuery on the two audit log groups and the configured CloudTrail log group only", () => {
     expect(statements[1]).toEqual({
@@ -103,24 +144,30 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
       Resource: "*",
     });
   });
-  test("4. no other statement, no Deny to reason about, no wildcard action", () => {
+  test("4. every Logs action the investigate command sends is allowed by statement 2 or 3", () => {
+    const allowed = [statements[1], statements[2]].flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    const logsSent = sent.filter((a) => a.startsWith("logs:"));
+    expect(logsSent.length).toBeGreaterThan(0);
+    expect(allowed).toEqual(expect.arrayContaining(logsSent));
+  });
+  test("5. no other statement, no Deny to reason about, no wildcard action", () => {
     expect(statements).toHaveLength(3);
     for (const s of statements) {
       expect(s.Effect).toBe("Allow");
       for (const a of [s.Action].flat()) expect(a).not.toContain("*");
     }
   });
-  test('5. "*" appears as a Resource in statement 3 only', () => {
+  test('6. "*" appears as a Resource in statement 3 only', () => {
     expect(statements.filter((s: { Resource: unknown }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid)).toEqual([
       "ReadQueriesNoResourceType",
     ]);
   });
-  test("6. without exported logs or a CloudTrail group (dev), the role only contains users: no logs statement at all", () => {
+  test("7. without exported logs or a CloudTrail group (dev), the role only contains users: no logs statement at all", () => {
     expect(permissionsOf(synth("dev", withResponders([USER])))).toEqual([
-      { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: COGNITO_ACTIONS, Resource: REF.poolArn },
+      { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn },
     ]);
   });
-  test("7. the policy is attached to the responder role", () => {
+  test("8. the policy is attached to the responder role", () => {
     expect(resource(prod, "aws_iam_role_policy", "incident_responder_policy").role).toBe("${aws_iam_role.incident_responder_role.id}");
   });
 });

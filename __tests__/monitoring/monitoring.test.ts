@@ -5,6 +5,7 @@
  */
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
+import { AUDITED_COGNITO_EVENTS } from "./fixtures/audited-cognito-events";
 
 const configs = new Map(shippedConfigs().map((c) => [c.name, c]));
 
@@ -69,50 +70,6 @@ const REAL_METRICS: Record<string, { names: string[]; dimensionSets: string[][] 
     ],
   },
 };
-
-/**
- * The Cognito API calls that must reach the alert topic, written out here on purpose (not
- * imported): pool, client and domain changes plus the admin, group, identity-provider,
- * resource-server, import, UI and logging changes.
- */
-const LISTED_SECURITY_EVENTS = [
-  "UpdateUserPool",
-  "DeleteUserPool",
-  "SetUserPoolMfaConfig",
-  "SetRiskConfiguration",
-  "DeleteUserPoolClient",
-  "UpdateUserPoolClient",
-  "AdminDisableUser",
-  "AdminSetUserPassword",
-  "AdminResetUserPassword",
-  "CreateUserPoolDomain",
-  "UpdateUserPoolDomain",
-  "DeleteUserPoolDomain",
-  "AdminCreateUser",
-  "AdminDeleteUser",
-  "AdminEnableUser",
-  "AdminUpdateUserAttributes",
-  "AdminSetUserMFAPreference",
-  "AdminAddUserToGroup",
-  "AdminRemoveUserFromGroup",
-  "CreateGroup",
-  "UpdateGroup",
-  "DeleteGroup",
-  "CreateUserPoolClient",
-  "AddUserPoolClientSecret",
-  "CreateIdentityProvider",
-  "UpdateIdentityProvider",
-  "DeleteIdentityProvider",
-  "AdminLinkProviderForUser",
-  "CreateResourceServer",
-  "UpdateResourceServer",
-  "AddCustomAttributes",
-  "SetUICustomization",
-  "SetLogDeliveryConfiguration",
-  "CreateUserImportJob",
-  "StartUserImportJob",
-  "AdminUpdateDeviceStatus",
-];
 
 interface Metric {
   where: string;
@@ -527,10 +484,10 @@ describe.each(ENV_NAMES)("%s", (name) => {
       expect(pattern.source).toEqual(["aws.cognito-idp"]);
       expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
       expect(pattern.detail.eventSource).toEqual(["cognito-idp.amazonaws.com"]);
-      expect([...pattern.detail.eventName].sort()).toEqual([...LISTED_SECURITY_EVENTS].sort());
+      expect([...pattern.detail.eventName].sort()).toEqual([...AUDITED_COGNITO_EVENTS].sort());
     });
 
-    test.each(LISTED_SECURITY_EVENTS)("a CloudTrail %s event matches", (eventName) => {
+    test.each(AUDITED_COGNITO_EVENTS)("a CloudTrail %s event matches", (eventName) => {
       expect(matches(pattern, cloudTrailEvent(eventName))).toBe(true);
     });
 

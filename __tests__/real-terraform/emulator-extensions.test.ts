@@ -36,6 +36,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { awsEnvFor, sdkTlsConfig, type AwsEnv } from "./support/aws";
 import { sharedEmulator } from "./support/shared-deployment";
+import { denyInsecureTransport } from "../../stacks/constructs/private-bucket";
 
 jest.setTimeout(60_000);
 
@@ -199,8 +200,9 @@ describe("ext_cognitoidp", () => {
 });
 
 /**
- * ext_s3: bucket-policy conditions. The policy has the state bucket's kinds of statement: TLS only,
- * SSE-KMS on every PutObject, and no DeleteObjectVersion except by a break-glass role.
+ * ext_s3: bucket-policy conditions. The policy has the state bucket's kinds of statement: TLS only
+ * (the statement the stacks deploy), SSE-KMS on every PutObject, and no DeleteObjectVersion except
+ * by a break-glass role.
  * Evaluation: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
  * operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
@@ -221,14 +223,7 @@ describe("ext_s3: bucket policies honour their conditions", () => {
     const policy = {
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        denyInsecureTransport(arn),
         {
           Sid: "DenyPutWithoutKms",
           Effect: "Deny",

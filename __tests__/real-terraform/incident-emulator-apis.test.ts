@@ -4,12 +4,9 @@
  * each response has the shape the API reference gives. No Terraform: a bare emulator.
  */
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
   AdminListUserAuthEventsCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -34,6 +31,7 @@ import {
   DescribeStacksCommand,
 } from "@aws-sdk/client-cloudformation";
 import { awsEnvFor, sdkTlsConfig, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
+import { createUserWithPassword, passwordSignIn, refreshTokens } from "./support/cognito-users";
 import { startMoto, type Moto } from "./support/moto";
 
 jest.setTimeout(60_000);
@@ -67,45 +65,22 @@ async function poolWithUser(mode: "OFF" | "AUDIT" | "ENFORCED", email: string) {
     const client = await cognito.send(
       new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "t", ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] }),
     );
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: email,
-        UserAttributes: [
-          { Name: "email", Value: email },
-          { Name: "email_verified", Value: "true" },
-        ],
-        MessageAction: "SUPPRESS",
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: "Pw-123456789!", Permanent: true }),
-    );
+    await createUserWithPassword(cognito, poolId, email, "Pw-123456789!");
     return { poolId, clientId: client.UserPoolClient?.ClientId as string };
   });
 }
 
 const signIn = (poolId: string, clientId: string, email: string, password: string, headers: Record<string, string> = {}) =>
   aws(({ cognito }) =>
-    cognito
-      .send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: poolId,
-          ClientId: clientId,
-          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: email, PASSWORD: password },
-          ContextData: {
-            IpAddress: "198.51.100.7",
-            ServerName: "s",
-            ServerPath: "/",
-            HttpHeaders: Object.entries(headers).map(([headerName, headerValue]) => ({ headerName, headerValue })),
-          },
-        }),
-      )
-      .then(
-        () => "Pass",
-        (e: Error) => e.name,
-      ),
+    passwordSignIn(cognito, poolId, clientId, email, password, {
+      IpAddress: "198.51.100.7",
+      ServerName: "s",
+      ServerPath: "/",
+      HttpHeaders: Object.entries(headers).map(([headerName, headerValue]) => ({ headerName, headerValue })),
+    }).then(
+      () => "Pass",
+      (e: Error) => e.name,
+    ),
   );
 
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html
@@ -198,31 +173,13 @@ describe("AdminListUserAuthEvents (ext_cognito_users.py)", () => {
 describe("Sign-in and global sign-out as Cognito answers them (ext_cognito_users.py)", () => {
   test("AdminUserGlobalSignOut by username revokes a refresh token issued to a sign-in by email", async () => {
     const { poolId, clientId } = await poolWithUser("OFF", "u8@example.com");
-    const tokens = await aws(({ cognito }) =>
-      cognito.send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: poolId,
-          ClientId: clientId,
-          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: "u8@example.com", PASSWORD: "Pw-123456789!" },
-        }),
-      ),
-    );
+    const tokens = await aws(({ cognito }) => passwordSignIn(cognito, poolId, clientId, "u8@example.com", "Pw-123456789!"));
     const refresh = () =>
       aws(({ cognito }) =>
-        cognito
-          .send(
-            new AdminInitiateAuthCommand({
-              UserPoolId: poolId,
-              ClientId: clientId,
-              AuthFlow: "REFRESH_TOKEN_AUTH",
-              AuthParameters: { REFRESH_TOKEN: tokens.AuthenticationResult?.RefreshToken as string },
-            }),
-          )
-          .then(
-            () => "refreshed",
-            (e: Error) => e.name,
-          ),
+        refreshTokens(cognito, poolId, clientId, tokens.AuthenticationResult?.RefreshToken as string).then(
+          () => "refreshed",
+          (e: Error) => e.name,
+        ),
       );
     expect(await refresh()).toBe("refreshed");
     await aws(async ({ cognito }) => {

@@ -14,11 +14,8 @@
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import {
-  AdminCreateUserCommand,
   DeleteUserPoolClientCommand,
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   GetLogDeliveryConfigurationCommand,
   ListUserPoolsCommand,
@@ -29,6 +26,7 @@ import { EXIT } from "../../scripts/lib/exit-codes";
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import type { ActionRecord } from "../../scripts/user";
 import { withAwsClients, type AwsEnv } from "./support/aws";
+import { createUserWithPassword, passwordSignIn, refreshTokens } from "./support/cognito-users";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
 import { sharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
@@ -99,20 +97,7 @@ beforeAll(async () => {
       }),
     );
     testClientId = client.UserPoolClient?.ClientId as string;
-    for (const email of [ALICE, BOB]) {
-      await cognito.send(
-        new AdminCreateUserCommand({
-          UserPoolId: poolId,
-          Username: email,
-          UserAttributes: [
-            { Name: "email", Value: email },
-            { Name: "email_verified", Value: "true" },
-          ],
-          MessageAction: "SUPPRESS",
-        }),
-      );
-      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: PASSWORD, Permanent: true }));
-    }
+    for (const email of [ALICE, BOB]) await createUserWithPassword(cognito, poolId, email, PASSWORD);
   });
 }, 420_000);
 
@@ -143,34 +128,14 @@ async function signIn(s: SignIn): Promise<AdminInitiateAuthCommandOutput | Error
     ...(s.city ? [{ headerName: "x-emulator-city", headerValue: s.city }] : []),
     ...(s.country ? [{ headerName: "x-emulator-country", headerValue: s.country }] : []),
   ];
+  const context = { IpAddress: s.ip, ServerName: "app.taskflow.example.com", ServerPath: "/login", HttpHeaders: headers };
   return withAwsClients(d.awsEnv, ({ cognito }) =>
-    cognito
-      .send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: poolId,
-          ClientId: testClientId,
-          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: s.email, PASSWORD: s.password ?? PASSWORD },
-          ContextData: { IpAddress: s.ip, ServerName: "app.taskflow.example.com", ServerPath: "/login", HttpHeaders: headers },
-        }),
-      )
-      .catch((e: Error) => e),
+    passwordSignIn(cognito, poolId, testClientId, s.email, s.password ?? PASSWORD, context).catch((e: Error) => e),
   );
 }
 
 async function refresh(refreshToken: string): Promise<AdminInitiateAuthCommandOutput | Error> {
-  return withAwsClients(d.awsEnv, ({ cognito }) =>
-    cognito
-      .send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: poolId,
-          ClientId: testClientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: refreshToken },
-        }),
-      )
-      .catch((e: Error) => e),
-  );
+  return withAwsClients(d.awsEnv, ({ cognito }) => refreshTokens(cognito, poolId, testClientId, refreshToken).catch((e: Error) => e));
 }
 
 /** `npm run <script> -- <args>` in the deployment's copy, no terminal, prod's credentials (or others). */

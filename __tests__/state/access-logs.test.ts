@@ -8,7 +8,7 @@
 import { parseEnvironmentConfig } from "../../config";
 import { describeRefusals } from "../support/config-problems";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
-import { BUCKET, configOf, ref, resourceAt, synthStateStack } from "./helpers";
+import { BUCKET, configOf, deniesInsecureTransport, ref, resourceAt, synthStateStack } from "./helpers";
 
 const LOG_BUCKET = "aws_s3_bucket.state_access_log_bucket";
 const logBucketRef = ref(LOG_BUCKET, "bucket");
@@ -85,14 +85,7 @@ describe.each(["staging", "prod"] as const)(
             StringEquals: { "aws:SourceAccount": accountId },
           },
         },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [logArn, `${logArn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        deniesInsecureTransport(logArn),
       ]);
     });
   },

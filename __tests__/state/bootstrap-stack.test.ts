@@ -6,7 +6,17 @@
 import { parseEnvironmentConfig } from "../../config";
 import { standardTags } from "../../stacks/aws-provider";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
-import { BUCKET, KEY, TABLE, configOf, controlInEveryStateStack, ref, resourceAt, synthStateStack } from "./helpers";
+import {
+  BUCKET,
+  KEY,
+  TABLE,
+  configOf,
+  controlInEveryStateStack,
+  deniesInsecureTransport,
+  ref,
+  resourceAt,
+  synthStateStack,
+} from "./helpers";
 
 // State bucket
 
@@ -59,14 +69,7 @@ controlInEveryStateStack("TLS-only bucket policy", "requests without TLS are den
   const policy = resourceAt(json, "aws_s3_bucket_policy.state_bucket_policy");
   expect(policy.bucket).toBe(bucketRef);
   const arn = ref(BUCKET, "arn");
-  expect(JSON.parse(policy.policy).Statement).toContainEqual({
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [arn, `${arn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  });
+  expect(JSON.parse(policy.policy).Statement).toContainEqual(deniesInsecureTransport(arn));
 });
 
 controlInEveryStateStack(

@@ -34,6 +34,19 @@ export function controlInEveryStateStack(control: string, reason: string, check:
 /** Terraform reference to an attribute of a resource, as it appears in synthesized JSON. */
 export const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;
 
+/**
+ * The TLS-only control of a bucket policy, whatever its Sid: every S3 action on the bucket and on
+ * its objects is denied when the request was not made over TLS (aws:SecureTransport false).
+ */
+export const deniesInsecureTransport = (bucketArn: string) =>
+  expect.objectContaining({
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+
 export const BUCKET = "aws_s3_bucket.state_bucket";
 export const TABLE = "aws_dynamodb_table.state_lock_table";
 export const KEY = "aws_kms_key.state_key";

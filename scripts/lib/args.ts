@@ -10,6 +10,18 @@ export interface OptionSpec {
   readonly description: string;
 }
 
+/** An option that is there or not, e.g. --all. */
+export const booleanOption = (description: string): OptionSpec => ({ type: "boolean", description });
+
+/** An option that takes a value, e.g. --out <file>. */
+export const stringOption = (description: string): OptionSpec => ({ type: "string", description });
+
+/**
+ * --yes: the confirmation given in advance, for a run without a terminal to type it on. `note`
+ * follows "confirmed: no prompt" and says when that is right.
+ */
+export const yesOption = (note = " (CI, after the pipeline's approval)"): OptionSpec => booleanOption(`confirmed: no prompt${note}`);
+
 export interface CommandSpec {
   /** npm script name, e.g. "plan". */
   readonly name: string;

@@ -41,6 +41,15 @@ export interface AwsApi {
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? "";
 const statusOf = (e: unknown): number | undefined => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 
+/** PutObject input for a state or lock file: JSON, and SSE-KMS with the state key when one is given. */
+const jsonObject = (bucket: string, key: string, body: Buffer, kmsKeyId?: string): import("@aws-sdk/client-s3").PutObjectCommandInput => ({
+  Bucket: bucket,
+  Key: key,
+  Body: body,
+  ContentType: "application/json",
+  ...(kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : {}),
+});
+
 export function realAws(env: EnvironmentConfig): AwsApi {
   const region = env.region;
   let sts: import("@aws-sdk/client-sts").STSClient | undefined;
@@ -110,15 +119,7 @@ export function realAws(env: EnvironmentConfig): AwsApi {
       return out.sort((a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0));
     },
     async putObject(bucket, key, body, kmsKeyId) {
-      await s3Client().send(
-        new (S3().PutObjectCommand)({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          ContentType: "application/json",
-          ...(kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : {}),
-        }),
-      );
+      await s3Client().send(new (S3().PutObjectCommand)(jsonObject(bucket, key, body, kmsKeyId)));
     },
     async putObjectIfAbsent(bucket, key, body, kmsKeyId) {
       // Conditional write: what Terraform's S3-native lock (use_lockfile) relies on.
@@ -126,16 +127,7 @@ export function realAws(env: EnvironmentConfig): AwsApi {
       const existing = await this.getObject(bucket, key);
       if (existing !== undefined) return false;
       try {
-        await s3Client().send(
-          new (S3().PutObjectCommand)({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            IfNoneMatch: "*",
-            ContentType: "application/json",
-            ...(kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : {}),
-          }),
-        );
+        await s3Client().send(new (S3().PutObjectCommand)({ ...jsonObject(bucket, key, body, kmsKeyId), IfNoneMatch: "*" }));
         return true;
       } catch (e) {
         if (statusOf(e) === 412 || errorName(e) === "PreconditionFailed") return false;

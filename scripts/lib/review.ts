@@ -186,8 +186,8 @@ export interface ReviewContext {
   readonly tfplan: string;
 }
 
-function header(context: ReviewContext, planned: string): string[] {
-  const { target } = context;
+/** The title and the stack table every review.md starts with (a plan, a refusal, a pool outside the state). */
+export function reviewHeader(target: StackTarget, planned: string): string[] {
   return [
     `# Plan review: ${target.name}`,
     "",
@@ -216,7 +216,7 @@ export function renderReview(plan: PlanJson, context: ReviewContext, analysis: P
   const { target } = context;
   const { counts } = analysis;
   const lines = [
-    ...header(context, `${plan.timestamp ?? "?"} with Terraform ${plan.terraform_version ?? "?"}`),
+    ...reviewHeader(target, `${plan.timestamp ?? "?"} with Terraform ${plan.terraform_version ?? "?"}`),
     `| Saved plan | ${code(context.tfplan)} (full text: plan.txt) |`,
     `| To apply it | ${code(`npm run apply -- ${target.name}`)} applies exactly this plan; Terraform refuses it if the state changed since |`,
     "",
@@ -246,7 +246,7 @@ export function renderReview(plan: PlanJson, context: ReviewContext, analysis: P
 /** review.md when Terraform refused to plan because the change destroys prevent_destroy resources. */
 export function renderRefusal(addresses: readonly string[], context: ReviewContext, when: string): string {
   return [
-    ...header(context, `${when}: **Terraform refused to plan** (no saved plan)`),
+    ...reviewHeader(context.target, `${when}: **Terraform refused to plan** (no saved plan)`),
     "",
     "> [!CAUTION]",
     "> **Terraform refused this change: it would destroy resources protected by `lifecycle.prevent_destroy`.** There is nothing to apply.",

@@ -10,6 +10,7 @@
 import { awsErrorText } from "./aws";
 import type { Io } from "./io";
 import { postureRows } from "./posture";
+import { reviewHeader } from "./review";
 import { remoteStateOf } from "./state-lock";
 import { managedIds, parseState } from "./state-file";
 import type { StackTarget } from "./stacks";
@@ -71,13 +72,10 @@ export function unmanagedPoolAdvice(target: StackTarget, found: UnmanagedPools):
 export function renderUnmanagedReview(target: StackTarget, found: UnmanagedPools, when: string): string {
   const { env } = target;
   return [
-    `# Plan review: ${target.name}`,
-    "",
-    "| | |",
-    "|---|---|",
-    `| Stack | \`${target.name}\` (environment) |`,
-    `| Account / region | ${env.accountId} / ${env.region} |`,
-    `| Planned | ${when}: **not planned**: a user pool named \`${env.userPool.name}\` exists outside the state (no saved plan) |`,
+    ...reviewHeader(
+      target,
+      `${when}: **not planned**: a user pool named \`${env.userPool.name}\` exists outside the state (no saved plan)`,
+    ),
     "",
     "> [!CAUTION]",
     `> **A user pool named \`${env.userPool.name}\` already exists in account ${env.accountId} but the state of ${target.name} does not manage it.** ` +

@@ -1,5 +1,4 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { Construct } from "constructs";
@@ -7,8 +6,7 @@ import { partitionOf } from "../../config/aws-regions";
 import { STAGES } from "../../config/schema";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument } from "./policy-document";
-import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
-import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
+import { bucketLifecycle, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 import { accessLogBucketName } from "../../config/names";
 
 /** Name of the access-log bucket state-<env> creates (globally unique by account and region). */
@@ -64,21 +62,12 @@ export class AccessLogBucket extends Construct {
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     }).overrideLogicalId("state_access_log_bucket_encryption");
 
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{}],
-          expiration: [{ days: state.accessLogRetentionDays }],
-          // Expired logs become noncurrent versions (the bucket is versioned): remove those a day later.
-          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
-      dependsOn: [versioning],
-    }).overrideLogicalId("state_access_log_bucket_lifecycle");
+    bucketLifecycle(this, this.bucket, "state_access_log_bucket", versioning, {
+      id: "expire-access-logs",
+      expiration: [{ days: state.accessLogRetentionDays }],
+      // Expired logs become noncurrent versions (the bucket is versioned): remove those a day later.
+      noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+    });
 
     const partition = partitionOf(env.region);
     this.policy = new S3BucketPolicy(this, "policy", {

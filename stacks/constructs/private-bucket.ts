@@ -6,6 +6,10 @@
  * destroy the old part first, leaving the bucket briefly public or unversioned.
  */
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
@@ -53,4 +57,37 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
     Resource: [bucketArn, `${bucketArn}/*`],
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
+}
+
+/** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
+export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+
+/** What a bucket's lifecycle rule expires; bucketLifecycle adds the rest. */
+export type LifecycleRule = Pick<S3BucketLifecycleConfigurationRule, "id" | "expiration" | "noncurrentVersionExpiration">;
+
+/**
+ * The bucket's lifecycle configuration (`<address>_lifecycle`): one rule over the whole bucket that
+ * also deletes uploads abandoned half-way, applied after the bucket's versioning.
+ */
+export function bucketLifecycle(
+  scope: Construct,
+  bucket: S3Bucket,
+  address: string,
+  versioning: S3BucketVersioningA,
+  rule: LifecycleRule,
+): void {
+  new S3BucketLifecycleConfiguration(scope, "lifecycle", {
+    bucket: bucket.bucket,
+    rule: [
+      {
+        ...rule,
+        status: "Enabled",
+        // Provider 5.x warns (and 6.x fails) when a rule has neither filter nor prefix: {} = whole bucket.
+        filter: [{}],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+      },
+    ],
+    // The provider's documented order: versioning first, so noncurrent rules apply from the start.
+    dependsOn: [versioning],
+  }).overrideLogicalId(`${address}_lifecycle`);
 }

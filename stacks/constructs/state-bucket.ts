@@ -1,5 +1,4 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -7,10 +6,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
-
-/** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+import { bucketLifecycle, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 
 export interface StateBucketProps {
   readonly env: EnvironmentConfig;
@@ -102,21 +98,10 @@ export class StateBucket extends Construct {
       dependsOn: [publicAccessBlock],
     }).overrideLogicalId("state_bucket_policy");
 
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
-        {
-          id: "expire-noncurrent-versions",
-          status: "Enabled",
-          // Provider 5.x warns (and 6.x fails) when a rule has neither filter nor prefix: {} = whole bucket.
-          filter: [{}],
-          noncurrentVersionExpiration: [{ noncurrentDays: state.noncurrentVersionExpirationDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
-      // The provider's documented order: versioning first, so noncurrent rules apply from the start.
-      dependsOn: [versioning],
-    }).overrideLogicalId("state_bucket_lifecycle");
+    bucketLifecycle(this, this.bucket, "state_bucket", versioning, {
+      id: "expire-noncurrent-versions",
+      noncurrentVersionExpiration: [{ noncurrentDays: state.noncurrentVersionExpirationDays }],
+    });
 
     if (accessLogs) {
       // Who read or wrote state, and from where: evidence that CloudTrail's management events lack.

@@ -94,14 +94,18 @@ const clientDimensions = (ids: CognitoIds) => ({ UserPool: ids.userPoolId, UserP
 // Threat-protection metrics use UserPoolId instead.
 const riskDimensions = (userPoolId: string, operation: string) => ({ UserPoolId: userPoolId, Operation: operation, RiskLevel: HIGH_RISK });
 
-const cognitoMetric = (metricName: string, ids: CognitoIds, stat: string, periodSeconds: number, label: string): MetricDef => ({
-  namespace: NAMESPACE.cognito,
-  metricName,
-  dimensions: clientDimensions(ids),
-  stat,
-  periodSeconds,
-  label,
-});
+/** A MetricDef from its parts, in the order CloudWatch names them. */
+const metric = (
+  namespace: string,
+  metricName: string,
+  dimensions: Readonly<Record<string, string>>,
+  stat: string,
+  periodSeconds: number,
+  label: string,
+): MetricDef => ({ namespace, metricName, dimensions, stat, periodSeconds, label });
+
+const cognitoMetric = (metricName: string, ids: CognitoIds, stat: string, periodSeconds: number, label: string): MetricDef =>
+  metric(NAMESPACE.cognito, metricName, clientDimensions(ids), stat, periodSeconds, label);
 
 /** Sign-in attempts (SampleCount) and successes (Sum) of one app client, from the same metric. */
 export function signInMetrics(ids: CognitoIds, periodSeconds: number): { attempts: MetricDef; successes: MetricDef } {
@@ -150,122 +154,82 @@ const RISK_METRIC: Record<RiskKind, { metricName: string; label: string }> = {
 /** High-risk events of one kind, per operation. */
 export function riskMetrics(userPoolId: string, kind: RiskKind, periodSeconds: number): MetricDef[] {
   const { metricName, label } = RISK_METRIC[kind];
-  return RISK_OPERATIONS.map((operation) => ({
-    namespace: NAMESPACE.cognito,
-    metricName,
-    dimensions: riskDimensions(userPoolId, operation),
-    stat: "Sum",
-    periodSeconds,
-    label: `${label}: ${operation}`,
-  }));
+  return RISK_OPERATIONS.map((operation) =>
+    metric(NAMESPACE.cognito, metricName, riskDimensions(userPoolId, operation), "Sum", periodSeconds, `${label}: ${operation}`),
+  );
 }
 
 /**
- * High-risk events of one kind across all operations. FILL(…, 0): an operation without events
+ * The sum of `metrics` (named m1, m2, ...) as metric math. FILL(…, 0): a metric without data
  * publishes nothing, and a sum with a missing term would be missing too.
  */
-export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSeconds: number): MathDef {
-  const metrics = riskMetrics(userPoolId, kind, periodSeconds);
+function filledSum(metrics: readonly MetricDef[], label: string, periodSeconds: number): MathDef {
   const inputs = Object.fromEntries(metrics.map((m, i) => [`m${i + 1}`, m]));
   return {
     expression: Object.keys(inputs)
       .map((id) => `FILL(${id}, 0)`)
       .join(" + "),
-    label: RISK_METRIC[kind].label,
+    label,
     periodSeconds,
     inputs,
   };
+}
+
+/** High-risk events of one kind across all operations (an operation without events counts 0). */
+export function riskEventsTotal(userPoolId: string, kind: RiskKind, periodSeconds: number): MathDef {
+  return filledSum(riskMetrics(userPoolId, kind, periodSeconds), RISK_METRIC[kind].label, periodSeconds);
 }
 
 /**
  * Backstop for the RiskLevel-filtered alarms: requests threat protection marked as risky, at any
  * level, per operation, summed. The "Viewing threat protection metrics" page documents Risk with
  * the dimensions Operation and UserPoolId only, so no spelling of a RiskLevel value can leave it
- * without data. FILL(…, 0) as in riskEventsTotal.
+ * without data.
  */
 export function riskyRequestsTotal(userPoolId: string, periodSeconds: number): MathDef {
-  const inputs = Object.fromEntries(
-    RISK_OPERATIONS.map((operation, i): [string, MetricDef] => [
-      `m${i + 1}`,
-      {
-        namespace: NAMESPACE.cognito,
-        metricName: COGNITO.risk,
-        dimensions: { UserPoolId: userPoolId, Operation: operation },
-        stat: "Sum",
-        periodSeconds,
-        label: `Risky requests: ${operation}`,
-      },
-    ]),
+  const perOperation = RISK_OPERATIONS.map((operation) =>
+    metric(
+      NAMESPACE.cognito,
+      COGNITO.risk,
+      { UserPoolId: userPoolId, Operation: operation },
+      "Sum",
+      periodSeconds,
+      `Risky requests: ${operation}`,
+    ),
   );
-  return {
-    expression: Object.keys(inputs)
-      .map((id) => `FILL(${id}, 0)`)
-      .join(" + "),
-    label: "Risky requests (any risk level)",
-    periodSeconds,
-    inputs,
-  };
+  return filledSum(perOperation, "Risky requests (any risk level)", periodSeconds);
 }
 
-export const lambdaErrors = (functionName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.lambda,
-  metricName: LAMBDA.errors,
-  dimensions: { FunctionName: functionName },
-  stat: "Sum",
-  periodSeconds,
-  label: "Lambda errors",
-});
+export const lambdaErrors = (functionName: string, periodSeconds: number): MetricDef =>
+  metric(NAMESPACE.lambda, LAMBDA.errors, { FunctionName: functionName }, "Sum", periodSeconds, "Lambda errors");
 
-export const lambdaThrottles = (functionName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.lambda,
-  metricName: LAMBDA.throttles,
-  dimensions: { FunctionName: functionName },
-  stat: "Sum",
-  periodSeconds,
-  label: "Lambda throttles",
-});
+export const lambdaThrottles = (functionName: string, periodSeconds: number): MetricDef =>
+  metric(NAMESPACE.lambda, LAMBDA.throttles, { FunctionName: functionName }, "Sum", periodSeconds, "Lambda throttles");
 
-export const api5xxErrors = (apiName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.apiGateway,
-  metricName: API_GATEWAY.serverErrors,
-  dimensions: { ApiName: apiName },
-  stat: "Sum",
-  periodSeconds,
-  label: "API 5XX responses",
-});
+export const api5xxErrors = (apiName: string, periodSeconds: number): MetricDef =>
+  metric(NAMESPACE.apiGateway, API_GATEWAY.serverErrors, { ApiName: apiName }, "Sum", periodSeconds, "API 5XX responses");
 
 /** End-to-end latency (ms) of the slowest 1 % of requests. */
-export const apiLatencyP99 = (apiName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.apiGateway,
-  metricName: API_GATEWAY.latency,
-  dimensions: { ApiName: apiName },
-  stat: "p99",
-  periodSeconds,
-  label: "API latency p99 (ms)",
-});
+export const apiLatencyP99 = (apiName: string, periodSeconds: number): MetricDef =>
+  metric(NAMESPACE.apiGateway, API_GATEWAY.latency, { ApiName: apiName }, "p99", periodSeconds, "API latency p99 (ms)");
 
 /** Events a rule matched but could not deliver (a topic or key policy that refuses EventBridge). */
-export const ruleFailedInvocations = (ruleName: string, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.events,
-  metricName: EVENTS.failedInvocations,
-  dimensions: { RuleName: ruleName },
-  stat: "Sum",
-  periodSeconds,
-  label: "Undelivered security events",
-});
+export const ruleFailedInvocations = (ruleName: string, periodSeconds: number): MetricDef =>
+  metric(NAMESPACE.events, EVENTS.failedInvocations, { RuleName: ruleName }, "Sum", periodSeconds, "Undelivered security events");
 
 /** What a web ACL's rules did to a request: BlockedRequests in block mode, CountedRequests in count mode. */
 export type WafOutcome = "Blocked" | "Counted";
 
 /** One rule's blocked or counted requests in a regional web ACL (dimensions Region, Rule, WebACL). */
-export const wafRuleRequests = (webAcl: string, region: string, rule: string, outcome: WafOutcome, periodSeconds: number): MetricDef => ({
-  namespace: NAMESPACE.waf,
-  metricName: `${outcome}Requests`,
-  dimensions: { Region: region, Rule: rule, WebACL: webAcl },
-  stat: "Sum",
-  periodSeconds,
-  label: `${outcome} by ${rule}`,
-});
+export const wafRuleRequests = (webAcl: string, region: string, rule: string, outcome: WafOutcome, periodSeconds: number): MetricDef =>
+  metric(
+    NAMESPACE.waf,
+    `${outcome}Requests`,
+    { Region: region, Rule: rule, WebACL: webAcl },
+    "Sum",
+    periodSeconds,
+    `${outcome} by ${rule}`,
+  );
 
 /**
  * Blocked (or counted) requests over every rule of the web ACL. Per rule, summed with FILL(…, 0):
@@ -279,15 +243,8 @@ export function wafRequestsTotal(
   outcome: WafOutcome,
   periodSeconds: number,
 ): MathDef {
-  const inputs = Object.fromEntries(rules.map((rule, i) => [`m${i + 1}`, wafRuleRequests(webAcl, region, rule, outcome, periodSeconds)]));
-  return {
-    expression: Object.keys(inputs)
-      .map((id) => `FILL(${id}, 0)`)
-      .join(" + "),
-    label: `Requests ${outcome.toLowerCase()} by web ACL ${webAcl}`,
-    periodSeconds,
-    inputs,
-  };
+  const perRule = rules.map((rule) => wafRuleRequests(webAcl, region, rule, outcome, periodSeconds));
+  return filledSum(perRule, `Requests ${outcome.toLowerCase()} by web ACL ${webAcl}`, periodSeconds);
 }
 
 /** Percentile statistics (p99, p95.5) go to `extended_statistic`, the others to `statistic`. */
