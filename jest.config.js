@@ -19,10 +19,13 @@ const common = {
 };
 
 module.exports = {
-  // Jest's default on 2 cores is 1 worker. Unit files are short and the real-Terraform files
-  // mostly wait on Terraform and moto, so two workers halve the wall time without starving either.
-  // (Four workers were no faster here: 641 s against 667 s, with the suites' own deploys slower.)
-  maxWorkers: 2,
+  // Jest's default on 2 cores is 1 worker. The real-Terraform suites spend their first minutes waiting
+  // for the shared set-up (which runs in jest's main process) and then run Terraform, one command at a
+  // time: the six long ones each get a worker from the start (test-sequencer.js), and one more worker
+  // runs the unit files and the short suites meanwhile. The machine's two cores are the limit, not
+  // the workers: see __tests__/real-terraform/README.md, "Timings".
+  maxWorkers: 7,
+  testSequencer: "<rootDir>/__tests__/support/test-sequencer.js",
   projects: [
     {
       ...common,

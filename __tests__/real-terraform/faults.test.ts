@@ -17,6 +17,9 @@
  * 4. The API goes away mid-plan: exit 1, a clear message, no review.md or tfplan in plans/prod/.
  * 5. Wrong or missing credentials: refused before anything is written, naming both accounts.
  *
+ * They run in the order 1, 2, 5, 4, 3: each starts from where the one before left prod, and the
+ * empty plan after scenario 3's restore also shows that scenario 4 left nothing behind.
+ *
  * Harness (flows, relays, the checks every scenario ends with): support/fault-flow.ts.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -181,53 +184,6 @@ describe("2. a second pool with prod's name made by hand while the state manages
   });
 });
 
-describe("3. prod's state overwritten with garbage, then deleted", () => {
-  const flow = () => prodFlow;
-
-  test("versions lists the history; restore refuses garbage and an unconfirmed run, then restores the good version; the plan is empty", async () => {
-    const { bucket, key, lockTable } = prod.state;
-    const [poolId] = await pools(flow());
-    const before = await stateOf(flow());
-    const good = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
-    await aws(flow(), (c) =>
-      c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "{ not a state", ServerSideEncryption: "aws:kms" })),
-    );
-    const corrupted = expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.PROTECTED);
-    expect(corrupted.stderr).toContain(
-      "The state of prod is not a readable Terraform state. If it was lost or corrupted, restore it first",
-    );
-    const garbage = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
-    await aws(flow(), (c) => c.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
-
-    const listed = expectExit(await npmRun(flow(), "state", ["versions", "prod"]), EXIT.OK);
-    const line = (id: string) => listed.stdout.split("\n").find((l) => l.startsWith(`${id} `)) ?? "";
-    expect(line(good)).toMatch(
-      new RegExp(`^${good}\\s+\\S+Z\\s+${Buffer.byteLength(before.body)}\\s+${before.serial}\\s+${before.lineage}$`),
-    );
-    expect(line(garbage)).toMatch(/\s13\s+-\s+-\s+not a Terraform state$/);
-    expect(listed.stdout).toMatch(/current, delete marker \(object deleted\)/);
-    expect(listed.stderr).toContain("The current state of prod is deleted.");
-
-    expectExit(await npmRun(flow(), "state", ["restore", "prod", garbage, "--yes"]), EXIT.REFUSED);
-    expectExit(await npmRun(flow(), "state", ["restore", "prod", good]), EXIT.REFUSED);
-    const restored = expectExit(await npmRun(flow(), "state", ["restore", "prod", good, "--yes"]), EXIT.OK);
-    expect(restored.stderr).toContain(`Restored version ${good}`);
-
-    const after = await stateOf(flow());
-    expect(after.lineage).toBe(before.lineage);
-    expect(after.serial).toBeGreaterThan(before.serial);
-    expect(after.addresses).toEqual(before.addresses);
-    expect(after.encryption).toBe("aws:kms");
-    expect((await aws(flow(), (c) => lockItem(c, lockTable, `${bucket}/${key}-md5`)))?.Digest).toBe(after.md5);
-    expect(await lockOf(flow())).toBeUndefined();
-    expect(await lockfileExists(flow())).toBe(false);
-
-    expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
-    expect(unexpectedDiffs(flow())).toBe("");
-    await expectNothingLostOrDuplicated(flow(), poolId);
-  });
-});
-
 describe("5. wrong or missing credentials", () => {
   const flow = () => prodFlow;
 
@@ -307,6 +263,52 @@ describe("4. the API goes away mid-plan", () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.LOCKED).stderr).toContain(`npm run unlock -- prod ${id}`);
     expectExit(await npmRun(flow(), "unlock", ["prod", id as string, "--yes"]), EXIT.OK);
+    // The plan that shows nothing changed is scenario 3's last step, which starts from here.
+    await expectNothingLostOrDuplicated(flow(), poolId);
+  });
+});
+
+describe("3. prod's state overwritten with garbage, then deleted", () => {
+  const flow = () => prodFlow;
+
+  test("versions lists the history; restore refuses garbage and an unconfirmed run, then restores the good version; the plan is empty", async () => {
+    const { bucket, key, lockTable } = prod.state;
+    const [poolId] = await pools(flow());
+    const before = await stateOf(flow());
+    const good = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
+    await aws(flow(), (c) =>
+      c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "{ not a state", ServerSideEncryption: "aws:kms" })),
+    );
+    const corrupted = expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.PROTECTED);
+    expect(corrupted.stderr).toContain(
+      "The state of prod is not a readable Terraform state. If it was lost or corrupted, restore it first",
+    );
+    const garbage = (await aws(flow(), (c) => c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).VersionId as string;
+    await aws(flow(), (c) => c.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+
+    const listed = expectExit(await npmRun(flow(), "state", ["versions", "prod"]), EXIT.OK);
+    const line = (id: string) => listed.stdout.split("\n").find((l) => l.startsWith(`${id} `)) ?? "";
+    expect(line(good)).toMatch(
+      new RegExp(`^${good}\\s+\\S+Z\\s+${Buffer.byteLength(before.body)}\\s+${before.serial}\\s+${before.lineage}$`),
+    );
+    expect(line(garbage)).toMatch(/\s13\s+-\s+-\s+not a Terraform state$/);
+    expect(listed.stdout).toMatch(/current, delete marker \(object deleted\)/);
+    expect(listed.stderr).toContain("The current state of prod is deleted.");
+
+    expectExit(await npmRun(flow(), "state", ["restore", "prod", garbage, "--yes"]), EXIT.REFUSED);
+    expectExit(await npmRun(flow(), "state", ["restore", "prod", good]), EXIT.REFUSED);
+    const restored = expectExit(await npmRun(flow(), "state", ["restore", "prod", good, "--yes"]), EXIT.OK);
+    expect(restored.stderr).toContain(`Restored version ${good}`);
+
+    const after = await stateOf(flow());
+    expect(after.lineage).toBe(before.lineage);
+    expect(after.serial).toBeGreaterThan(before.serial);
+    expect(after.addresses).toEqual(before.addresses);
+    expect(after.encryption).toBe("aws:kms");
+    expect((await aws(flow(), (c) => lockItem(c, lockTable, `${bucket}/${key}-md5`)))?.Digest).toBe(after.md5);
+    expect(await lockOf(flow())).toBeUndefined();
+    expect(await lockfileExists(flow())).toBe(false);
+
     expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
     expect(unexpectedDiffs(flow())).toBe("");
     await expectNothingLostOrDuplicated(flow(), poolId);

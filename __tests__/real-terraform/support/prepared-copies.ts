@@ -3,7 +3,7 @@
  * workflow, the faults). Each gets its own copy of the project whose config moves an environment into
  * an account of its own or adds one, so it can deploy, break and repair it in the shared emulator
  * without touching the shipped environments the other suites read. The set-up synthesizes each copy
- * and deploys the stacks listed here with `npm run deploy -- <stack> --yes`, side by side with the
+ * and deploys the stacks listed here with `cdktf deploy <stack>` as the shared ones, side by side with the
  * shared bootstraps: every bootstrap then waits on the provider's fixed S3 lifecycle wait at the same
  * time (README.md, "Timings") instead of once per suite, one after the other.
  *
@@ -16,6 +16,7 @@ import { loadEnvironments, type EnvironmentConfig } from "../../../config";
 import { environments as shippedEnvironments } from "../../../config/environments";
 import { awsEnvFor, type AwsEnv } from "./aws";
 import type { Moto } from "./moto";
+import { cdktfDeploy } from "./cdktf-deploy";
 import { describeRun, run, StepTimer, type RunResult } from "./run";
 import { terraformSetup, type TerraformSetup } from "./terraform-env";
 import { makeWorkingCopy, type WorkingCopy } from "./workdir";
@@ -137,13 +138,7 @@ export async function prepareCopy(name: PreparedCopyName, moto: Pick<Moto, "endp
     for (const stack of synth.code === 0 ? plan.deploy : []) {
       const env = envs.find((e) => stack === e.name || stack === `state-${e.name}`) as EnvironmentConfig;
       const aws = await awsEnvFor(moto, env.accountId, env.region);
-      const r = await run(process.execPath, ["scripts/run-ts.js", "scripts/deploy.ts", stack, "--yes"], {
-        cwd: copy.project,
-        env: { ...tf.env, ...aws },
-        label: `npm run deploy -- ${stack} --yes (${name})`,
-        timer,
-        timeoutMs: 300_000,
-      });
+      const r = await cdktfDeploy(copy, tf, aws, stack, `cdktf deploy ${stack} (${name})`, timer);
       record(stack, r);
       if (r.code !== 0) break;
     }

@@ -9,8 +9,8 @@
  * waits for the deploys, stops the emulator and removes the copy.
  *
  * The shared environments are read-mostly: suites read back, plan, and run refused operations on them.
- * A suite that changes infrastructure adds its own environment (own account id) to its own copy's config
- * and deploys that into the same emulator (see README.md in this folder).
+ * A suite that changes infrastructure works in a copy the set-up prepares for it at the same time, with
+ * an environment in an account of its own, in the same emulator (prepared-copies.ts).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,13 +22,13 @@ import { terraformSetup, type TerraformSetup } from "./terraform-env";
 import { requireTerraform } from "./tools";
 import { validateStacks, type StackValidation } from "./validate";
 import { makeWorkingCopy, type WorkingCopy } from "./workdir";
+import { cdktfDeploy } from "./cdktf-deploy";
 import { PREPARED_COPIES, PREPARED_DIR_VAR, prepareCopy, type PreparedCopyName } from "./prepared-copies";
 import { stateStackId } from "../../../config/names";
 
 export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
 
-/** `cdktf deploy` flags of every deploy here; see README.md for why the provider lock is skipped. */
-export const DEPLOY_FLAGS = ["--auto-approve", "--skip-synth", "--skip-provider-lock"] as const;
+export { DEPLOY_FLAGS } from "./cdktf-deploy";
 
 /** What one command of the set-up did (the suites assert on it: a failed deploy fails their tests, with its output). */
 export interface StepRecord {
@@ -107,9 +107,9 @@ type StatusFile = ({ ready: false; startedAt: number } & EmulatorInfo) | ({ read
 
 /**
  * Starts the emulator and the deploys, and returns as soon as the emulator answers: the synth, the
- * validation and the deploys go on in this (Jest's main) process while the workers already run suites
- * that do not need them (ops-workflow and the walkthrough have emulators of their own, and their own
- * bootstraps' waits then overlap these). sharedDeployment() waits until the file says ready.
+ * validation, the deploys and the prepared copies go on in this (Jest's main) process while the
+ * workers already run the unit suites. sharedDeployment() waits until the file says ready;
+ * preparedCopy() until its own copy is.
  */
 export async function setUpSharedDeployment(): Promise<string> {
   const t0 = Date.now();
@@ -160,13 +160,7 @@ export async function setUpSharedDeployment(): Promise<string> {
         await Promise.all(
           envs.map(async (env) => {
             for (const stack of [stateStackId(env.name), env.name]) {
-              const r = await run("npx", ["cdktf", "deploy", stack, ...DEPLOY_FLAGS], {
-                cwd: copy.project,
-                env: { ...tf.env, ...awsEnvs[env.name] },
-                label: `cdktf deploy ${stack}`,
-                timer,
-                timeoutMs: 300_000,
-              });
+              const r = await cdktfDeploy(copy, tf, awsEnvs[env.name], stack, `cdktf deploy ${stack}`, timer);
               steps[stack] = record(r);
               if (r.code !== 0) return;
             }
