@@ -26,7 +26,7 @@ import { withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
 import { PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
 import { sharedEmulator } from "./support/shared-deployment";
 import { userPoolsNamed } from "./support/readback";
-import { describeRun, run, StepTimer, type RunResult } from "./support/run";
+import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
 import type { TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
 import { stackJson, type WorkingCopy } from "./support/workdir";
@@ -45,10 +45,9 @@ interface Deployment {
 
 /** `npm run <script> -- <args>` in the deployment's copy: no terminal, credentials of dev's account. */
 function npmRun(d: Deployment, script: string, args: string[]): Promise<RunResult> {
-  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+  return npmScript(script, args, {
     cwd: d.copy.project,
     env: { ...d.setup.env, ...d.aws },
-    label: `npm run ${script} -- ${args.join(" ")}`,
     timer,
     timeoutMs: 240_000,
   });

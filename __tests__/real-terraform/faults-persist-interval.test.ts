@@ -12,10 +12,10 @@ import { analysePlan } from "../../scripts/lib/review";
 import {
   addUser,
   expectExit,
+  faultSuite,
   expectNothingLostOrDuplicated,
   FAULT_TEST_TIMEOUT_MS,
   lockIdOf,
-  makeFlow,
   npmRun,
   npmStart,
   plansFile,
@@ -23,30 +23,13 @@ import {
   stateOrNone,
   unexpectedDiffs,
   waitUntil,
-  type Flow,
 } from "./support/fault-flow";
-import { PREPARED_WAIT_MS } from "./support/prepared-copies";
-import { killRunning, StepTimer } from "./support/run";
-import { requireTerraform } from "./support/tools";
 
 jest.setTimeout(FAULT_TEST_TIMEOUT_MS);
 
-const timer = new StepTimer("faults (persist interval)");
-let lateFlow: Flow;
-
-beforeAll(async () => {
-  requireTerraform();
-  lateFlow = await makeFlow("faults-late", "late", timer);
-}, PREPARED_WAIT_MS + 60_000);
-
-afterAll(async () => {
-  killRunning();
-  await lateFlow?.proxy.close();
-  timer.printSummary();
-});
+const flow = faultSuite("faults-late", "late", "faults (persist interval)");
 
 describe("1. the same kill after the persist interval (environment 'late', added to its copy's config)", () => {
-  const flow = () => lateFlow;
   let poolId: string;
 
   test("held past TF_STATE_PERSIST_INTERVAL, the next resource Terraform finishes persists the state: the pool is in it when the kill comes", async () => {

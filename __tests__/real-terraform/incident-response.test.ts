@@ -27,7 +27,7 @@ import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import type { ActionRecord } from "../../scripts/user";
 import { withAwsClients, type AwsEnv } from "./support/aws";
 import { createUserWithPassword, passwordSignIn, refreshTokens } from "./support/cognito-users";
-import { describeRun, run, StepTimer, type RunResult } from "./support/run";
+import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
 import { sharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import type { WorkingCopy } from "./support/workdir";
@@ -140,10 +140,9 @@ async function refresh(refreshToken: string): Promise<AdminInitiateAuthCommandOu
 
 /** `npm run <script> -- <args>` in the deployment's copy, no terminal, prod's credentials (or others). */
 async function npm(script: "user" | "investigate", args: string[], awsEnv: AwsEnv = d.awsEnv): Promise<RunResult> {
-  const r = await run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+  const r = await npmScript(script, args, {
     cwd: d.copy.project,
     env: { ...d.setup.env, ...awsEnv },
-    label: `npm run ${script} -- ${args.join(" ")}`,
     timer,
     timeoutMs: 60_000,
   });

@@ -27,7 +27,7 @@ import { withAwsClients, type AwsEnv } from "./support/aws";
 import { classify, describeDiffs, diffsOf } from "./support/plan";
 import { userPoolsNamed } from "./support/readback";
 import { ADOPT_INPUT, configLine, editConfig, PREPARED_WAIT_MS, preparedCopy, type PreparedCopyName } from "./support/prepared-copies";
-import { describeRun, run, StepTimer, type RunResult } from "./support/run";
+import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
 import { sharedEmulator } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
@@ -68,10 +68,9 @@ afterAll(() => timer.printSummary());
 
 /** `npm run <script> -- <args>` in the flow's copy: no terminal, credentials of the flow's account. */
 function npmRun(flow: Flow, script: string, args: string[]): Promise<RunResult> {
-  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+  return npmScript(script, args, {
     cwd: flow.copy.project,
     env: { ...flow.setup.env, ...flow.aws },
-    label: `npm run ${script} -- ${args.join(" ")}`,
     timer,
     timeoutMs: 240_000,
   });

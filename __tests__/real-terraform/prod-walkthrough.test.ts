@@ -22,7 +22,7 @@ import { EXIT } from "../../scripts/lib/exit-codes";
 import { withAwsClients, type AwsEnv } from "./support/aws";
 import { editConfig, PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
 import { lockItem, objectExists, readRemoteState, readStateBucket, userPoolsNamed } from "./support/readback";
-import { describeRun, run, StepTimer, type RunResult } from "./support/run";
+import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
 import { sharedEmulator } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import { requireTerraform } from "./support/tools";
@@ -48,10 +48,9 @@ afterAll(() => timer.printSummary());
 
 /** `npm run <script> -- <args>` in the copy, as a pipeline runs it (node runs the same script npm would). */
 function npmRun(script: string, args: string[]): Promise<RunResult> {
-  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+  return npmScript(script, args, {
     cwd: copy.project,
     env: { ...setup.env, ...credentials },
-    label: `npm run ${script} -- ${args.join(" ")}`,
     timer,
     timeoutMs: 280_000,
   });

@@ -1,5 +1,5 @@
 /**
- * The harness of the fault suites (faults.test.ts, faults-persist-interval.test.ts): a flow is one
+ * The harness of the fault suites (faults, faults-deployed, faults-persist-interval): a flow is one
  * environment's prepared working copy (support/prepared-copies.ts) behind its own HTTP relay to the
  * shared emulator (support/api-proxy.ts), which can cut the connection or hold requests back; the
  * npm scripts run in it as a pipeline runs them (no terminal, --yes where a pipeline would pass it).
@@ -13,9 +13,20 @@ import { stripColours } from "../../../scripts/lib/colours";
 import { startApiProxy, type ApiProxy } from "./api-proxy";
 import { withAwsClients, type AwsClients, type AwsEnv } from "./aws";
 import { classify, describeDiffs, diffsOf } from "./plan";
-import { editConfig, preparedCopy, type PreparedCopy, type PreparedCopyName } from "./prepared-copies";
+import { editConfig, PREPARED_WAIT_MS, preparedCopy, type PreparedCopy, type PreparedCopyName } from "./prepared-copies";
+import { requireTerraform } from "./tools";
 import { lockItem, objectExists, readRemoteState, userPoolsNamed } from "./readback";
-import { describeRun, run, start, type RunResult, type Running, type StepTimer } from "./run";
+import {
+  describeRun,
+  killRunning,
+  npmScript,
+  run,
+  start,
+  StepTimer as StepTimerClass,
+  type RunResult,
+  type Running,
+  type StepTimer,
+} from "./run";
 import { sharedEmulator } from "./shared-deployment";
 import type { TerraformSetup } from "./terraform-env";
 import type { WorkingCopy } from "./workdir";
@@ -57,10 +68,6 @@ export async function makeFlow(name: PreparedCopyName, envName: string, timer: S
 
 export const aws = <T>(flow: Flow, fn: (c: AwsClients) => Promise<T>) => withAwsClients(flow.aws, fn);
 
-function npmArgs(script: string, args: readonly string[]) {
-  return [process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args]] as const;
-}
-
 /**
  * Resources Terraform failed to create because they already exist (created by a killed apply, not
  * in the state): "Error: creating <what> (<id>): ... AlreadyExists ..." followed by "with <address>,".
@@ -93,19 +100,11 @@ export async function terraformIn(flow: Flow, args: string[], label: string): Pr
 
 /** `npm run <script> -- <args>` in the flow's copy: no terminal, the flow's credentials (or `awsEnv`). */
 export function npmRun(flow: Flow, script: string, args: string[], awsEnv: NodeJS.ProcessEnv = flow.aws): Promise<RunResult> {
-  const [command, argv] = npmArgs(script, args);
-  return run(command, argv, {
-    cwd: flow.copy.project,
-    env: { ...flow.setup.env, ...awsEnv },
-    label: `npm run ${script} -- ${args.join(" ")}`,
-    timer: flow.timer,
-    timeoutMs: 240_000,
-  });
+  return npmScript(script, args, { cwd: flow.copy.project, env: { ...flow.setup.env, ...awsEnv }, timer: flow.timer, timeoutMs: 240_000 });
 }
 
 export function npmStart(flow: Flow, script: string, args: string[]): Running {
-  const [command, argv] = npmArgs(script, args);
-  return start(command, argv, {
+  return start(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
     cwd: flow.copy.project,
     env: { ...flow.setup.env, ...flow.aws },
     label: `npm run ${script} -- ${args.join(" ")}`,
@@ -178,3 +177,27 @@ export async function expectNothingLostOrDuplicated(flow: Flow, poolId: string):
 
 /** Replaces one exact, unique piece of the flow's config/environments.ts, as an engineer would edit it. */
 export const editFlowConfig = (flow: Flow, from: string, to: string): void => editConfig(flow.copy, from, to);
+
+/**
+ * A fault suite's flow: its beforeAll makes it (once the set-up has prepared the copy) and runs
+ * `ready` on it; its afterAll kills what still runs, closes the relay and prints the step times.
+ * Returns the flow, for use inside tests.
+ */
+export function faultSuite(name: PreparedCopyName, envName: string, timerLabel: string, ready?: (flow: Flow) => Promise<void>): () => Flow {
+  const timer = new StepTimerClass(timerLabel);
+  let flow: Flow | undefined;
+  beforeAll(async () => {
+    requireTerraform();
+    flow = await makeFlow(name, envName, timer);
+    await ready?.(flow);
+  }, PREPARED_WAIT_MS + 60_000);
+  afterAll(async () => {
+    killRunning();
+    await flow?.proxy.close();
+    timer.printSummary();
+  });
+  return () => {
+    if (!flow) throw new Error(`the flow of ${name} was not made: see beforeAll's error`);
+    return flow;
+  };
+}

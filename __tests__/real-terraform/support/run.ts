@@ -216,3 +216,15 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** `npm run <script> -- <args>` as node runs it (the command npm would start), labelled as the operator types it. */
+export function npmScript(
+  script: string,
+  args: readonly string[],
+  options: Omit<RunOptions, "label"> & { timer?: StepTimer },
+): Promise<RunResult> {
+  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+    ...options,
+    label: `npm run ${script} -- ${args.join(" ")}`,
+  });
+}
