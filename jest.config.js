@@ -21,10 +21,11 @@ const common = {
 module.exports = {
   // Jest's default on 2 cores is 1 worker. The real-Terraform suites spend their first minutes waiting
   // for the shared set-up (which runs in jest's main process) and then run Terraform, one command at a
-  // time: the seven long ones each get a worker from the start (test-sequencer.js), and one more worker
+  // time: the six long ones each get a worker from the start (test-sequencer.js), and one more worker
   // runs the unit files and the short suites meanwhile. The machine's two cores are the limit, not
-  // the workers: see __tests__/real-terraform/README.md, "Timings".
-  maxWorkers: 8,
+  // the workers: one more long chain (eight workers) made every Terraform run slower and the whole
+  // run longer (689 s against 637 s; __tests__/real-terraform/README.md, "Timings").
+  maxWorkers: 7,
   testSequencer: "<rootDir>/__tests__/support/test-sequencer.js",
   projects: [
     {

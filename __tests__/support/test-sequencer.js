@@ -1,7 +1,7 @@
 /**
  * The order jest starts test files in. Each real-Terraform suite that changes infrastructure is a long
  * chain of Terraform runs that starts once the shared set-up has prepared its copy; the longest chain
- * decides when `npm test` ends, so those start first, longest first (measured: the three fault suites,
+ * decides when `npm test` ends, so those start first, longest first (measured: the two fault suites,
  * the ops workflow, the walkthrough, drift), and the unit files and short
  * suites fill the other workers. Without this, jest orders a fresh clone (no timing cache) by file size.
  */
@@ -11,7 +11,6 @@ const Sequencer = require("@jest/test-sequencer").default;
 const LONGEST_FIRST = [
   "faults.test.ts",
   "faults-persist-interval.test.ts",
-  "faults-deployed.test.ts",
   "ops-workflow.test.ts",
   "prod-walkthrough.test.ts",
   "drift.test.ts",

@@ -1,5 +1,5 @@
 /**
- * The harness of the fault suites (faults, faults-deployed, faults-persist-interval): a flow is one
+ * The harness of the fault suites (faults, faults-persist-interval): a flow is one
  * environment's prepared working copy (support/prepared-copies.ts) behind its own HTTP relay to the
  * shared emulator (support/api-proxy.ts), which can cut the connection or hold requests back; the
  * npm scripts run in it as a pipeline runs them (no terminal, --yes where a pipeline would pass it).

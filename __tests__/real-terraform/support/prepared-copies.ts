@@ -61,8 +61,6 @@ export const PREPARED_COPIES = {
   "ops-adopt": { added: { adopt: ADOPT_INPUT }, deploy: ["state-adopt"] },
   /** prod's bootstrap only: the first apply of prod is the one the suite kills. */
   faults: { accounts: { prod: "633333333333" }, deploy: ["state-prod"] },
-  /** prod deployed: faults that start from a running prod. */
-  "faults-deployed": { accounts: { prod: "666666666666" }, deploy: ["state-prod", "prod"] },
   "faults-late": { added: { late: LATE_INPUT }, deploy: ["state-late"] },
   /** Nothing deployed: the README's prod walkthrough starts from an empty account. */
   walkthrough: { accounts: { prod: "644444444444" }, deploy: [] },
