@@ -14,6 +14,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../../config";
 import { environments as shippedEnvironments } from "../../../config/environments";
+import { stateStackId } from "../../../config/names";
 import { awsEnvFor, type AwsEnv } from "./aws";
 import type { Moto } from "./moto";
 import { cdktfDeploy } from "./cdktf-deploy";
@@ -136,7 +137,7 @@ export async function prepareCopy(name: PreparedCopyName, moto: Pick<Moto, "endp
     });
     record("synth", synth);
     for (const stack of synth.code === 0 ? plan.deploy : []) {
-      const env = envs.find((e) => stack === e.name || stack === `state-${e.name}`) as EnvironmentConfig;
+      const env = envs.find((e) => stack === e.name || stack === stateStackId(e.name)) as EnvironmentConfig;
       const aws = await awsEnvFor(moto, env.accountId, env.region);
       const r = await cdktfDeploy(copy, tf, aws, stack, `cdktf deploy ${stack} (${name})`, timer);
       record(stack, r);
