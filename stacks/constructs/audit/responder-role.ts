@@ -6,8 +6,8 @@
  * - every Cognito action below takes the userpool resource type, so they name this pool's ARN
  *   ("Actions, resources, and condition keys for Amazon Cognito User Pools",
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html);
- * - logs:StartQuery takes the log-group resource type; logs:GetQueryResults, logs:StopQuery and
- *   logs:DescribeQueryDefinitions have no resource type, so "*" is the only Resource they accept
+ * - logs:StartQuery takes the log-group resource type; logs:GetQueryResults and logs:StopQuery have
+ *   no resource type, so "*" is the only Resource they accept
  *   ("Actions, resources, and condition keys for Amazon CloudWatch Logs",
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
  *   A query id is only learned from StartQuery, which is scoped, so "*" there reads no other log group.
@@ -37,7 +37,7 @@ export const RESPONDER_COGNITO_ACTIONS = [
 ] as const;
 
 /** Logs actions with no resource type (Resource must be "*"). */
-export const RESPONDER_UNSCOPED_LOGS_ACTIONS = ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueryDefinitions"] as const;
+export const RESPONDER_UNSCOPED_LOGS_ACTIONS = ["logs:GetQueryResults", "logs:StopQuery"] as const;
 
 /** Pinned Terraform names: the role's address and the output other tooling reads. */
 export const RESPONDER_ADDRESSES = {
