@@ -47,11 +47,13 @@ describe("1. the same kill after the persist interval (environment 'late', added
     // The interval counts from Terraform's first state update, which is no later than the pool's.
     await new Promise((r) => setTimeout(r, Math.max(0, poolSeen + 21_000 - Date.now())));
     expect((await stateOrNone(flow()))?.addresses ?? []).not.toContain("aws_cognito_user_pool.user_pool");
-    // The released alarm frees one of Terraform's parallel slots, and a resource waiting for one (the
-    // web ACL) would be created between the persist and the kill, outside the state: the orphan case
-    // scenario 1 covers. Here only the released alarm completes: every other change is held from now
-    // on, but the state's own writes (S3, DynamoDB) and reads pass.
+    // A resource finished between the persist and the kill would exist outside the state: the orphan
+    // case scenario 1 covers (a web ACL did, twice, under load: one waiting for the slot the released
+    // alarm frees, one whose create was already on its way). So from now on every change is held (the
+    // state's own writes, S3 and DynamoDB, and all reads pass), and the alarm is released only once
+    // what was already in flight has been answered: after it, nothing but the alarm can complete.
     flow().proxy.hold(CHANGES_BUT_STATE_WRITES);
+    await flow().timer.time("requests in flight answered", () => flow().proxy.settled(3_000, 60_000));
     flow().proxy.held()[0].release();
     await waitUntil(
       "the persisted pool",

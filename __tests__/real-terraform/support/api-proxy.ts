@@ -27,6 +27,11 @@ export interface ApiProxy {
   held(): readonly HeldRequest[];
   /** Stops holding; requests still held are dropped (their connections cut), never sent. */
   dropHeld(): void;
+  /**
+   * Resolves once no relayed request has been open for `quietMs` (held ones do not count): whatever the
+   * tools had in flight has been answered and they sent nothing since. Rejects after `timeoutMs`.
+   */
+  settled(quietMs: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,8 +52,20 @@ export async function startApiProxy(upstream: string, caBundle?: string): Promis
   let isDown = false;
   let holdMatch: RegExp | undefined;
   const waiting: { operation: string; go: () => void; drop: () => void }[] = [];
+  let open = 0;
+  let lastActivity = Date.now();
+  const opened = () => {
+    open += 1;
+    lastActivity = Date.now();
+  };
+  const closed = () => {
+    open -= 1;
+    lastActivity = Date.now();
+  };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    opened();
+    res.once("close", closed);
     const upstreamReq = (tls ? httpsRequest : request)(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, ...(ca ? { ca } : {}) },
       (up) => {
@@ -105,6 +122,13 @@ export async function startApiProxy(upstream: string, caBundle?: string): Promis
     dropHeld() {
       holdMatch = undefined;
       for (const entry of waiting.splice(0)) entry.drop();
+    },
+    settled: async (quietMs, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while (open > 0 || Date.now() - lastActivity < quietMs) {
+        if (Date.now() > deadline) throw new Error(`api proxy: still ${open} request(s) open or recent after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     held: () => waiting.map((entry) => ({ operation: entry.operation, release: () => releaseEntry(entry) })),
     close: () =>
