@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../config";
 import { apply } from "../../scripts/apply";
+import { alreadyExisting, importInstructions } from "../../scripts/lib/already-existing";
 import { deploy } from "../../scripts/deploy";
 import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws";
 import { EXIT } from "../../scripts/lib/exit-codes";
@@ -25,6 +26,8 @@ const KEY = "taskflow/prod/terraform.tfstate";
 const LOCK_ID = `${BUCKET}/${KEY}`;
 const TABLE = "taskflow-tfstate-lock";
 const lockStderr = readFileSync(join(__dirname, "fixtures", "state-lock.stderr.txt"), "utf8");
+/** Terraform's errors for five resources that exist in AWS but not in the state (fixtures/RECORDING.md). */
+const alreadyExistsStderr = readFileSync(join(__dirname, "fixtures", "already-exists.stderr.txt"), "utf8");
 
 const LOCK = {
   ID: "f26f002c-d21b-d944-bc9e-59aacf20be2f",
@@ -415,6 +418,68 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     const sub = fakeIo();
     expect(await state(["restore", "--help"], sub)).toBe(EXIT.OK);
     expect(sub.stdout).toMatch(/^Usage: npm run state -- restore <stack> <version-id> \[--yes\] \[--force-lineage\]/);
+  });
+});
+
+describe("ResourcesLeftOutsideState: apply names what already exists in AWS but not in the state, and prints the imports that adopt it", () => {
+  // Reason: an apply killed between two state writes leaves resources the next apply cannot create again.
+  const LEFT = [
+    { address: "aws_cloudwatch_log_group.user_activity", name: "/aws/vendedlogs/cognito/taskflow-prod/user-activity" },
+    { address: "aws_wafv2_web_acl.user_pool", name: "taskflow-prod-user-pool" },
+    { address: "aws_iam_role.responder", name: "taskflow-prod-incident-responder" },
+    { address: "aws_kms_alias.alerts", name: "alias/taskflow-prod-alerts" },
+    { address: "aws_s3_bucket.logs", name: "taskflow-prod-state-logs" },
+  ];
+  const applyFailingWith = (stderr: string) => {
+    const root = tempDir();
+    mkdirSync(join(root, "plans", "prod"), { recursive: true });
+    writeFileSync(join(root, "plans", "prod", "tfplan"), "saved plan");
+    return fakeIo({
+      root,
+      capture: (call) => ({
+        code: 0,
+        stdout: call.args.includes("-json") ? readFileSync(join(__dirname, "fixtures", "update.plan.json"), "utf8") : "",
+      }),
+      run: (call) => {
+        if (!call.args.includes("apply")) return 0;
+        call.options?.onStderr?.(stderr);
+        return 1;
+      },
+    });
+  };
+
+  test("1. alreadyExisting reads the address and AWS name of each of the five recorded errors (log group, web ACL, role, alias, bucket)", () => {
+    expect(alreadyExisting(alreadyExistsStderr)).toEqual(LEFT);
+  });
+  test("2. apply exits 1 and prints one terraform import per resource (the name as import id), then plan and apply", async () => {
+    const io = applyFailingWith(alreadyExistsStderr);
+    expect(await apply(["prod", "--yes"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("5 resource(s) already exist in AWS but not in the state");
+    const dir = "cdktf.out/stacks/prod";
+    for (const line of [
+      `  terraform -chdir=${dir} import aws_cloudwatch_log_group.user_activity /aws/vendedlogs/cognito/taskflow-prod/user-activity\n`,
+      `  terraform -chdir=${dir} import aws_iam_role.responder taskflow-prod-incident-responder\n`,
+      `  terraform -chdir=${dir} import aws_kms_alias.alerts alias/taskflow-prod-alerts\n`,
+      `  terraform -chdir=${dir} import aws_s3_bucket.logs taskflow-prod-state-logs\n  npm run plan -- prod\n  npm run apply -- prod\n`,
+    ])
+      expect(io.stderr).toContain(line);
+  });
+  test("3. the web ACL's import id (<id>/<name>/REGIONAL) looks its id up with the AWS CLI in the environment's region", () => {
+    expect(importInstructions([LEFT[1]], "cdktf.out/stacks/prod", "ap-northeast-1")).toEqual([
+      `  terraform -chdir=cdktf.out/stacks/prod import aws_wafv2_web_acl.user_pool "$(aws wafv2 list-web-acls --scope REGIONAL --region ap-northeast-1 --query "WebACLs[?Name=='taskflow-prod-user-pool'].Id" --output text)/taskflow-prod-user-pool/REGIONAL"`,
+    ]);
+  });
+  test("4. a type whose import id is not its name gets a placeholder and where to look it up, never a guessed id", () => {
+    expect(importInstructions([{ address: "aws_sns_topic.alerts", name: "taskflow-prod-alerts" }], "d", "ap-northeast-1")).toEqual([
+      "  terraform -chdir=d import aws_sns_topic.alerts '<import id>'",
+      '    <import id>: see "Import" on the aws provider\'s page for aws_sns_topic (taskflow-prod-alerts is its name)',
+    ]);
+  });
+  test("5. any other apply failure keeps the general message and prints no import", async () => {
+    const io = applyFailingWith("Error: Saved plan is stale\n");
+    expect(await apply(["prod", "--yes"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("failed: see the output above");
+    expect(io.stderr).not.toContain("import");
   });
 });
 
