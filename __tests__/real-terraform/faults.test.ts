@@ -32,12 +32,12 @@ import { analysePlan } from "../../scripts/lib/review";
 import { awsEnvFor } from "./support/aws";
 import {
   addUser,
-  alreadyExisting,
   aws,
   editFlowConfig,
   expectExit,
   expectNothingLostOrDuplicated,
   faultSuite,
+  importLinesOf,
   FAULT_TEST_TIMEOUT_MS,
   lockfileExists,
   lockIdOf,
@@ -45,10 +45,10 @@ import {
   npmRun,
   npmStart,
   plansFile,
+  runAsPrinted,
   pools,
   stateOf,
   stateOrNone,
-  terraformIn,
   unexpectedDiffs,
   USER,
   usersOf,
@@ -128,11 +128,13 @@ describe("1. apply of prod killed right after the pool appears", () => {
     expect(analysis.changes.find((c) => c.resource.address === "aws_cognito_user_pool.user_pool")?.importId).toBe(poolId);
     let apply = await npmRun(flow(), "apply", ["prod", "--yes"]);
     // The killed apply also created resources that do not depend on the pool (it ran them in
-    // parallel) without writing them to the state: AWS refuses to create them again. The operator
-    // imports each one Terraform names as already existing, then plans and applies again.
-    const orphans = alreadyExisting(apply.stdout + apply.stderr);
-    if (apply.code !== 0 && orphans.length) {
-      for (const o of orphans) await terraformIn(flow(), ["import", "-input=false", o.address, o.id], `terraform import ${o.address}`);
+    // parallel) without writing them to the state: AWS refuses to create them again, and apply
+    // prints a terraform import line for each. The operator runs them as printed, then plans and
+    // applies again.
+    const imports = importLinesOf(apply.stderr);
+    if (apply.code !== 0 && imports.length) {
+      expect(apply.stderr).toContain(`${imports.length} resource(s) already exist in AWS but not in the state`);
+      for (const line of imports) await runAsPrinted(flow(), line);
       expectExit(await npmRun(flow(), "plan", ["prod"]), EXIT.OK);
       apply = await npmRun(flow(), "apply", ["prod", "--yes"]);
     }

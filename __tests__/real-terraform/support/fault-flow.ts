@@ -68,29 +68,20 @@ export async function makeFlow(name: PreparedCopyName, envName: string, timer: S
 
 export const aws = <T>(flow: Flow, fn: (c: AwsClients) => Promise<T>) => withAwsClients(flow.aws, fn);
 
-/**
- * Resources Terraform failed to create because they already exist (created by a killed apply, not
- * in the state): "Error: creating <what> (<id>): ... AlreadyExists ..." followed by "with <address>,".
- * The id in parentheses is the import id for the types a killed prod apply leaves (log groups).
- */
-export function alreadyExisting(output: string): { address: string; id: string }[] {
-  const plain = stripColours(output);
-  const found: { address: string; id: string }[] = [];
-  for (const block of plain.split("Error: ").slice(1)) {
-    const id = block.match(/^creating [^(]*\(([^)]+)\)/)?.[1];
-    const address = block.match(/with ([\w.-]+),/)?.[1];
-    if (id && address && /AlreadyExists/i.test(block)) found.push({ address, id });
-  }
-  return found;
-}
+/** The `terraform ... import ...` lines apply prints for resources that exist outside the state. */
+export const importLinesOf = (stderr: string): string[] =>
+  stripColours(stderr)
+    .split("\n")
+    .filter((line) => /^\s+terraform -chdir=\S+ import /.test(line))
+    .map((line) => line.trim());
 
-/** `terraform <args>` in prod's synthesized folder, as the operator would run it; throws unless it exits 0. */
-export async function terraformIn(flow: Flow, args: string[], label: string): Promise<void> {
+/** A command line exactly as a command printed it for the operator, run by bash in the flow's copy; throws unless it exits 0. */
+export async function runAsPrinted(flow: Flow, commandLine: string): Promise<void> {
   expectExit(
-    await run("terraform", [`-chdir=${flow.copy.stackDir(flow.env.name)}`, ...args], {
+    await run("bash", ["-c", commandLine], {
       cwd: flow.copy.project,
       env: { ...flow.setup.env, ...flow.aws },
-      label,
+      label: commandLine.replace(/^terraform -chdir=\S+ /, "terraform "),
       timer: flow.timer,
       timeoutMs: 240_000,
     }),
