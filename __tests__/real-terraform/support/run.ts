@@ -27,14 +27,18 @@ export interface RunResult {
   readonly timedOut: boolean;
 }
 
-/** Everything a failure message needs: the command, its exit code and the end of its output. */
+/**
+ * Everything a failure message needs: the command, its exit code and the end of its output, stderr
+ * first (Terraform's errors and the commands' messages are there; a CI log that shows only the start
+ * of a long message still shows why).
+ */
 export function describeRun(r: RunResult, tailChars = 6000): string {
   const tail = (s: string) => (s.length > tailChars ? `[... ${s.length - tailChars} chars cut ...]\n${s.slice(-tailChars)}` : s);
   return [
     `$ ${r.command}`,
     `exit ${r.code ?? "none"}${r.timedOut ? " (killed: timeout)" : ""} after ${seconds(r.ms)}`,
-    `--- stdout ---\n${tail(r.stdout)}`,
     `--- stderr ---\n${tail(r.stderr)}`,
+    `--- stdout ---\n${tail(r.stdout)}`,
   ].join("\n");
 }
 
