@@ -8,6 +8,7 @@ import { booleanOption, stringOption } from "./lib/args";
 import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
+import { checkAccount } from "./lib/preflight";
 import { readStackOutputs } from "./lib/stack-outputs";
 import { planFiles, shown } from "./lib/terraform";
 
@@ -23,6 +24,10 @@ export const spec = stackCommand({
 
 export function outputs(argv: readonly string[], io: Io): Promise<number> {
   return withStack(spec, argv, io, async (target, values) => {
+    // Another account's credentials would fail in the backend with an access error that does not say
+    // whose account was expected; the same check as every command that reads a stack's state.
+    const refused = await checkAccount(io, target);
+    if (refused !== undefined) return refused;
     // Terraform's chatter goes to stderr, so stdout stays valid JSON for `| jq`.
     const result = await readStackOutputs(io, target);
     if (!result.ok) return EXIT.FAILED;

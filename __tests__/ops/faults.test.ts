@@ -14,6 +14,7 @@ import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { lockFromTerraformError } from "../../scripts/lib/state-lock";
 import { md5Hex } from "../../scripts/lib/state-restore";
+import { outputs } from "../../scripts/outputs";
 import { plan } from "../../scripts/plan";
 import { state } from "../../scripts/state";
 import { unlock } from "../../scripts/unlock";
@@ -528,6 +529,7 @@ describe("CallerAccount: wrong or expired credentials are refused before anythin
     unlock: (io: ReturnType<typeof fakeIo>) => unlock(["prod", LOCK.ID, "--yes"], io),
     "state versions": (io: ReturnType<typeof fakeIo>) => state(["versions", "prod"], io),
     "state restore": (io: ReturnType<typeof fakeIo>) => state(["restore", "prod", "v1", "--yes"], io),
+    outputs: (io: ReturnType<typeof fakeIo>) => outputs(["prod"], io),
   };
 
   test.each(Object.keys(commands))(

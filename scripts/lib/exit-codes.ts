@@ -21,7 +21,7 @@ export const EXIT = {
   NOT_DEPLOYED: 7,
   /**
    * user, investigate: the credentials belong to another account than the environment's. Nothing was called.
-   * deploy, plan, apply, unlock, state: the same, or the credentials are missing or expired. Nothing was written.
+   * deploy, plan, apply, unlock, state, outputs: the same, or the credentials are missing or expired. Nothing was written.
    */
   WRONG_ACCOUNT: 8,
   /** user, investigate --user: the pool has no such user. Nothing was changed. */
@@ -46,7 +46,7 @@ export const EXIT_CODES_HELP = [
   "  5   drift: security drift (a security control changed or its resource deleted outside Terraform; see drift.md)",
   "  6   user: the user is already in the requested state; nothing changed",
   "  7   user, investigate: the stack has no such output or log group (not deployed?); nothing changed",
-  "  8   the credentials are of another account than the environment's (deploy, plan, apply, unlock, state: or missing",
+  "  8   the credentials are of another account than the environment's (deploy, plan, apply, unlock, state, outputs: or missing",
   "      or expired; expected and found account named); nothing called or written",
   "  9   user, investigate --user: no such user in the pool; nothing changed",
   "  10  the state is locked: the message names the lock, who took it and when, and the unlock command",
