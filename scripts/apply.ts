@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { alreadyExisting, importInstructions } from "./lib/already-existing";
+import { adoptionAdvice, alreadyExisting } from "./lib/already-existing";
 import { booleanOption, yesOption } from "./lib/args";
 import { stackCommand, withCheckedStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
@@ -79,17 +79,8 @@ export function apply(argv: readonly string[], io: Io): Promise<number> {
       }
       const existing = alreadyExisting(stderr);
       if (existing.length) {
-        io.err(
-          `\nterraform apply of ${planPath} failed: ${existing.length} resource(s) already exist in AWS but not in the state ` +
-            "(an earlier apply was interrupted after creating them, before Terraform wrote its state). Adopt each into the state, then plan and apply again:\n" +
-            [
-              ...importInstructions(existing, shown(io, dir), target.env.region),
-              `  npm run plan -- ${target.name}`,
-              `  npm run apply -- ${target.name}`,
-            ]
-              .map((line) => `${line}\n`)
-              .join(""),
-        );
+        const then = [`npm run plan -- ${target.name}`, `npm run apply -- ${target.name}`];
+        io.err(`\nterraform apply of ${planPath} failed: ${adoptionAdvice(existing, shown(io, dir), target.env.region, then)}`);
         return EXIT.FAILED;
       }
       io.err(`terraform apply of ${planPath} failed: see the output above. If it says the plan is stale, plan and review again.\n`);

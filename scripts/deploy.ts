@@ -5,6 +5,7 @@
  * and applies in one go: for prod, the reviewed path is plan → review.md → apply.
  */
 import { dirname, join } from "node:path";
+import { adoptionAdvice, alreadyExisting } from "./lib/already-existing";
 import { booleanOption, yesOption } from "./lib/args";
 import { stackCommand, withStack } from "./lib/command";
 import { confirm } from "./lib/confirm";
@@ -12,6 +13,7 @@ import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
 import { preflight } from "./lib/preflight";
 import { providerMirror } from "./lib/provider-mirror";
+import { shown, stackDir } from "./lib/terraform";
 
 export const spec = stackCommand({
   name: "deploy",
@@ -66,9 +68,19 @@ export function deploy(argv: readonly string[], io: Io): Promise<number> {
       // TF_CLI_ARGS_init: https://developer.hashicorp.com/terraform/cli/config/environment-variables).
       env.TF_CLI_ARGS_init = [io.env.TF_CLI_ARGS_init, "-force-copy"].filter(Boolean).join(" ");
     }
-    const code = await io.run(process.execPath, [cdktfBin(), ...args], { env });
+    // Without a terminal cdktf's output is plain text, so it can be read for Terraform's "already
+    // exists" errors too (on a terminal it stays cdktf's own interactive display).
+    let output = "";
+    const collect = io.interactive
+      ? {}
+      : { onStdout: (chunk: string) => (output += chunk), onStderr: (chunk: string) => (output += chunk) };
+    const code = await io.run(process.execPath, [cdktfBin(), ...args], { env, ...collect });
     if (code !== 0) {
-      io.err(`cdktf deploy ${target.name} failed (exit ${code}): see the output above.\n`);
+      const existing = alreadyExisting(output);
+      const advice = existing.length
+        ? adoptionAdvice(existing, shown(io, stackDir(io, target)), target.env.region, [`npm run deploy -- ${target.name}`])
+        : "see the output above.\n";
+      io.err(`cdktf deploy ${target.name} failed (exit ${code}): ${advice}`);
       return EXIT.FAILED;
     }
     io.err(`Deployed ${target.name}.${target.kind === "environment" ? ` Outputs: npm run outputs -- ${target.name}` : ""}\n`);

@@ -476,7 +476,22 @@ describe("ResourcesLeftOutsideState: apply names what already exists in AWS but 
       '    <import id>: see "Import" on the aws provider\'s page for aws_sns_topic (taskflow-prod-alerts is its name)',
     ]);
   });
-  test("5. any other apply failure keeps the general message and prints no import", async () => {
+  test("5. npm run deploy without a terminal reads cdktf's output (which adds the construct path) and prints the import, then deploy again", async () => {
+    const cdktfOutput = readFileSync(join(__dirname, "fixtures", "deploy-already-exists.stdout.txt"), "utf8");
+    const io = fakeIo({
+      run: (call) => {
+        call.options?.onStdout?.(cdktfOutput);
+        return 1;
+      },
+    });
+    expect(await deploy(["prod", "--yes"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(
+      "cdktf deploy prod failed (exit 1): 1 resource(s) already exist in AWS but not in the state (an earlier apply was interrupted after creating them, before Terraform wrote its state). Adopt each into the state, then go on:\n" +
+        "  terraform -chdir=cdktf.out/stacks/prod import aws_cloudwatch_log_group.audit_user_activity_log_group /aws/vendedlogs/cognito/taskflow-prod/user-activity\n" +
+        "  npm run deploy -- prod\n",
+    );
+  });
+  test("6. any other apply failure keeps the general message and prints no import", async () => {
     const io = applyFailingWith("Error: Saved plan is stale\n");
     expect(await apply(["prod", "--yes"], io)).toBe(EXIT.FAILED);
     expect(io.stderr).toContain("failed: see the output above");

@@ -7,7 +7,7 @@
  * whose names must be unique; Terraform reports each as
  *
  *   Error: creating <kind> (<name>): ... <AlreadyExists | already exists | DuplicateItem | BucketAlreadyOwnedByYou> ...
- *     with <address>,
+ *     with <address>,            (through cdktf deploy: "with <address> (<construct path>),")
  *
  * The way out is to adopt each into the state with `terraform import`, then plan and apply again. The
  * user pool is not among them (Cognito allows two pools with one name): `plan` stops on that one first.
@@ -31,7 +31,8 @@ export function alreadyExisting(stderr: string): ExistingResource[] {
     .split(/Error: /)
     .slice(1)) {
     const name = diagnostic.match(/^creating [^(\n]*\(([^)\n]+)\)/)?.[1];
-    const address = diagnostic.match(/with ([\w.[\]"-]+),/)?.[1];
+    // cdktf deploy adds the construct path: "with <address> (<path>),".
+    const address = diagnostic.match(/with ([\w.[\]"-]+)(?: \([^)\n]*\))?,/)?.[1];
     if (name && address && ALREADY_EXISTS.test(diagnostic)) found.push({ address, name });
   }
   return found;
@@ -73,4 +74,16 @@ export function importInstructions(resources: readonly ExistingResource[], stack
       `    <import id>: see "Import" on the aws provider's page for ${type} (${name} is its name)`,
     ];
   });
+}
+
+/**
+ * What the operator reads when a run failed on `existing`: what happened, the lines that adopt each
+ * resource, and `then` (the commands that finish the job once they are adopted).
+ */
+export function adoptionAdvice(existing: readonly ExistingResource[], stackDir: string, region: string, then: readonly string[]): string {
+  return (
+    `${existing.length} resource(s) already exist in AWS but not in the state (an earlier apply was interrupted after creating them, ` +
+    "before Terraform wrote its state). Adopt each into the state, then go on:\n" +
+    [...importInstructions(existing, stackDir, region), ...then.map((command) => `  ${command}`)].map((line) => `${line}\n`).join("")
+  );
 }
