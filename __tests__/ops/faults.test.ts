@@ -486,7 +486,7 @@ describe("ResourcesLeftOutsideState: apply names what already exists in AWS but 
     });
     expect(await deploy(["prod", "--yes"], io)).toBe(EXIT.FAILED);
     expect(io.stderr).toContain(
-      "cdktf deploy prod failed (exit 1): 1 resource(s) already exist in AWS but not in the state (an earlier apply was interrupted after creating them, before Terraform wrote its state). Adopt each into the state, then go on:\n" +
+      "cdktf deploy prod failed (exit 1): 1 resource(s) already exist in AWS but not in the state (what an apply interrupted before it wrote its state leaves; if one was made by hand, adopt it only if it is meant to be this stack's). Adopt each into the state, then go on:\n" +
         "  terraform -chdir=cdktf.out/stacks/prod import aws_cloudwatch_log_group.audit_user_activity_log_group /aws/vendedlogs/cognito/taskflow-prod/user-activity\n" +
         "  npm run deploy -- prod\n",
     );

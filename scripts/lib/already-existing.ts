@@ -82,8 +82,8 @@ export function importInstructions(resources: readonly ExistingResource[], stack
  */
 export function adoptionAdvice(existing: readonly ExistingResource[], stackDir: string, region: string, then: readonly string[]): string {
   return (
-    `${existing.length} resource(s) already exist in AWS but not in the state (an earlier apply was interrupted after creating them, ` +
-    "before Terraform wrote its state). Adopt each into the state, then go on:\n" +
+    `${existing.length} resource(s) already exist in AWS but not in the state (what an apply interrupted before it ` +
+    "wrote its state leaves; if one was made by hand, adopt it only if it is meant to be this stack's). Adopt each into the state, then go on:\n" +
     [...importInstructions(existing, stackDir, region), ...then.map((command) => `  ${command}`)].map((line) => `${line}\n`).join("")
   );
 }
