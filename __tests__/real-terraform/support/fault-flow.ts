@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AdminCreateUserCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { EnvironmentConfig } from "../../../config";
+import { EXIT } from "../../../scripts/lib/exit-codes";
 import { parsePlanJson } from "../../../scripts/lib/plan-json";
 import { stripColours } from "../../../scripts/lib/colours";
 import { startApiProxy, type ApiProxy } from "./api-proxy";
@@ -87,6 +88,26 @@ export async function runAsPrinted(flow: Flow, commandLine: string): Promise<voi
     }),
     0,
   );
+}
+
+/**
+ * `npm run apply -- <env> --yes` after a killed apply, as the operator recovers: when apply names
+ * resources that exist in AWS but not in the state (created after the killed apply's last state
+ * write), run its import lines as printed, plan, and apply again. Throws unless the apply ends with
+ * exit 0; returns the import lines run (each is also a step in the suite's timings).
+ */
+export async function applyAdoptingLeftovers(flow: Flow): Promise<string[]> {
+  const env = flow.env.name;
+  let apply = await npmRun(flow, "apply", [env, "--yes"]);
+  const imports = importLinesOf(apply.stderr);
+  if (apply.code !== 0 && imports.length) {
+    expect(apply.stderr).toContain(`${imports.length} resource(s) already exist in AWS but not in the state`);
+    for (const line of imports) await runAsPrinted(flow, line);
+    expectExit(await npmRun(flow, "plan", [env]), EXIT.OK);
+    apply = await npmRun(flow, "apply", [env, "--yes"]);
+  }
+  expectExit(apply, EXIT.OK);
+  return imports;
 }
 
 /** `npm run <script> -- <args>` in the flow's copy: no terminal, the flow's credentials (or `awsEnv`). */
