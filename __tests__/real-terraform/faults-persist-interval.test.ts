@@ -49,10 +49,10 @@ describe("1. the same kill after the persist interval (environment 'late', added
     await new Promise((r) => setTimeout(r, Math.max(0, poolSeen + 21_000 - Date.now())));
     expect((await stateOrNone(flow()))?.addresses ?? []).not.toContain("aws_cognito_user_pool.user_pool");
     // A resource finished between the persist and the kill would exist outside the state: the orphan
-    // case scenario 1 covers (a web ACL did, twice, under load: one waiting for the slot the released
-    // alarm frees, one whose create was already on its way). So from now on every change is held (the
-    // state's own writes, S3 and DynamoDB, and all reads pass), and the alarm is released only once
-    // what was already in flight has been answered: after it, nothing but the alarm can complete.
+    // case scenario 1 covers. Under load a web ACL did, created in the parallel slot the released alarm
+    // freed; a create already on its way when the hold begins could too. So from now on every change is
+    // held (the state's own writes, S3 and DynamoDB, and all reads pass), and the alarm is released only
+    // once what was in flight has been answered: after it, nothing but the alarm can complete.
     flow().proxy.hold(CHANGES_BUT_STATE_WRITES);
     await flow().timer.time("requests in flight answered", () => flow().proxy.settled(3_000, 60_000));
     flow().proxy.held()[0].release();
