@@ -1,7 +1,8 @@
 /**
  * Tests run through @swc/jest: it strips types without checking them (that is `npm run typecheck`,
  * once), which keeps each test file's start-up in milliseconds instead of seconds.
- * Real-Terraform suites (__tests__/real-terraform) are a separate project: `npm run test:unit` skips them.
+ * Real-Terraform suites (__tests__/real-terraform) are two separate projects, the fault suites and the
+ * rest: `npm run test:unit` skips both.
  */
 const transform = {
   "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
@@ -17,6 +18,18 @@ const common = {
     "^(\\.{1,2}/)+(tokens/)?(private/)?stack-trace$": "<rootDir>/__tests__/support/no-creation-stacks.js",
   },
 };
+
+/**
+ * One emulator and one deployment of every environment for all real-Terraform suites, in both projects
+ * below (__tests__/real-terraform/README.md). Jest runs a global set-up file once per run, however many
+ * projects name it, and only when a test of one of them runs.
+ */
+const realTerraform = {
+  ...common,
+  globalSetup: "<rootDir>/__tests__/real-terraform/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/real-terraform/global-teardown.ts",
+};
+const FAULT_SUITES = "<rootDir>/__tests__/real-terraform/faults";
 
 module.exports = {
   // Jest's default on 2 cores is 1 worker. The real-Terraform suites spend their first minutes waiting
@@ -35,13 +48,17 @@ module.exports = {
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/real-terraform/"],
     },
     {
-      ...common,
+      ...realTerraform,
       displayName: "real-terraform",
       testMatch: ["<rootDir>/__tests__/real-terraform/**/*.test.ts"],
-      // One emulator and one deployment of every environment for all real-Terraform suites
-      // (__tests__/real-terraform/README.md). Jest runs these only when a test of this project runs.
-      globalSetup: "<rootDir>/__tests__/real-terraform/global-setup.ts",
-      globalTeardown: "<rootDir>/__tests__/real-terraform/global-teardown.ts",
+      testPathIgnorePatterns: ["/node_modules/", FAULT_SUITES],
+    },
+    {
+      // The fault suites (killed applies, lost state, the API cut) in a project of their own, so they
+      // can be run and timed on their own (`npm run test:faults`); `npm test` runs them with the rest.
+      ...realTerraform,
+      displayName: "faults",
+      testMatch: [`${FAULT_SUITES}*.test.ts`],
     },
   ],
 };

@@ -1,5 +1,5 @@
 /**
- * globalSetup of jest's real-terraform project: starts the emulator and deploys every shipped
+ * globalSetup of jest's real-terraform and faults projects (run once for both): starts the emulator and deploys every shipped
  * environment once for all real-Terraform suites (support/shared-deployment.ts, README.md here).
  * Jest runs it only when a test of this project runs, before the workers start; they inherit the
  * variable that names the deployment's description.

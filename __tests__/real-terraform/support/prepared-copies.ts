@@ -171,7 +171,7 @@ export const PREPARED_WAIT_MS = 15 * 60_000;
  */
 export async function preparedCopy(name: PreparedCopyName, emulator: Pick<Moto, "endpoint" | "caBundle">): Promise<PreparedCopy> {
   const dir = process.env[PREPARED_DIR_VAR];
-  if (!dir) throw new Error(`$${PREPARED_DIR_VAR} is unset: run real-Terraform suites through jest's real-terraform project`);
+  if (!dir) throw new Error(`$${PREPARED_DIR_VAR} is unset: run real-Terraform suites through jest's real-terraform or faults project`);
   const path = statusPath(dir, name);
   const deadline = Date.now() + PREPARED_WAIT_MS;
   while (!existsSync(path)) {

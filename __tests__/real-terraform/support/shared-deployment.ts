@@ -2,7 +2,7 @@
  * One deployment for every real-Terraform suite: the emulator started once, the app synthesized once,
  * and state-<env> + <env> deployed once for each shipped environment, the way ops deploy them.
  *
- * Jest's globalSetup of the real-terraform project (global-setup.ts) calls setUpSharedDeployment(), which
+ * Jest's globalSetup of the real-terraform and faults projects (global-setup.ts) calls setUpSharedDeployment(), which
  * starts the emulator, names a JSON file in $TASKFLOW_SHARED_DEPLOYMENT (the workers inherit it) and deploys
  * in the background; a suite calls sharedDeployment(), which waits until the file says ready, to get the
  * endpoint, the working copy, the Terraform environment and each account's credentials. globalTeardown
@@ -217,7 +217,7 @@ function statusFile(): { path: string; status: StatusFile } {
   if (!path || !existsSync(path))
     throw new Error(
       `No shared deployment ($${SHARED_DEPLOYMENT_VAR} is ${path ?? "unset"}): run real-Terraform suites through jest's ` +
-        `real-terraform project (npx jest __tests__/real-terraform/<file>), whose globalSetup starts it.`,
+        `real-terraform or faults project (npx jest __tests__/real-terraform/<file>), whose globalSetup starts it.`,
     );
   return { path, status: JSON.parse(readFileSync(path, "utf8")) as StatusFile };
 }
