@@ -22,36 +22,20 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
-import { withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
-import { PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
-import { sharedEmulator } from "./support/shared-deployment";
+import { withAwsClients, type AwsClients } from "./support/aws";
+import { makeFlow, npmRun, type Flow } from "./support/flow";
+import { PREPARED_WAIT_MS } from "./support/prepared-copies";
 import { userPoolsNamed } from "./support/readback";
-import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
-import type { TerraformSetup } from "./support/terraform-env";
+import { describeRun, StepTimer, type RunResult } from "./support/run";
 import { requireTerraform } from "./support/tools";
-import { stackJson, type WorkingCopy } from "./support/workdir";
+import { stackJson } from "./support/workdir";
 
 jest.setTimeout(300_000);
 
 const timer = new StepTimer("drift");
 
-/** A deployed dev: the project copy it was deployed from, and how to reach its account. */
-interface Deployment {
-  readonly copy: WorkingCopy;
-  readonly setup: TerraformSetup;
-  readonly aws: AwsEnv;
-  readonly poolId: string;
-}
-
-/** `npm run <script> -- <args>` in the deployment's copy: no terminal, credentials of dev's account. */
-function npmRun(d: Deployment, script: string, args: string[]): Promise<RunResult> {
-  return npmScript(script, args, {
-    cwd: d.copy.project,
-    env: { ...d.setup.env, ...d.aws },
-    timer,
-    timeoutMs: 240_000,
-  });
-}
+/** dev as deployed in its prepared copy, with its pool's id. */
+type Deployment = Flow & { readonly poolId: string };
 
 let d: Deployment;
 let dev: EnvironmentConfig;
@@ -59,12 +43,11 @@ let dev: EnvironmentConfig;
 /** The copy the shared set-up prepared: dev in an account of its own, state-dev and dev deployed with npm run deploy. */
 beforeAll(async () => {
   requireTerraform();
-  const prepared = await preparedCopy("drift", sharedEmulator());
-  dev = prepared.env("dev");
-  const aws = await prepared.awsEnv("dev");
-  const [poolId] = await withAwsClients(aws, (c) => userPoolsNamed(c, dev.userPool.name));
+  const flow = await makeFlow("drift", "dev", timer);
+  dev = flow.env;
+  const [poolId] = await withAwsClients(flow.aws, (c) => userPoolsNamed(c, dev.userPool.name));
   if (!poolId) throw new Error(`no user pool ${dev.userPool.name} after the deploy`);
-  d = { copy: prepared.copy, setup: prepared.tf, aws, poolId };
+  d = { ...flow, poolId };
 }, PREPARED_WAIT_MS + 60_000);
 
 afterAll(() => timer.printSummary());

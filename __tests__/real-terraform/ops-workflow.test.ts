@@ -23,42 +23,28 @@ import type { EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json";
 import { analysePlan } from "../../scripts/lib/review";
-import { withAwsClients, type AwsEnv } from "./support/aws";
-import { classify, describeDiffs, diffsOf } from "./support/plan";
+import { withAwsClients } from "./support/aws";
+import { expectExit, makeFlow, npmRun, plansFile, unexpectedDiffs, type Flow } from "./support/flow";
 import { userPoolsNamed } from "./support/readback";
-import { ADOPT_INPUT, configLine, editConfig, PREPARED_WAIT_MS, preparedCopy, type PreparedCopyName } from "./support/prepared-copies";
-import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
-import { sharedEmulator } from "./support/shared-deployment";
-import type { TerraformSetup } from "./support/terraform-env";
+import { ADOPT_INPUT, configLine, editConfig, PREPARED_WAIT_MS } from "./support/prepared-copies";
+import { StepTimer } from "./support/run";
 import { requireTerraform } from "./support/tools";
-import { makeWorkingCopy, stackJson, type WorkingCopy } from "./support/workdir";
+import { makeWorkingCopy, stackJson } from "./support/workdir";
 
 jest.setTimeout(300_000);
 
 const timer = new StepTimer("ops-workflow");
 
-/** One working copy (own cdktf.out, plans/, Terraform CLI config) per flow, in an account of its own. */
-interface Flow {
-  readonly copy: WorkingCopy;
-  readonly setup: TerraformSetup;
-  readonly env: EnvironmentConfig;
-  readonly aws: AwsEnv;
-}
 let devFlow: Flow;
 let adoptFlow: Flow;
 let dev: EnvironmentConfig;
 let adopt: EnvironmentConfig;
 let existingId: string;
 
-async function makeFlow(name: PreparedCopyName, envName: string): Promise<Flow> {
-  const prepared = await preparedCopy(name, sharedEmulator());
-  return { copy: prepared.copy, setup: prepared.tf, env: prepared.env(envName), aws: await prepared.awsEnv(envName) };
-}
-
 beforeAll(async () => {
   requireTerraform();
-  devFlow = await makeFlow("ops-dev", "dev");
-  adoptFlow = await makeFlow("ops-adopt", "adopt");
+  devFlow = await makeFlow("ops-dev", "dev", timer);
+  adoptFlow = await makeFlow("ops-adopt", "adopt", timer);
   dev = devFlow.env;
   adopt = adoptFlow.env;
   existingId = await createExistingPool(adoptFlow);
@@ -66,32 +52,10 @@ beforeAll(async () => {
 
 afterAll(() => timer.printSummary());
 
-/** `npm run <script> -- <args>` in the flow's copy: no terminal, credentials of the flow's account. */
-function npmRun(flow: Flow, script: string, args: string[]): Promise<RunResult> {
-  return npmScript(script, args, {
-    cwd: flow.copy.project,
-    env: { ...flow.setup.env, ...flow.aws },
-    timer,
-    timeoutMs: 240_000,
-  });
-}
-
-function expectExit(r: RunResult, code: number): RunResult {
-  if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
-  return r;
-}
-
-const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
 const readPlan = (flow: Flow): PlanJson =>
   parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
 const review = (flow: Flow) => readFileSync(plansFile(flow, "review.md"), "utf8");
 const row = (markdown: string, address: string) => markdown.split("\n").find((l) => l.startsWith(`| \`${address}\``)) ?? "";
-
-/** The plan's diffs that the harness's emulator-gap list does not explain. */
-function unexpectedDiffs(flow: Flow, ignore: readonly string[] = []): string {
-  const { unexpected } = classify(diffsOf(readPlan(flow)), "environment", flow.env);
-  return describeDiffs(unexpected.filter((d) => !ignore.includes(d.address)));
-}
 
 const poolsNamed = (flow: Flow, name: string = flow.env.userPool.name) => withAwsClients(flow.aws, (c) => userPoolsNamed(c, name));
 

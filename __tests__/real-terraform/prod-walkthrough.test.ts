@@ -20,11 +20,10 @@ import { join } from "node:path";
 import type { EnvironmentConfig } from "../../config";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import { withAwsClients, type AwsEnv } from "./support/aws";
-import { editConfig, PREPARED_WAIT_MS, preparedCopy } from "./support/prepared-copies";
+import { expectExit, makeFlow, npmRun as npmRunIn, type Flow } from "./support/flow";
+import { editConfig, PREPARED_WAIT_MS } from "./support/prepared-copies";
 import { lockItem, objectExists, readRemoteState, readStateBucket, userPoolsNamed } from "./support/readback";
-import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
-import { sharedEmulator } from "./support/shared-deployment";
-import type { TerraformSetup } from "./support/terraform-env";
+import { StepTimer, type RunResult } from "./support/run";
 import { requireTerraform } from "./support/tools";
 import { stackJson, type WorkingCopy } from "./support/workdir";
 
@@ -33,33 +32,19 @@ jest.setTimeout(300_000);
 const timer = new StepTimer("prod walkthrough");
 let prod: EnvironmentConfig;
 let copy: WorkingCopy;
-let setup: TerraformSetup;
+let flow: Flow;
 let credentials: AwsEnv;
 
 beforeAll(async () => {
   requireTerraform();
-  const prepared = await preparedCopy("walkthrough", sharedEmulator());
-  ({ copy, tf: setup } = prepared);
-  prod = prepared.env("prod");
-  credentials = await prepared.awsEnv("prod");
+  flow = await makeFlow("walkthrough", "prod", timer);
+  ({ copy, env: prod, aws: credentials } = flow);
 }, PREPARED_WAIT_MS + 60_000);
 
 afterAll(() => timer.printSummary());
 
 /** `npm run <script> -- <args>` in the copy, as a pipeline runs it (node runs the same script npm would). */
-function npmRun(script: string, args: string[]): Promise<RunResult> {
-  return npmScript(script, args, {
-    cwd: copy.project,
-    env: { ...setup.env, ...credentials },
-    timer,
-    timeoutMs: 280_000,
-  });
-}
-
-function expectExit(r: RunResult, code: number): RunResult {
-  if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
-  return r;
-}
+const npmRun = (script: string, args: string[]): Promise<RunResult> => npmRunIn(flow, script, args, flow.aws, 280_000);
 
 const tlsOnly = expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
 const bootstrapKey = () => stackJson(copy, "state-prod").terraform?.backend?.s3?.key as string;

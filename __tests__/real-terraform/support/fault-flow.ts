@@ -1,70 +1,38 @@
 /**
- * The harness of the fault suites (faults, faults-persist-interval): a flow is one
- * environment's prepared working copy (support/prepared-copies.ts) behind its own HTTP relay to the
- * shared emulator (support/api-proxy.ts), which can cut the connection or hold requests back; the
- * npm scripts run in it as a pipeline runs them (no terminal, --yes where a pipeline would pass it).
+ * The harness of the fault suites (faults, faults-persist-interval): a flow (support/flow.ts) whose
+ * tools reach the shared emulator through an HTTP relay of its own (support/api-proxy.ts), which can
+ * cut the connection or hold requests back, and the checks every fault scenario ends with.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AdminCreateUserCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { EnvironmentConfig } from "../../../config";
 import { EXIT } from "../../../scripts/lib/exit-codes";
-import { parsePlanJson } from "../../../scripts/lib/plan-json";
 import { stripColours } from "../../../scripts/lib/colours";
 import { startApiProxy, type ApiProxy } from "./api-proxy";
-import { withAwsClients, type AwsClients, type AwsEnv } from "./aws";
-import { classify, describeDiffs, diffsOf } from "./plan";
-import { editConfig, PREPARED_WAIT_MS, preparedCopy, type PreparedCopy, type PreparedCopyName } from "./prepared-copies";
+import { withAwsClients, type AwsClients } from "./aws";
+import { expectExit, makeFlow, npmRun, type Flow } from "./flow";
+import { editConfig, PREPARED_WAIT_MS, type PreparedCopyName } from "./prepared-copies";
 import { requireTerraform } from "./tools";
 import { lockItem, objectExists, readRemoteState, userPoolsNamed } from "./readback";
-import {
-  describeRun,
-  killRunning,
-  npmScript,
-  run,
-  start,
-  StepTimer as StepTimerClass,
-  type RunResult,
-  type Running,
-  type StepTimer,
-} from "./run";
+import { killRunning, run, start, StepTimer as StepTimerClass, type Running, type StepTimer } from "./run";
 import { sharedEmulator } from "./shared-deployment";
-import type { TerraformSetup } from "./terraform-env";
-import type { WorkingCopy } from "./workdir";
+
+export { expectExit, npmRun, plansFile, unexpectedDiffs } from "./flow";
 
 // Each test runs several full plans and applies; on a busy 2-core machine one plan has taken 80 s.
 export const FAULT_TEST_TIMEOUT_MS = 600_000;
 
 export const USER = "alice@example.com";
 
-/** One environment's working copy (own cdktf.out, plans/, CLI config) behind its own relay to the emulator. */
-export interface Flow {
-  readonly env: EnvironmentConfig;
-  readonly prepared: PreparedCopy;
-  readonly copy: WorkingCopy;
-  readonly setup: TerraformSetup;
-  /** The relay this flow's tools talk to (their AWS_ENDPOINT_URL). */
+/** A flow whose tools reach the emulator through a relay of its own, which can cut or hold their requests. */
+export interface FaultFlow extends Flow {
   readonly proxy: ApiProxy;
-  /** Credentials of the environment's account, pointing at the relay. */
-  readonly aws: AwsEnv;
-  readonly timer: StepTimer;
 }
 
 /** The prepared copy `name` (its bootstrap deployed by the shared set-up), with environment `envName` behind a new relay. */
-export async function makeFlow(name: PreparedCopyName, envName: string, timer: StepTimer): Promise<Flow> {
+async function makeFaultFlow(name: PreparedCopyName, envName: string, timer: StepTimer): Promise<FaultFlow> {
+  const flow = await makeFlow(name, envName, timer);
   const emulator = sharedEmulator();
-  const prepared = await preparedCopy(name, emulator);
-  const env = prepared.env(envName);
   const proxy = await startApiProxy(emulator.endpoint, emulator.caBundle);
-  return {
-    env,
-    prepared,
-    copy: prepared.copy,
-    setup: prepared.tf,
-    proxy,
-    aws: { ...(await prepared.awsEnv(envName)), AWS_ENDPOINT_URL: proxy.endpoint },
-    timer,
-  };
+  return { ...flow, proxy, aws: { ...flow.aws, AWS_ENDPOINT_URL: proxy.endpoint } };
 }
 
 export const aws = <T>(flow: Flow, fn: (c: AwsClients) => Promise<T>) => withAwsClients(flow.aws, fn);
@@ -110,11 +78,6 @@ export async function applyAdoptingLeftovers(flow: Flow): Promise<string[]> {
   return imports;
 }
 
-/** `npm run <script> -- <args>` in the flow's copy: no terminal, the flow's credentials (or `awsEnv`). */
-export function npmRun(flow: Flow, script: string, args: string[], awsEnv: NodeJS.ProcessEnv = flow.aws): Promise<RunResult> {
-  return npmScript(script, args, { cwd: flow.copy.project, env: { ...flow.setup.env, ...awsEnv }, timer: flow.timer, timeoutMs: 240_000 });
-}
-
 export function npmStart(flow: Flow, script: string, args: string[]): Running {
   return start(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
     cwd: flow.copy.project,
@@ -124,12 +87,6 @@ export function npmStart(flow: Flow, script: string, args: string[]): Running {
   });
 }
 
-export function expectExit(r: RunResult, code: number): RunResult {
-  if (r.code !== code) throw new Error(`expected exit ${code}:\n${describeRun(r)}`);
-  return r;
-}
-
-export const plansFile = (flow: Flow, name: string) => join(flow.copy.project, "plans", flow.env.name, name);
 export const pools = (flow: Flow) => aws(flow, (c) => userPoolsNamed(c, flow.env.userPool.name));
 /** The pool's users by email (with email as the username attribute, Cognito's Username is a generated id). */
 export const usersOf = (flow: Flow, poolId: string) =>
@@ -144,13 +101,6 @@ export const lockfileExists = (flow: Flow) => aws(flow, (c) => objectExists(c, f
 export const stateOf = (flow: Flow) => aws(flow, (c) => readRemoteState(c, flow.env.state.bucket, flow.env.state.key));
 export const stateOrNone = (flow: Flow) => stateOf(flow).catch(() => undefined);
 export const lockIdOf = async (flow: Flow) => (JSON.parse((await lockOf(flow))?.Info ?? "{}") as { ID?: string }).ID;
-
-/** The plan's diffs that the emulator-gap list does not explain ("" when the plan is empty but for the gaps). */
-export function unexpectedDiffs(flow: Flow): string {
-  const plan = parsePlanJson(readFileSync(plansFile(flow, "plan.json"), "utf8"), `plans/${flow.env.name}/plan.json`);
-  const { unexpected } = classify(diffsOf(plan as Parameters<typeof diffsOf>[0]), "environment", flow.env);
-  return describeDiffs(unexpected);
-}
 
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 150): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -195,12 +145,17 @@ export const editFlowConfig = (flow: Flow, from: string, to: string): void => ed
  * `ready` on it; its afterAll kills what still runs, closes the relay and prints the step times.
  * Returns the flow, for use inside tests.
  */
-export function faultSuite(name: PreparedCopyName, envName: string, timerLabel: string, ready?: (flow: Flow) => Promise<void>): () => Flow {
+export function faultSuite(
+  name: PreparedCopyName,
+  envName: string,
+  timerLabel: string,
+  ready?: (flow: FaultFlow) => Promise<void>,
+): () => FaultFlow {
   const timer = new StepTimerClass(timerLabel);
-  let flow: Flow | undefined;
+  let flow: FaultFlow | undefined;
   beforeAll(async () => {
     requireTerraform();
-    flow = await makeFlow(name, envName, timer);
+    flow = await makeFaultFlow(name, envName, timer);
     await ready?.(flow);
   }, PREPARED_WAIT_MS + 60_000);
   afterAll(async () => {
