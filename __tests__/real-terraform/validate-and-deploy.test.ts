@@ -54,7 +54,8 @@ import {
 } from "./support/readback";
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { describeRun, killRunning, run, start, StepTimer, type RunResult } from "./support/run";
-import { DEPLOY_FLAGS, SHARED_DEPLOYMENT_WAIT_MS, sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+import { DEPLOY_FLAGS } from "./support/cdktf-deploy";
+import { SHARED_DEPLOYMENT_WAIT_MS, sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
 import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support/validate";
 import { stackJson, type WorkingCopy } from "./support/workdir";

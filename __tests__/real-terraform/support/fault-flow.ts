@@ -12,7 +12,7 @@ import { expectExit, makeFlow, npmRun, type Flow } from "./flow";
 import { editConfig, PREPARED_WAIT_MS, type PreparedCopyName } from "./prepared-copies";
 import { requireTerraform } from "./tools";
 import { lockItem, objectExists, readRemoteState, userPoolsNamed } from "./readback";
-import { killRunning, run, start, StepTimer as StepTimerClass, type Running, type StepTimer } from "./run";
+import { killRunning, npmCommand, run, start, StepTimer as StepTimerClass, type Running, type StepTimer } from "./run";
 import { sharedEmulator } from "./shared-deployment";
 
 export { expectExit, npmRun, plansFile, unexpectedDiffs } from "./flow";
@@ -79,10 +79,11 @@ export async function applyAdoptingLeftovers(flow: Flow): Promise<string[]> {
 }
 
 export function npmStart(flow: Flow, script: string, args: string[]): Running {
-  return start(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
+  const npm = npmCommand(script, args);
+  return start(npm.command, npm.args, {
     cwd: flow.copy.project,
     env: { ...flow.setup.env, ...flow.aws },
-    label: `npm run ${script} -- ${args.join(" ")}`,
+    label: npm.label,
     timer: flow.timer,
   });
 }

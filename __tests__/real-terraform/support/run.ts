@@ -221,14 +221,21 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (
   return results;
 }
 
-/** `npm run <script> -- <args>` as node runs it (the command npm would start), labelled as the operator types it. */
+/** What `npm run <script> -- <args>` starts (node runs the script directly), labelled as the operator types it. */
+export function npmCommand(script: string, args: readonly string[]): { command: string; args: string[]; label: string } {
+  return {
+    command: process.execPath,
+    args: ["scripts/run-ts.js", `scripts/${script}.ts`, ...args],
+    label: `npm run ${script} -- ${args.join(" ")}`,
+  };
+}
+
+/** `npm run <script> -- <args>` run to the end (npmCommand). */
 export function npmScript(
   script: string,
   args: readonly string[],
   options: Omit<RunOptions, "label"> & { timer?: StepTimer },
 ): Promise<RunResult> {
-  return run(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], {
-    ...options,
-    label: `npm run ${script} -- ${args.join(" ")}`,
-  });
+  const npm = npmCommand(script, args);
+  return run(npm.command, npm.args, { ...options, label: npm.label });
 }

@@ -28,8 +28,6 @@ import { stateStackId } from "../../../config/names";
 
 export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
 
-export { DEPLOY_FLAGS } from "./cdktf-deploy";
-
 /** What one command of the set-up did (the suites assert on it: a failed deploy fails their tests, with its output). */
 export interface StepRecord {
   readonly command: string;
