@@ -16,11 +16,11 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: "staging.userPool.passwordPolicy.minimumLength: must be at least 12 in staging, got 10",
     },
     {
-      rule: "password minimum length >= 12 in prod",
+      rule: "password minimum length >= 15 in prod (NIST SP 800-63B rev. 4, single-factor password)",
       env: "prod",
-      compliant: { userPool: { passwordPolicy: { minimumLength: 14 } } },
-      nonCompliant: { userPool: { passwordPolicy: { minimumLength: 11 } } },
-      problem: "prod.userPool.passwordPolicy.minimumLength: must be at least 12 in prod, got 11",
+      compliant: { userPool: { passwordPolicy: { minimumLength: 15 } } },
+      nonCompliant: { userPool: { passwordPolicy: { minimumLength: 14 } } },
+      problem: "prod.userPool.passwordPolicy.minimumLength: must be at least 15 in prod, got 14",
     },
   ],
   PasswordCharacterClasses: [

@@ -187,7 +187,7 @@ describe("defaults", () => {
   const prod = parseEnvironmentConfig(rawEnv("prod", { appClient: undefined, userPool: { passwordPolicy: undefined } }), "prod");
   test("are the strict settings", () => {
     expect(prod.userPool.passwordPolicy).toEqual({
-      minimumLength: 12,
+      minimumLength: 15,
       requireLowercase: true,
       requireUppercase: true,
       requireNumbers: true,

@@ -111,8 +111,11 @@ export const environmentSchema = z
         deletionProtection: z.boolean().default(true),
         passwordPolicy: z
           .object({
-            /** Default: 12 (staging and prod may not go lower). Cognito allows 6-99. */
-            minimumLength: int(6, 99, " characters").default(12),
+            /**
+             * Default: 15, NIST SP 800-63B rev. 4's minimum for a password that is the only factor
+             * (prod may not go lower, staging not below 12: rule PasswordMinimumLength). Cognito allows 6-99.
+             */
+            minimumLength: int(6, 99, " characters").default(15),
             requireLowercase: z.boolean().default(true),
             requireUppercase: z.boolean().default(true),
             requireNumbers: z.boolean().default(true),
