@@ -70,7 +70,8 @@ export const RULES: readonly Rule[] = [
     // 15 characters (8 when only part of MFA). MFA is OPTIONAL, so for a user without TOTP or a
     // passkey the password is the only factor: prod holds to 15, staging (test accounts) to 12.
     id: "PasswordMinimumLength",
-    reason: "a password is the only factor for users without TOTP or a passkey: at least 15 characters in prod (NIST SP 800-63B rev. 4), 12 in staging",
+    reason:
+      "a password is the only factor for users without TOTP or a passkey: at least 15 characters in prod (NIST SP 800-63B rev. 4), 12 in staging",
     check: (env) => {
       const minimum = MIN_PASSWORD_LENGTH[env.stage];
       const got = env.userPool.passwordPolicy.minimumLength;

@@ -10,35 +10,31 @@ import { ACCOUNT, DOMAIN_NAME, patched, refusals, riskOf, shipped, describeContr
 
 const STAGING_AND_PROD = ["staging", "prod"] as const;
 
-describeControl(
-  "CognitoUserPoolMinimumPasswordLength",
-  "prod passwords have at least 15 characters, staging passwords at least 12",
-  () => {
-    // Reason: with MFA OPTIONAL the password is the only factor for users without TOTP or a passkey;
-    // NIST SP 800-63B rev. 4 (3.1.1.2) requires 15 characters for a single-factor password.
-    test("1. compliant: prod requires 15 characters", () => {
-      expect(controlled("CognitoUserPoolMinimumPasswordLength", POOL, shipped("prod").pool)).toEqual({
-        "password_policy.minimum_length": 15,
-      });
+describeControl("CognitoUserPoolMinimumPasswordLength", "prod passwords have at least 15 characters, staging passwords at least 12", () => {
+  // Reason: with MFA OPTIONAL the password is the only factor for users without TOTP or a passkey;
+  // NIST SP 800-63B rev. 4 (3.1.1.2) requires 15 characters for a single-factor password.
+  test("1. compliant: prod requires 15 characters", () => {
+    expect(controlled("CognitoUserPoolMinimumPasswordLength", POOL, shipped("prod").pool)).toEqual({
+      "password_policy.minimum_length": 15,
     });
-    test("2. compliant: staging mirrors prod's 15 characters (the default)", () => {
-      expect(controlled("CognitoUserPoolMinimumPasswordLength", POOL, shipped("staging").pool)).toEqual({
-        "password_policy.minimum_length": 15,
-      });
+  });
+  test("2. compliant: staging mirrors prod's 15 characters (the default)", () => {
+    expect(controlled("CognitoUserPoolMinimumPasswordLength", POOL, shipped("staging").pool)).toEqual({
+      "password_policy.minimum_length": 15,
     });
-    test("3. non-compliant: prod at 14 characters, Prowler's and the old minimum, is refused", () => {
-      expect(refusals("prod", { userPool: { passwordPolicy: { minimumLength: 14 } } })).toEqual([
-        "prod.userPool.passwordPolicy.minimumLength: must be at least 15 in prod, got 14",
-      ]);
-    });
-    test("4. compliant: staging may go down to 12 for its test accounts", () => {
-      expect(refusals("staging", { userPool: { passwordPolicy: { minimumLength: 12 } } })).toEqual([]);
-    });
-    test("5. not applied: dev synthesizes its relaxed 8 characters as configured", () => {
-      expect(shipped("dev").pool.password_policy.minimum_length).toBe(8);
-    });
-  },
-);
+  });
+  test("3. non-compliant: prod at 14 characters, Prowler's and the old minimum, is refused", () => {
+    expect(refusals("prod", { userPool: { passwordPolicy: { minimumLength: 14 } } })).toEqual([
+      "prod.userPool.passwordPolicy.minimumLength: must be at least 15 in prod, got 14",
+    ]);
+  });
+  test("4. compliant: staging may go down to 12 for its test accounts", () => {
+    expect(refusals("staging", { userPool: { passwordPolicy: { minimumLength: 12 } } })).toEqual([]);
+  });
+  test("5. not applied: dev synthesizes its relaxed 8 characters as configured", () => {
+    expect(shipped("dev").pool.password_policy.minimum_length).toBe(8);
+  });
+});
 
 describeControl(
   "CognitoUserPoolPasswordComplexity",
