@@ -432,8 +432,16 @@ export const environmentSchema = z
         /** Days access logs are kept in the created log bucket. Default: 365. */
         accessLogRetentionDays: int(1, 3650, " days").default(365),
         /**
-         * IAM roles or users that may still delete old versions of state objects (break-glass).
-         * Everyone else is denied s3:DeleteObjectVersion by the bucket policy. Default: none.
+         * Days an overwritten or deleted access log stays recoverable as a noncurrent version in the
+         * created log bucket: at least 30, so erased evidence of who read state can be recovered for a
+         * month (only break-glass principals may delete logs or change this; see state-stack). Default: 30.
+         */
+        accessLogNoncurrentVersionDays: int(30, 3650, " days").default(30),
+        /**
+         * IAM roles or users that may still delete old versions of state objects (break-glass), and
+         * delete access logs or change their lifecycle in the created log bucket. Everyone else is
+         * denied s3:DeleteObjectVersion on the state bucket, and s3:DeleteObject,
+         * s3:DeleteObjectVersion and s3:PutLifecycleConfiguration on the log bucket. Default: none.
          */
         breakGlassPrincipalArns: z
           .array(

@@ -24,7 +24,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteBucketLifecycleCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import {
   DescribeRiskConfigurationCommand,
   ListTagsForResourceCommand,
@@ -61,6 +68,7 @@ import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support
 import { stackJson, type WorkingCopy } from "./support/workdir";
 import { loadEnvironments } from "../../config";
 import { stateStackId } from "../../config/names";
+import { accessLogTarget } from "../../stacks/constructs/access-log-bucket";
 
 jest.setTimeout(240_000);
 
@@ -531,6 +539,43 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
 
   test(`${env.name} and state-${env.name}: terraform plan -detailed-exitcode right after apply exits 0`, async () => {
     await Promise.all([expectNoChanges(env, env.name, "environment"), expectNoChanges(env, stateStack(env), "state")]);
+  });
+});
+
+/** Environments whose state-<env> creates the access-log bucket (staging and prod as shipped). */
+const withLogBucket = envs.flatMap((env) => {
+  const target = accessLogTarget(env);
+  return target.kind === "create" ? [{ name: env.name, env, logBucket: target.bucket }] : [];
+});
+
+describe.each(withLogBucket)("state-$name: the access-log bucket cannot be erased", ({ env, logBucket }) => {
+  test("the deploying principal may not delete a log or a version, nor change or delete the lifecycle; versions are kept 30 days", async () => {
+    expect(withLogBucket.map((e) => e.name)).toEqual(expect.arrayContaining(["staging", "prod"]));
+    expectOk(shared.step(stateStack(env)));
+    await withAwsClients(awsEnv(env), async (c) => {
+      const denied = { name: "AccessDenied" };
+      const key = `${env.state.bucket}/2026-12-06-00-00-00-EXAMPLE`;
+      await expect(c.s3.send(new DeleteObjectCommand({ Bucket: logBucket, Key: key }))).rejects.toMatchObject(denied);
+      await expect(c.s3.send(new DeleteObjectCommand({ Bucket: logBucket, Key: key, VersionId: "any" }))).rejects.toMatchObject(denied);
+      await expect(
+        c.s3.send(
+          new PutBucketLifecycleConfigurationCommand({
+            Bucket: logBucket,
+            LifecycleConfiguration: {
+              Rules: [
+                { ID: "erase", Status: "Enabled", Filter: {}, Expiration: { Days: 1 }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+              ],
+            },
+          }),
+        ),
+      ).rejects.toMatchObject(denied);
+      await expect(c.s3.send(new DeleteBucketLifecycleCommand({ Bucket: logBucket }))).rejects.toMatchObject(denied);
+      const bucket = await readStateBucket(c, logBucket);
+      expect(bucket.lifecycle).toEqual([
+        expect.objectContaining({ status: "Enabled", noncurrentDays: env.state.accessLogNoncurrentVersionDays }),
+      ]);
+      expect(env.state.accessLogNoncurrentVersionDays).toBeGreaterThanOrEqual(30);
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import { parseEnvironmentConfig } from "../../config";
 import { describeRefusals } from "../support/config-problems";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
 import { BUCKET, configOf, deniesInsecureTransport, ref, resourceAt, synthStateStack } from "./helpers";
+import { denyingStatements, type Statement } from "./policy-eval";
 
 const LOG_BUCKET = "aws_s3_bucket.state_access_log_bucket";
 const logBucketRef = ref(LOG_BUCKET, "bucket");
@@ -86,6 +87,13 @@ describe.each(["staging", "prod"] as const)(
           },
         },
         deniesInsecureTransport(logArn),
+        {
+          Sid: "DenyAccessLogErasure",
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"],
+          Resource: [logArn, `${logArn}/*`],
+        },
       ]);
     });
   },
@@ -114,7 +122,57 @@ describe("StateAccessLogOptions: dev may stay without; an existing log bucket st
   });
 });
 
+const logPolicy = (json: TfJson): Statement[] =>
+  JSON.parse(resourceAt(json, "aws_s3_bucket_policy.state_access_log_bucket_policy").policy).Statement;
+const LIFECYCLE = "aws_s3_bucket_lifecycle_configuration.state_access_log_bucket_lifecycle";
+const DEPLOY_ROLE = "arn:aws:iam::333333333333:role/taskflow-deploy";
+const BREAK_GLASS = "arn:aws:iam::333333333333:role/state-break-glass";
+/** A request to the log bucket by a principal over TLS: an object-level action on a log, or a bucket-level one. */
+const logRequest = (action: string, principal: string) => ({
+  action,
+  resource: action === "s3:PutLifecycleConfiguration" ? logArn : `${logArn}/taskflow-tfstate-333333333333-ap-northeast-1/2026-12-06-log`,
+  context: { "aws:SecureTransport": "true", "aws:PrincipalArn": principal },
+});
+const ERASING = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"];
+
+describe("StateAccessLogNotErasable: nobody but break-glass principals deletes access logs or shortens their lifecycle; deleted logs stay 30 days", () => {
+  // Reason: the access log is the evidence of who read state; whoever can erase it within a day can hide that read.
+  test.each(ERASING)("1. compliant (shipped prod, no break-glass): %s is denied to the deploy role", (action) => {
+    expect(denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest(action, DEPLOY_ROLE))).toEqual([
+      "DenyAccessLogErasure",
+    ]);
+  });
+  test.each(ERASING)("2. compliant: %s is allowed to a break-glass principal from config, denied to anyone else", (action) => {
+    const statements = logPolicy(synthWith("prod", { breakGlassPrincipalArns: [BREAK_GLASS] }));
+    expect(denyingStatements(statements, logRequest(action, BREAK_GLASS))).toEqual([]);
+    expect(denyingStatements(statements, logRequest(action, DEPLOY_ROLE))).toEqual(["DenyAccessLogErasure"]);
+  });
+  test("3. compliant: the logging service's delivery (PutObject over TLS) is not denied", () => {
+    expect(denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest("s3:PutObject", DEPLOY_ROLE))).toEqual([]);
+  });
+  test.each(["staging", "prod"] as const)("4. compliant: %s keeps deleted or overwritten logs 30 days as noncurrent versions", (env) => {
+    const [rule] = resourceAt(synthStateStack(configOf(env)), LIFECYCLE).rule;
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+  });
+  test("5. compliant: state.accessLogNoncurrentVersionDays sets how long", () => {
+    const [rule] = resourceAt(synthWith("prod", { accessLogNoncurrentVersionDays: 400 }), LIFECYCLE).rule;
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
+  });
+  test("6. compliant: the policy is applied after the lifecycle rule, which it then protects (a first deploy is not denied)", () => {
+    expect(resourceAt(synthStateStack(configOf("prod")), "aws_s3_bucket_policy.state_access_log_bucket_policy").depends_on).toContain(
+      `aws_s3_bucket_lifecycle_configuration.state_access_log_bucket_lifecycle`,
+    );
+  });
+});
+
 describeRefusals([
+  {
+    rule: "deleted access logs are kept at least 30 days",
+    env: "prod",
+    compliant: { state: { accessLogNoncurrentVersionDays: 30 } },
+    nonCompliant: { state: { accessLogNoncurrentVersionDays: 29 } },
+    problem: "prod.state.accessLogNoncurrentVersionDays: must be between 30 and 3650 days, got 29",
+  },
   {
     rule: "access-log retention is 1 to 3650 days",
     env: "prod",

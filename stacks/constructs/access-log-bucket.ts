@@ -6,7 +6,7 @@ import { partitionOf } from "../../config/aws-regions";
 import { STAGES } from "../../config/schema";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument } from "./policy-document";
-import { bucketLifecycle, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
+import { bucketLifecycle, denyExceptBreakGlass, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 import { accessLogBucketName } from "../../config/names";
 
 /** Name of the access-log bucket state-<env> creates (globally unique by account and region). */
@@ -62,11 +62,12 @@ export class AccessLogBucket extends Construct {
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     }).overrideLogicalId("state_access_log_bucket_encryption");
 
-    bucketLifecycle(this, this.bucket, "state_access_log_bucket", versioning, {
+    const lifecycle = bucketLifecycle(this, this.bucket, "state_access_log_bucket", versioning, {
       id: "expire-access-logs",
       expiration: [{ days: state.accessLogRetentionDays }],
-      // Expired logs become noncurrent versions (the bucket is versioned): remove those a day later.
-      noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+      // Expired, deleted or overwritten logs become noncurrent versions (the bucket is versioned):
+      // kept state.accessLogNoncurrentVersionDays (30 at least), so a deleted log can be restored.
+      noncurrentVersionExpiration: [{ noncurrentDays: state.accessLogNoncurrentVersionDays }],
     });
 
     const partition = partitionOf(env.region);
@@ -86,9 +87,19 @@ export class AccessLogBucket extends Construct {
           },
         },
         denyInsecureTransport(this.bucket.arn),
+        // The log is evidence of who read state: nobody but break-glass principals may erase it, by
+        // deleting logs or their versions, or by shortening the lifecycle rule that keeps them
+        // (s3:PutLifecycleConfiguration also covers DeleteBucketLifecycle: S3 API reference).
+        denyExceptBreakGlass(
+          "DenyAccessLogErasure",
+          ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"],
+          [this.bucket.arn, `${this.bucket.arn}/*`],
+          state.breakGlassPrincipalArns,
+        ),
       ]),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).
-      dependsOn: [publicAccessBlock],
+      // After the lifecycle rule: once the policy is in place only break-glass principals may change it.
+      dependsOn: [publicAccessBlock, lifecycle],
     });
     this.policy.overrideLogicalId("state_access_log_bucket_policy");
   }

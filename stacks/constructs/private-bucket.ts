@@ -59,6 +59,28 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
   };
 }
 
+/**
+ * A Deny for everyone but the break-glass principals (with none, for everyone). aws:PrincipalArn is
+ * the role's ARN, not the session's, so it names the role whoever assumed it (IAM User Guide, "AWS
+ * global condition context keys"). A bucket policy's explicit Deny binds the account's own
+ * administrators too; only PutBucketPolicy/DeleteBucketPolicy stay open to the root user.
+ */
+export function denyExceptBreakGlass(
+  sid: string,
+  action: string | string[],
+  resource: string | string[],
+  breakGlass: readonly string[],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: resource,
+    ...(breakGlass.length ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...breakGlass] } } } : {}),
+  };
+}
+
 /** Uploads Terraform abandoned half-way (a killed apply) are deleted after this many days. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
@@ -75,8 +97,8 @@ export function bucketLifecycle(
   address: string,
   versioning: S3BucketVersioningA,
   rule: LifecycleRule,
-): void {
-  new S3BucketLifecycleConfiguration(scope, "lifecycle", {
+): S3BucketLifecycleConfiguration {
+  const lifecycle = new S3BucketLifecycleConfiguration(scope, "lifecycle", {
     bucket: bucket.bucket,
     rule: [
       {
@@ -89,5 +111,7 @@ export function bucketLifecycle(
     ],
     // The provider's documented order: versioning first, so noncurrent rules apply from the start.
     dependsOn: [versioning],
-  }).overrideLogicalId(`${address}_lifecycle`);
+  });
+  lifecycle.overrideLogicalId(`${address}_lifecycle`);
+  return lifecycle;
 }

@@ -6,7 +6,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { bucketLifecycle, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
+import { bucketLifecycle, denyExceptBreakGlass, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 
 export interface StateBucketProps {
   readonly env: EnvironmentConfig;
@@ -48,17 +48,10 @@ export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: s
       Resource: objects,
       Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
     },
-    {
-      // Deleting a version erases state history for good; ordinary deletes only add a delete
-      // marker. Only the configured break-glass principals may; with none, nobody may (S3 lifecycle
-      // expiry of noncurrent versions is done by S3 itself and is not subject to this policy).
-      Sid: "DenyStateHistoryErasure",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:DeleteObjectVersion",
-      Resource: objects,
-      ...(breakGlass.length ? { Condition: { ArnNotLike: { "aws:PrincipalArn": breakGlass } } } : {}),
-    },
+    // Deleting a version erases state history for good; ordinary deletes only add a delete marker.
+    // Only the configured break-glass principals may; with none, nobody may (S3 lifecycle expiry of
+    // noncurrent versions is done by S3 itself and is not subject to this policy).
+    denyExceptBreakGlass("DenyStateHistoryErasure", "s3:DeleteObjectVersion", objects, breakGlass),
   ];
 }
 

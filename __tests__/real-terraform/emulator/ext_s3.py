@@ -252,6 +252,9 @@ def bucket_action(method: str, query: dict[str, Any]) -> str | None:
         return None
     if "policy" in query:
         return f"s3:{VERB.get(method, 'Put')}BucketPolicy"
+    if "lifecycle" in query and method == "DELETE":
+        # DeleteBucketLifecycle: "you must have the s3:PutLifecycleConfiguration action" (S3 API reference).
+        return "s3:PutLifecycleConfiguration"
     for sub, name in BUCKET_SUBRESOURCES.items():
         if sub in query:
             if name.startswith(("List", "GetBucketLocation")):
