@@ -61,7 +61,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "threat protection sends its notifications through SES",
       env: "dev",
-      compliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } },
+      compliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" }, emailMfa: { enabled: true } } },
       nonCompliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT" } },
       problem:
         'dev.userPool.email.sender: must be "SES" when threatProtection is AUDIT (risk notifications need an SES identity), got "COGNITO_DEFAULT"',
@@ -80,8 +80,11 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "passkeys need ESSENTIALS",
       env: "dev",
-      compliant: { userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } } },
-      nonCompliant: { userPool: { tier: "LITE", passwordPolicy: { passwordHistorySize: 0 } } },
+      compliant: {
+        userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+        appClient: { allowSrpSignIn: true },
+      },
+      nonCompliant: { userPool: { tier: "LITE", passwordPolicy: { passwordHistorySize: 0 } }, appClient: { allowSrpSignIn: true } },
       problem: 'dev.userPool.tier: must be ESSENTIALS or PLUS for passkeys, got "LITE"',
     },
   ],
@@ -102,6 +105,71 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       nonCompliant: { userPool: { mfa: "ON" } },
       problem:
         'staging.userPool.mfa: must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"',
+    },
+  ],
+  EmailMfaPrerequisites: [
+    {
+      rule: "email MFA needs SES",
+      env: "dev",
+      compliant: { userPool: { email: { sender: "SES" }, emailMfa: { enabled: true } } },
+      nonCompliant: { userPool: { emailMfa: { enabled: true } } },
+      problem:
+        'dev.userPool.emailMfa.enabled: needs userPool.email.sender "SES" (Cognito sends MFA codes only through SES), got "COGNITO_DEFAULT": set it false or use SES',
+    },
+    {
+      rule: "email MFA needs the ESSENTIALS or PLUS tier",
+      env: "dev",
+      compliant: { userPool: { tier: "ESSENTIALS", email: { sender: "SES" }, emailMfa: { enabled: true } } },
+      nonCompliant: {
+        userPool: {
+          tier: "LITE",
+          passkeys: { enabled: false },
+          passwordPolicy: { passwordHistorySize: 0 },
+          email: { sender: "SES" },
+          emailMfa: { enabled: true },
+        },
+        appClient: { allowSrpSignIn: true },
+      },
+      problem: 'dev.userPool.emailMfa.enabled: needs userPool.tier "ESSENTIALS" or "PLUS", got "LITE"',
+    },
+    {
+      rule: "email MFA needs MFA OPTIONAL or ON",
+      env: "dev",
+      compliant: { userPool: { mfa: "OFF" } },
+      nonCompliant: { userPool: { mfa: "OFF", email: { sender: "SES" }, emailMfa: { enabled: true } } },
+      problem: 'dev.userPool.emailMfa.enabled: needs userPool.mfa "OPTIONAL" or "ON", got "OFF"',
+    },
+  ],
+  AdaptiveAuthenticationHasAFactor: [
+    {
+      rule: "email MFA where threat protection runs",
+      env: "prod",
+      compliant: { userPool: { emailMfa: { enabled: true } } },
+      nonCompliant: { userPool: { emailMfa: { enabled: false } } },
+      problem:
+        "prod.userPool.emailMfa.enabled: must be true while threatProtection is ENFORCED (medium-risk sign-ins are challenged by email), got false",
+    },
+  ],
+  SrpSignInSkipsLeakedPasswordCheck: [
+    {
+      rule: "no SRP sign-in where compromised credentials are blocked",
+      env: "staging",
+      compliant: { appClient: { allowSrpSignIn: false } },
+      nonCompliant: { appClient: { allowSrpSignIn: true } },
+      problem:
+        "staging.appClient.allowSrpSignIn: must be false while threatProtection is AUDIT (Cognito cannot check an SRP sign-in against leaked passwords), got true",
+    },
+  ],
+  ClientHasPasswordSignIn: [
+    {
+      rule: "a LITE pool's client signs passwords in with SRP",
+      env: "dev",
+      compliant: {
+        userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+        appClient: { allowSrpSignIn: true },
+      },
+      nonCompliant: { userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } } },
+      problem: "dev.appClient.allowSrpSignIn: must be true on the LITE tier (no ALLOW_USER_AUTH there), got false",
     },
   ],
   PasskeyUserVerificationInProd: [
@@ -198,7 +266,10 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "user activity is exported only from PLUS pools",
       env: "dev",
-      compliant: { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } }, audit: { userActivityLogs: true } },
+      compliant: {
+        userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" }, emailMfa: { enabled: true } },
+        audit: { userActivityLogs: true },
+      },
       nonCompliant: { audit: { userActivityLogs: true } },
       problem:
         'dev.audit.userActivityLogs: needs userPool.tier "PLUS" (Cognito exports user activity only with threat protection), got "ESSENTIALS"',

@@ -159,6 +159,7 @@ describe("ConfigError", () => {
     expect(problemsOf("prod", { userPool: { mfa: "OFF", threatProtection: "OFF" } })).toEqual([
       'prod.userPool.threatProtection: must be ENFORCED in prod, got "OFF"',
       'prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"',
+      'prod.userPool.emailMfa.enabled: needs userPool.mfa "OPTIONAL" or "ON", got "OFF"',
     ]);
   });
 

@@ -25,6 +25,8 @@ export const environments = {
       passwordPolicy: { minimumLength: 8 },
       passkeys: { enabled: true, userVerification: "preferred" },
       email: { sender: "COGNITO_DEFAULT" },
+      // Cognito's default sender cannot send MFA codes (rule EmailMfaPrerequisites); dev has no adaptive authentication to need them.
+      emailMfa: { enabled: false },
     },
     appClient: {
       accessTokenMinutes: 60,

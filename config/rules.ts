@@ -168,6 +168,61 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    // Cognito "Email MFA" (cognito-user-pool-settings-advanced-security-email-mfa.html): email MFA
+    // needs the SES (DEVELOPER) email configuration; EmailMfaConfigType: ESSENTIALS tier or higher;
+    // an MFA method needs MFA OPTIONAL or ON.
+    id: "EmailMfaPrerequisites",
+    reason: "email MFA sends codes through SES and needs the ESSENTIALS or PLUS tier and MFA OPTIONAL or ON",
+    check: (env) => {
+      const pool = env.userPool;
+      if (!pool.emailMfa.enabled) return ok;
+      const path = ["userPool", "emailMfa", "enabled"];
+      if (pool.email.sender !== "SES")
+        return problem(
+          path,
+          `needs userPool.email.sender "SES" (Cognito sends MFA codes only through SES), got ${JSON.stringify(pool.email.sender)}: set it false or use SES`,
+        );
+      if (pool.tier === "LITE") return problem(path, `needs userPool.tier "ESSENTIALS" or "PLUS", got "LITE"`);
+      if (pool.mfa === "OFF") return problem(path, `needs userPool.mfa "OPTIONAL" or "ON", got "OFF"`);
+      return ok;
+    },
+  },
+  {
+    // API reference, AccountTakeoverActionType: MFA_REQUIRED blocks the request when the user has no
+    // factor to be challenged with; with email MFA every user has one (the required email).
+    id: "AdaptiveAuthenticationHasAFactor",
+    reason: "medium-risk sign-ins must pass MFA (MFA_REQUIRED): without email MFA every user without TOTP would be blocked",
+    check: (env) =>
+      env.userPool.threatProtection !== "OFF" && !env.userPool.emailMfa.enabled
+        ? problem(
+            ["userPool", "emailMfa", "enabled"],
+            `must be true while threatProtection is ${env.userPool.threatProtection} (medium-risk sign-ins are challenged by email), got false`,
+          )
+        : ok,
+  },
+  {
+    // Cognito Developer Guide, "Working with compromised-credentials detection": Cognito does not check
+    // sign-ins with the SRP flow, which never sends the password.
+    id: "SrpSignInSkipsLeakedPasswordCheck",
+    reason:
+      "SRP sign-ins are never checked for compromised credentials: where threat protection blocks them, passwords sign in through checked flows",
+    check: (env) =>
+      env.appClient.allowSrpSignIn && env.userPool.threatProtection !== "OFF"
+        ? problem(
+            ["appClient", "allowSrpSignIn"],
+            `must be false while threatProtection is ${env.userPool.threatProtection} (Cognito cannot check an SRP sign-in against leaked passwords), got true`,
+          )
+        : ok,
+  },
+  {
+    id: "ClientHasPasswordSignIn",
+    reason: "a client needs a password sign-in flow: LITE has no choice-based sign-in (ALLOW_USER_AUTH), so it needs SRP",
+    check: (env) =>
+      env.userPool.tier === "LITE" && !env.appClient.allowSrpSignIn
+        ? problem(["appClient", "allowSrpSignIn"], `must be true on the LITE tier (no ALLOW_USER_AUTH there), got false`)
+        : ok,
+  },
+  {
     id: "PasskeyUserVerificationInProd",
     reason: "a prod passkey must prove the user (biometric or PIN), not only the device",
     check: (env) =>

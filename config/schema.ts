@@ -129,6 +129,31 @@ export const environmentSchema = z
           .default({}),
         /** OFF, OPTIONAL or ON. Default: OPTIONAL (see rules.ts for why prod is not ON). */
         mfa: z.enum(["OFF", "OPTIONAL", "ON"]).default("OPTIONAL"),
+        /**
+         * Email MFA: a one-time code sent to the user's email address. With it every user has a second
+         * factor (email is the required username), so adaptive authentication's medium-risk challenge
+         * reaches users without TOTP or a passkey too. Needs SES and the ESSENTIALS or PLUS tier
+         * (rule EmailMfaPrerequisites); required where threat protection runs (rule
+         * AdaptiveAuthenticationHasAFactor). Default: on.
+         */
+        emailMfa: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Subject of the code email. Default: "Your TaskFlow sign-in code". */
+            subject: z
+              .string()
+              .regex(/^[^\r\n]{1,140}$/, "must be 1-140 characters on one line")
+              .default("Your TaskFlow sign-in code"),
+            /** Body of the code email; Cognito replaces {####} with the code (EmailMfaConfigType: 6-20000 characters). */
+            message: z
+              .string()
+              .min(6, "must be 6 to 20000 characters")
+              .max(20000, "must be 6 to 20000 characters")
+              .refine((m) => m.includes("{####}"), "must contain the {####} placeholder, which Cognito replaces with the code")
+              .default("Your TaskFlow sign-in code is {####}. If you did not just sign in, change your password now."),
+          })
+          .strict()
+          .default({}),
         /** Threat protection (advanced security): OFF, AUDIT or ENFORCED. Default: ENFORCED. */
         threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]).default("ENFORCED"),
         passkeys: z
@@ -207,6 +232,13 @@ export const environmentSchema = z
             z.object({ enabled: z.literal(true), retryGracePeriodSeconds: int(0, 60, " seconds") }).strict(),
           ])
           .default({ enabled: false }),
+        /**
+         * Adds ALLOW_USER_SRP_AUTH (Secure Remote Password sign-in). Cognito never sees the password in
+         * an SRP sign-in, so it cannot check it against leaked credentials: refused where threat
+         * protection runs (rule SrpSignInSkipsLeakedPasswordCheck). Passwords sign in through managed
+         * login or choice-based sign-in (ALLOW_USER_AUTH), which are checked. Default: false.
+         */
+        allowSrpSignIn: z.boolean().default(false),
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */

@@ -127,6 +127,39 @@ describe("ext_cognitoidp", () => {
     });
   });
 
+  // API_SetUserPoolMfaConfig.html / API_GetUserPoolMfaConfig.html / API_EmailMfaConfigType.html: EmailMfaConfiguration { Message, Subject };
+  // prerequisites: SES email (Cognito Developer Guide, "Email MFA"), recovery not email only (terraform-provider-aws issue 41049).
+  test("SetUserPoolMfaConfig stores EmailMfaConfiguration on an SES pool with a second recovery mechanism, and refuses it otherwise", async () => {
+    const emailMfa = { Subject: "Your sign-in code", Message: "Your code is {####}." };
+    const poolWith = async (name: string, recovery: ("verified_email" | "verified_phone_number")[]) =>
+      (
+        await c.send(
+          new CreateUserPoolCommand({
+            PoolName: name,
+            UsernameAttributes: ["email"],
+            EmailConfiguration: {
+              EmailSendingAccount: "DEVELOPER",
+              SourceArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/example.com`,
+              From: "noreply@example.com",
+            },
+            AccountRecoverySetting: { RecoveryMechanisms: recovery.map((Name, i) => ({ Name, Priority: i + 1 })) },
+          }),
+        )
+      ).UserPool?.Id as string;
+    const setEmailMfa = (id: string) =>
+      c.send(new SetUserPoolMfaConfigCommand({ UserPoolId: id, MfaConfiguration: "OPTIONAL", EmailMfaConfiguration: emailMfa }));
+
+    const ok = await poolWith("email-mfa-ok", ["verified_email", "verified_phone_number"]);
+    expect((await setEmailMfa(ok)).EmailMfaConfiguration).toEqual(emailMfa);
+    expect((await c.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ok }))).EmailMfaConfiguration).toEqual(emailMfa);
+
+    const emailOnly = await poolWith("email-mfa-email-recovery-only", ["verified_email"]);
+    await expect(setEmailMfa(emailOnly)).rejects.toMatchObject({ name: "InvalidParameterException" });
+    // The first pool sends with Cognito's default sender.
+    await expect(setEmailMfa(poolId)).rejects.toMatchObject({ name: "InvalidParameterException" });
+    expect((await c.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }))).EmailMfaConfiguration).toBeUndefined();
+  });
+
   // API_SetRiskConfiguration.html, API_DescribeRiskConfiguration.html, API_RiskConfigurationType.html.
   test("SetRiskConfiguration per pool and per app client; DescribeRiskConfiguration returns each level's own", async () => {
     const poolLevel = {

@@ -381,6 +381,8 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           threatProtection: pool?.UserPoolAddOns?.AdvancedSecurityMode,
           firstFactors: [...(pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? [])].sort(),
           email: pool?.EmailConfiguration?.EmailSendingAccount,
+          emailMfa: mfa.EmailMfaConfiguration,
+          recovery: pool?.AccountRecoverySetting?.RecoveryMechanisms?.map((m) => m.Name),
         }).toEqual({
           mfa: up.mfa,
           mfaConfig: up.mfa,
@@ -389,6 +391,9 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           threatProtection: up.threatProtection,
           firstFactors: up.passkeys.enabled ? ["PASSWORD", "WEB_AUTHN"] : ["PASSWORD"],
           email: up.email.sender === "SES" ? "DEVELOPER" : "COGNITO_DEFAULT",
+          // Email MFA (staging, prod): the code email as configured; with it, a verified phone is the second recovery mechanism.
+          emailMfa: up.emailMfa.enabled ? { Subject: up.emailMfa.subject, Message: up.emailMfa.message } : undefined,
+          recovery: up.emailMfa.enabled ? ["verified_email", "verified_phone_number"] : ["verified_email"],
         });
         // Tier: reported for every pool, ESSENTIALS too (the provider leaves that out of CreateUserPool: AWS's default).
         expect(pool?.UserPoolTier).toBe(up.tier);
@@ -425,11 +430,11 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           secret: client.ClientSecret,
           userExistenceErrors: client.PreventUserExistenceErrors,
         }).toEqual({
-          // SRP and refresh always; choice-based sign-in (passkeys) on ESSENTIALS/PLUS; custom auth only when
-          // configured; never the plain-password flows.
+          // Refresh always; choice-based sign-in (passwords, passkeys) on ESSENTIALS/PLUS; SRP and custom auth only
+          // when configured; never the plain-password flows.
           flows: [
             "ALLOW_REFRESH_TOKEN_AUTH",
-            "ALLOW_USER_SRP_AUTH",
+            ...(ac.allowSrpSignIn ? ["ALLOW_USER_SRP_AUTH"] : []),
             ...(up.tier === "LITE" ? [] : ["ALLOW_USER_AUTH"]),
             ...(ac.allowCustomAuth ? ["ALLOW_CUSTOM_AUTH"] : []),
           ].sort(),

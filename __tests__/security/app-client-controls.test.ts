@@ -9,22 +9,25 @@ const PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_A
 
 describeControl(
   "CognitoAppClientNoLegacyPasswordFlows",
-  "the app client cannot use the legacy plain-password flows (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH); its flows are listed explicitly",
+  "the app client has no legacy plain-password flow, and no SRP flow, which Cognito never checks for compromised credentials; its flows are listed explicitly",
   () => {
-    // Reason: those flows post the password as is and skip SRP; an omitted list silently enables SRP, refresh and custom auth.
-    // Not guaranteed: no password ever crosses the wire. ALLOW_USER_AUTH with PASSWORD as an allowed first factor
-    // (which Cognito requires) lets a client answer a PASSWORD challenge with the plain password, over TLS.
-    test.each(ENV_NAMES)("1. compliant: %s allows exactly SRP, choice-based (passkeys) and refresh", (env) => {
+    // Reason: USER_PASSWORD_AUTH/ADMIN_USER_PASSWORD_AUTH post the password outside choice-based sign-in; an omitted
+    // list silently enables SRP, refresh and custom auth; an SRP sign-in is never checked against leaked passwords
+    // (Cognito Developer Guide, "Working with compromised-credentials detection"), so the compromised-credentials
+    // BLOCK would miss every one. Passwords sign in through managed login or choice-based sign-in, which are checked.
+    // Not guaranteed: no password crosses the wire (a PASSWORD answer goes as is, over TLS), nor no SRP at all
+    // (choice-based sign-in also accepts a PASSWORD_SRP answer, which Cognito cannot check either).
+    test.each(ENV_NAMES)("1. compliant: %s allows exactly choice-based sign-in (passwords, passkeys) and refresh", (env) => {
       expect(controlled("CognitoAppClientNoLegacyPasswordFlows", CLIENT, shipped(env).client)).toEqual({
-        explicit_auth_flows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        explicit_auth_flows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       });
     });
-    test.each(ENV_NAMES)("2. compliant: %s lists no password flow", (env) => {
-      for (const flow of PASSWORD_FLOWS) expect(shipped(env).client.explicit_auth_flows).not.toContain(flow);
+    test.each(ENV_NAMES)("2. compliant: %s lists no password flow and no SRP flow", (env) => {
+      const flows: string[] = shipped(env).client.explicit_auth_flows;
+      expect(flows.filter((f) => [...PASSWORD_FLOWS, "ALLOW_USER_SRP_AUTH"].includes(f))).toEqual([]);
     });
     test("3. compliant: custom auth is added only when config asks for it", () => {
       expect(patched("prod", { appClient: { allowCustomAuth: true } }).client.explicit_auth_flows).toEqual([
-        "ALLOW_USER_SRP_AUTH",
         "ALLOW_USER_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
         "ALLOW_CUSTOM_AUTH",
@@ -35,11 +38,24 @@ describeControl(
         "prod.appClient.explicitAuthFlows: is not a known setting (check the spelling against config/schema.ts)",
       ]);
     });
-    test("5. compliant: a LITE pool's client leaves out ALLOW_USER_AUTH, which LITE rejects", () => {
+    test("5. compliant: a LITE pool's client signs passwords in with SRP, and leaves out ALLOW_USER_AUTH, which LITE rejects", () => {
       const { client } = patched("dev", {
         userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+        appClient: { allowSrpSignIn: true },
       });
       expect(client.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+    });
+    test("6. non-compliant: SRP where threat protection blocks compromised credentials is refused", () => {
+      expect(refusals("prod", { appClient: { allowSrpSignIn: true } })).toEqual([
+        "prod.appClient.allowSrpSignIn: must be false while threatProtection is ENFORCED (Cognito cannot check an SRP sign-in against leaked passwords), got true",
+      ]);
+    });
+    test("7. compliant: dev, without threat protection, may add SRP", () => {
+      expect(patched("dev", { appClient: { allowSrpSignIn: true } }).client.explicit_auth_flows).toEqual([
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_USER_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+      ]);
     });
   },
 );

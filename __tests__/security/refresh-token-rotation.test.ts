@@ -23,7 +23,7 @@ describe("CognitoAppClientRefreshTokenRotation: rotation is a per-environment ch
 
   test("3. on: ALLOW_REFRESH_TOKEN_AUTH is removed (Cognito refuses rotation together with REFRESH_TOKEN_AUTH)", () => {
     const { client } = patched("prod", { appClient: { refreshTokenRotation: { enabled: true, retryGracePeriodSeconds: 0 } } });
-    expect(client.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH"]);
+    expect(client.explicit_auth_flows).toEqual(["ALLOW_USER_AUTH"]);
     expect(client.refresh_token_rotation).toEqual([{ feature: "ENABLED", retry_grace_period_seconds: 0 }]);
   });
 

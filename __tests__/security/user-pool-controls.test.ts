@@ -73,44 +73,70 @@ describeControl("CognitoUserPoolPasswordHistory", "pools on ESSENTIALS or PLUS r
     expect(controlled("CognitoUserPoolPasswordHistory", POOL, shipped(env).pool)).toEqual({ "password_policy.password_history_size": 5 });
   });
   test("2. non-compliant: password history on LITE is refused", () => {
-    expect(refusals("dev", { userPool: { tier: "LITE", passkeys: { enabled: false } } })).toEqual([
+    expect(refusals("dev", { userPool: { tier: "LITE", passkeys: { enabled: false } }, appClient: { allowSrpSignIn: true } })).toEqual([
       'dev.userPool.tier: must be ESSENTIALS or PLUS for password history, got "LITE"',
     ]);
   });
   test("3. compliant: a LITE pool without history omits the field the API would reject", () => {
     const { pool } = patched("dev", {
       userPool: { tier: "LITE", passkeys: { enabled: false }, passwordPolicy: { passwordHistorySize: 0 } },
+      appClient: { allowSrpSignIn: true },
     });
     expect(pool.password_policy).not.toHaveProperty("password_history_size");
   });
 });
 
-describeControl("CognitoUserPoolTotpMfa", "every pool offers TOTP MFA, never SMS; prod MFA is OPTIONAL (documented exception)", () => {
-  // Reason: MFA ON cannot be combined with passkeys on aws provider 5.100.0 (#50110); prod compensates with adaptive authentication.
-  test.each(ENV_NAMES)("1. compliant: %s enables TOTP, MFA OPTIONAL, and configures no SMS", (env) => {
-    expect(controlled("CognitoUserPoolTotpMfa", POOL, shipped(env).pool)).toEqual({
-      mfa_configuration: "OPTIONAL",
-      software_token_mfa_configuration: { enabled: true },
+describeControl(
+  "CognitoUserPoolTotpMfa",
+  "every pool offers TOTP MFA, staging and prod email MFA too, never SMS; prod MFA is OPTIONAL (documented exception)",
+  () => {
+    // Reason: MFA ON cannot be combined with passkeys on aws provider 5.100.0 (#50110); prod compensates with adaptive
+    // authentication, whose medium-risk challenge needs a factor every user has: email MFA (the username is the email).
+    test.each(STAGING_AND_PROD)("1. compliant: %s enables TOTP and email MFA, MFA OPTIONAL, and configures no SMS", (env) => {
+      expect(controlled("CognitoUserPoolTotpMfa", POOL, shipped(env).pool)).toEqual({
+        mfa_configuration: "OPTIONAL",
+        software_token_mfa_configuration: { enabled: true },
+        email_mfa_configuration: {
+          subject: "Your TaskFlow sign-in code",
+          message: "Your TaskFlow sign-in code is {####}. If you did not just sign in, change your password now.",
+        },
+      });
     });
-  });
-  test("2. compliant: prod MFA is OPTIONAL together with ENFORCED threat protection", () => {
-    const { pool } = shipped("prod");
-    expect(pool.mfa_configuration).toBe("OPTIONAL");
-    expect(pool.user_pool_add_ons.advanced_security_mode).toBe("ENFORCED");
-  });
-  // 3. non-compliant: refused by config rule MfaInProd (its cases are in __tests__/config-rules.test.ts).
-  test("4. non-compliant: prod MFA ON with passkeys is refused, naming the provider limitation", () => {
-    expect(refusals("prod", { userPool: { mfa: "ON" } })).toContain(
-      'prod.userPool.mfa: must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"',
-    );
-  });
-  test("5. compliant: prod MFA ON without passkeys synthesizes ON with TOTP (the exception exists only for passkeys)", () => {
-    const { pool } = patched("prod", { userPool: { mfa: "ON", passkeys: { enabled: false } } });
-    expect(pool.mfa_configuration).toBe("ON");
-    expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
-    expect(pool).not.toHaveProperty("web_authn_configuration");
-  });
-});
+    test("1b. not applied: dev (Cognito's default sender, which cannot send MFA codes) enables TOTP only", () => {
+      expect(controlled("CognitoUserPoolTotpMfa", POOL, shipped("dev").pool)).toEqual({
+        mfa_configuration: "OPTIONAL",
+        software_token_mfa_configuration: { enabled: true },
+      });
+    });
+    test("1c. non-compliant: prod without email MFA is refused (medium-risk sign-ins would have no factor to ask for)", () => {
+      expect(refusals("prod", { userPool: { emailMfa: { enabled: false } } })).toEqual([
+        "prod.userPool.emailMfa.enabled: must be true while threatProtection is ENFORCED (medium-risk sign-ins are challenged by email), got false",
+      ]);
+    });
+    test("1d. non-compliant: an email MFA message without the {####} placeholder is refused", () => {
+      expect(refusals("prod", { userPool: { emailMfa: { message: "Your code is below." } } })).toEqual([
+        'prod.userPool.emailMfa.message: must contain the {####} placeholder, which Cognito replaces with the code, got "Your code is below."',
+      ]);
+    });
+    test("2. compliant: prod MFA is OPTIONAL together with ENFORCED threat protection", () => {
+      const { pool } = shipped("prod");
+      expect(pool.mfa_configuration).toBe("OPTIONAL");
+      expect(pool.user_pool_add_ons.advanced_security_mode).toBe("ENFORCED");
+    });
+    // 3. non-compliant: refused by config rule MfaInProd (its cases are in __tests__/config-rules.test.ts).
+    test("4. non-compliant: prod MFA ON with passkeys is refused, naming the provider limitation", () => {
+      expect(refusals("prod", { userPool: { mfa: "ON" } })).toContain(
+        'prod.userPool.mfa: must be OPTIONAL while passkeys are enabled (aws provider 5.100.0 cannot set FactorConfiguration), got "ON"',
+      );
+    });
+    test("5. compliant: prod MFA ON without passkeys synthesizes ON with TOTP (the exception exists only for passkeys)", () => {
+      const { pool } = patched("prod", { userPool: { mfa: "ON", passkeys: { enabled: false } } });
+      expect(pool.mfa_configuration).toBe("ON");
+      expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
+      expect(pool).not.toHaveProperty("web_authn_configuration");
+    });
+  },
+);
 
 describeControl("CognitoUserPoolThreatProtection", "prod enforces threat protection, staging audits it, both on the PLUS tier", () => {
   // Reason: adaptive authentication and leaked-password checks replace mandatory MFA in prod (Security Hub Cognito.1, cdk-nag COG3).
@@ -169,18 +195,20 @@ describeControl("CognitoUserPoolFeaturePlan", "threat protection runs on the PLU
 
 describeControl(
   "CognitoRiskConfiguration",
-  "where threat protection runs, high risk is blocked, medium needs MFA, leaked passwords are blocked",
+  "where threat protection runs, high risk is blocked, medium risk must pass MFA (email for everyone) or is blocked, leaked passwords are blocked",
   () => {
     // Reason: adaptive authentication is prod's compensating control for OPTIONAL MFA; compromised credentials must never sign in.
-    test.each(STAGING_AND_PROD)("1. compliant: %s blocks high risk, challenges medium risk, lets low risk through", (env) => {
+    test.each(STAGING_AND_PROD)("1. compliant: %s blocks high risk, requires MFA at medium risk, lets low risk through", (env) => {
       const risk = riskOf(shipped(env));
       expect(risk.user_pool_id).toBe("${aws_cognito_user_pool.user_pool.id}");
       expect(risk).not.toHaveProperty("client_id"); // pool-wide, every client
       const actions = risk.account_takeover_risk_configuration.actions;
-      expect(actions.high_action).toEqual({ event_action: "BLOCK", notify: true });
-      expect(["MFA_IF_CONFIGURED", "MFA_REQUIRED"]).toContain(actions.medium_action.event_action);
-      expect(actions.medium_action.notify).toBe(true);
-      expect(actions.low_action.event_action).toMatch(/^(NO_ACTION|MFA_IF_CONFIGURED)$/);
+      expect(actions).toEqual({
+        high_action: { event_action: "BLOCK", notify: true },
+        // MFA_REQUIRED, not MFA_IF_CONFIGURED: a user with no factor is blocked, never let in on the password alone.
+        medium_action: { event_action: "MFA_REQUIRED", notify: true },
+        low_action: { event_action: "NO_ACTION", notify: false },
+      });
     });
     test.each(STAGING_AND_PROD)("2. compliant: %s blocks compromised credentials on sign-in, sign-up and password change", (env) => {
       const risk = riskOf(shipped(env));
@@ -199,7 +227,9 @@ describeControl(
     });
     // 5. non-compliant: refused by config rule ThreatProtectionNeedsSes (its cases are in __tests__/config-rules.test.ts).
     test("6. compliant: dev auditing threats over SES gets a risk configuration too", () => {
-      const risk = riskOf(patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" } } }));
+      const risk = riskOf(
+        patched("dev", { userPool: { tier: "PLUS", threatProtection: "AUDIT", email: { sender: "SES" }, emailMfa: { enabled: true } } }),
+      );
       expect(risk.account_takeover_risk_configuration.actions.high_action.event_action).toBe("BLOCK");
     });
   },
@@ -286,13 +316,25 @@ describeControl("CognitoUserPoolDeletionProtection", "staging and prod pools can
   // Non-compliant staging/prod deletionProtection false: config-validation.test.ts "deletion protection on in staging|prod".
 });
 
-describeControl("CognitoUserPoolSignInAndRecovery", "users sign in with a verified email and recover by verified email only", () => {
+describeControl("CognitoUserPoolSignInAndRecovery", "users sign in with a verified email and recover by verified email first", () => {
   // Reason: SMS recovery is open to SIM swapping; an unverified email must never become the sign-in or recovery address.
+  // With email MFA AWS refuses email as the only recovery mechanism: a verified phone (which only an admin can set) is second.
+  const recovery = {
+    dev: [{ name: "verified_email", priority: 1 }],
+    staging: [
+      { name: "verified_email", priority: 1 },
+      { name: "verified_phone_number", priority: 2 },
+    ],
+    prod: [
+      { name: "verified_email", priority: 1 },
+      { name: "verified_phone_number", priority: 2 },
+    ],
+  };
   test.each(ENV_NAMES)("1. compliant: %s", (env) => {
     expect(controlled("CognitoUserPoolSignInAndRecovery", POOL, shipped(env).pool)).toEqual({
       username_attributes: ["email"],
       auto_verified_attributes: ["email"],
-      account_recovery_setting: { recovery_mechanism: [{ name: "verified_email", priority: 1 }] },
+      account_recovery_setting: { recovery_mechanism: recovery[env] },
       user_attribute_update_settings: { attributes_require_verification_before_update: ["email"] },
       username_configuration: { case_sensitive: false },
       admin_create_user_config: { allow_admin_create_user_only: false },

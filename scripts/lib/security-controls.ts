@@ -41,7 +41,15 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   {
     name: "CognitoUserPoolTotpMfa",
     what: "MFA",
-    attributes: { [POOL]: ["mfa_configuration", "software_token_mfa_configuration", "sms_configuration", "sms_authentication_message"] },
+    attributes: {
+      [POOL]: [
+        "mfa_configuration",
+        "software_token_mfa_configuration",
+        "email_mfa_configuration",
+        "sms_configuration",
+        "sms_authentication_message",
+      ],
+    },
   },
   { name: "CognitoUserPoolThreatProtection", what: "threat protection", attributes: { [POOL]: ["user_pool_add_ons"] } },
   { name: "CognitoUserPoolFeaturePlan", what: "feature plan (tier)", attributes: { [POOL]: ["user_pool_tier"] } },

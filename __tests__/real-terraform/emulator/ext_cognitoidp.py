@@ -7,7 +7,8 @@ API reference pages (Amazon Cognito user pools API reference, docs.aws.amazon.co
 - API_SetRiskConfiguration.html, API_DescribeRiskConfiguration.html, API_RiskConfigurationType.html
 - API_CreateUserPool.html, API_UpdateUserPool.html, API_DescribeUserPool.html, API_UserPoolType.html
   (UserPoolTier: "defaults to ESSENTIALS" for new pools; Policies.SignInPolicy.AllowedFirstAuthFactors)
-- API_SetUserPoolMfaConfig.html, API_GetUserPoolMfaConfig.html (WebAuthnConfiguration: RelyingPartyId, UserVerification)
+- API_SetUserPoolMfaConfig.html, API_GetUserPoolMfaConfig.html (WebAuthnConfiguration: RelyingPartyId, UserVerification;
+  EmailMfaConfiguration: Message, Subject, API_EmailMfaConfigType.html)
 - API_TagResource.html, API_UntagResource.html, API_ListTagsForResource.html
 - API_CreateUserPoolDomain.html, API_UpdateUserPoolDomain.html, API_DescribeUserPoolDomain.html,
   API_DomainDescriptionType.html (ManagedLoginVersion: 1 = classic hosted UI, 2 = managed login)
@@ -48,6 +49,7 @@ def _pool_init(self: models.CognitoIdpUserPool, account_id: str, region: str, na
     _original_pool_init(self, account_id, region, name, extended_config)
     self.risk_configurations = {}  # None (pool level) or client id -> RiskConfigurationType
     self.web_authn_configuration = None
+    self.email_mfa_configuration = None
 
 
 def _update_user_pool(self: models.CognitoIdpBackend, user_pool_id: str, extended_config: dict[str, Any]) -> None:
@@ -71,13 +73,30 @@ def _update_user_pool(self: models.CognitoIdpBackend, user_pool_id: str, extende
 _original_set_mfa = CognitoIdpResponse.set_user_pool_mfa_config
 
 
+def _check_email_mfa_prerequisites(pool: models.CognitoIdpUserPool) -> None:
+    """What AWS requires before it sends MFA codes by email (messages paraphrased, not AWS's wording):
+    the SES (DEVELOPER) email configuration (Cognito Developer Guide, "Email MFA") and a recovery
+    setting that is not email only (hashicorp/terraform-provider-aws issue 41049)."""
+    sending = (pool.extended_config.get("EmailConfiguration") or {}).get("EmailSendingAccount", "COGNITO_DEFAULT")
+    if sending != "DEVELOPER":
+        raise InvalidParameterException("Email MFA requires an Amazon SES email configuration (EmailSendingAccount DEVELOPER).")
+    mechanisms = ((pool.extended_config.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")) or []
+    if [m.get("Name") for m in mechanisms] == ["verified_email"]:
+        raise InvalidParameterException("Email MFA cannot be used while verified_email is the only account recovery mechanism.")
+
+
 def set_user_pool_mfa_config(self: CognitoIdpResponse) -> ActionResult:
     web_authn = self._get_param("WebAuthnConfiguration")
-    result = _original_set_mfa(self)
+    email_mfa = self._get_param("EmailMfaConfiguration")
     pool = _pool(self.backend, self._get_param("UserPoolId"))
+    if email_mfa is not None:
+        _check_email_mfa_prerequisites(pool)
+    _original_set_mfa(self)
     if web_authn is not None:
         # UserVerification defaults to "preferred" (API_WebAuthnConfigurationType.html).
         pool.web_authn_configuration = {"UserVerification": "preferred", **web_authn}
+    if email_mfa is not None:
+        pool.email_mfa_configuration = dict(email_mfa)
     return ActionResult(_mfa_config(pool))
 
 
@@ -93,6 +112,8 @@ def _mfa_config(pool: models.CognitoIdpUserPool) -> dict[str, Any]:
         out["SoftwareTokenMfaConfiguration"] = pool.token_mfa_config
     if pool.web_authn_configuration is not None:
         out["WebAuthnConfiguration"] = pool.web_authn_configuration
+    if pool.email_mfa_configuration is not None:
+        out["EmailMfaConfiguration"] = pool.email_mfa_configuration
     return out
 
 

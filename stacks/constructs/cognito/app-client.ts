@@ -12,7 +12,11 @@ export const CLIENT_LOGICAL_ID = "web_client";
  */
 export function explicitAuthFlows(env: EnvironmentConfig): string[] {
   return [
-    "ALLOW_USER_SRP_AUTH",
+    // SRP only when config asks for it: Cognito Developer Guide, "Working with compromised-credentials
+    // detection": an SRP sign-in is never checked against leaked credentials, so the compromised-
+    // credentials BLOCK would miss every one (rule SrpSignInSkipsLeakedPasswordCheck). Passwords
+    // sign in through managed login or choice-based sign-in, which are checked.
+    ...(env.appClient.allowSrpSignIn ? ["ALLOW_USER_SRP_AUTH"] : []),
     // Choice-based sign-in, which passkeys need. An ESSENTIALS/PLUS feature: on LITE the API
     // rejects it, and LITE has no passkeys to offer (rule EssentialsFeaturesNeedTier).
     ...(env.userPool.tier === "LITE" ? [] : ["ALLOW_USER_AUTH"]),

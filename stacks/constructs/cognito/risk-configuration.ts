@@ -12,17 +12,20 @@ import { sesSenderOf } from "./email";
 export const ACCOUNT_TAKEOVER_ACTIONS = {
   // Likely takeover: refuse it, and tell the user so they can change their password.
   highAction: { eventAction: "BLOCK", notify: true },
-  // Suspicious: MFA for every user who set up TOTP. MFA_REQUIRED would lock out everyone without
-  // TOTP (MFA is optional) until the risk passes; they are notified instead.
-  mediumAction: { eventAction: "MFA_IF_CONFIGURED", notify: true },
+  // Suspicious: MFA, and a block where MFA is impossible (API reference, AccountTakeoverActionType:
+  // MFA_REQUIRED "Present an MFA challenge if possible. Block the request if a user hasn't set up
+  // MFA"; MFA_IF_CONFIGURED would let such a user in on the password alone). Email MFA
+  // (user-pool.ts) gives every user a factor, so nobody is locked out; TOTP users get TOTP.
+  mediumAction: { eventAction: "MFA_REQUIRED", notify: true },
   // Low risk is most new-device sign-ins: an email for each would train users to ignore them.
   lowAction: { eventAction: "NO_ACTION", notify: false },
 } as const;
 
 /**
- * Leaked passwords are refused wherever Cognito checks them. Cognito cannot check SRP sign-ins
- * (it never sees the password), so SIGN_IN covers the password and choice-based flows; sign-up
- * and password change are always checked.
+ * Leaked passwords are refused wherever Cognito checks them: SIGN_IN covers managed login and
+ * choice-based sign-in with a PASSWORD answer; sign-up and password change are always checked.
+ * Cognito cannot check SRP sign-ins (it never sees the password), so the client offers no
+ * ALLOW_USER_SRP_AUTH where this runs (rule SrpSignInSkipsLeakedPasswordCheck).
  */
 export const COMPROMISED_CREDENTIALS = {
   eventFilter: ["SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE"],

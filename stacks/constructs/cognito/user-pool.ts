@@ -26,6 +26,22 @@ function emailConfiguration(env: EnvironmentConfig): CognitoUserPoolConfig["emai
     : { emailSendingAccount: "COGNITO_DEFAULT" };
 }
 
+/**
+ * How a forgotten password is reset: by verified email, never SMS (SIM swapping) nor admins only.
+ * With email MFA on, AWS refuses email as the only recovery mechanism (hashicorp/terraform-provider-aws
+ * issue 41049: "Account_recovery_setting can't be set to only email"), so the verified phone number
+ * is listed second; the app client cannot write phone_number (app-client.ts), so only an admin can
+ * give a user one. A user who turns email MFA on for themselves cannot recover by email
+ * (CreateUserPool, AccountRecoverySetting: "Email MFA is also disqualifying for account recovery
+ * with email"): the app offers TOTP and passkeys as a user's own factors, not email.
+ */
+function recoveryMechanisms(env: EnvironmentConfig): { name: string; priority: number }[] {
+  return [
+    { name: "verified_email", priority: 1 },
+    ...(env.userPool.emailMfa.enabled ? [{ name: "verified_phone_number", priority: 2 }] : []),
+  ];
+}
+
 /** Every field of the pool, from validated config: the rules in config/rules.ts already refused unsafe combinations. */
 export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
   const pool = env.userPool;
@@ -48,8 +64,7 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
     // confirmed, so a hijacked session cannot redirect recovery to an attacker's address.
     userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ["email"] },
     adminCreateUserConfig: { allowAdminCreateUserOnly: false },
-    // Verified email only: no SMS recovery (SIM swapping), no admin-only recovery.
-    accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
+    accountRecoverySetting: { recoveryMechanism: recoveryMechanisms(env) },
 
     passwordPolicy: {
       minimumLength: policy.minimumLength,
@@ -65,11 +80,18 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
     // MFA is OPTIONAL in prod, not ON: Cognito rejects ON together with passkeys (WEB_AUTHN as a
     // first factor) unless FactorConfiguration = MULTI_FACTOR_WITH_USER_VERIFICATION, which aws
     // provider 5.100.0 cannot set (provider issue #50110). Prod compensates with threat
-    // protection ENFORCED and adaptive authentication (risk-configuration.ts). This is a
-    // documented exception to Security Hub Cognito.5 / cdk-nag COG2: see README "Security".
+    // protection ENFORCED and adaptive authentication (risk-configuration.ts), which challenges
+    // medium-risk sign-ins by email MFA. This is a documented exception to Security Hub Cognito.5
+    // / cdk-nag COG2: see README "Security".
     mfaConfiguration: pool.mfa,
-    // TOTP only. No sms_configuration: SMS codes are phishable and SIM-swappable, and cost money.
+    // TOTP, and email codes (below). No sms_configuration: SMS codes are phishable and
+    // SIM-swappable, and cost money.
     softwareTokenMfaConfiguration: pool.mfa === "OFF" ? undefined : { enabled: true },
+    // Email MFA: every user has a verified email (the username), so adaptive authentication's
+    // medium-risk MFA_REQUIRED always has a factor to ask for (AccountTakeoverActionType, API
+    // reference). Subject and message are always written: the provider sends no
+    // EmailMfaConfiguration for an empty block. Rules EmailMfaPrerequisites, AdaptiveAuthenticationHasAFactor.
+    emailMfaConfiguration: pool.emailMfa.enabled ? { subject: pool.emailMfa.subject, message: pool.emailMfa.message } : undefined,
 
     // Threat protection (needs PLUS; rule ThreatProtectionNeedsPlus). OFF is written out, not
     // omitted, so a pool switched back to OFF does not keep its last mode.
