@@ -6,36 +6,7 @@ import { fillQuery, investigationQueries, placeholdersOf, queryFolder } from "..
 import { queryAddress } from "../../stacks/constructs/audit";
 import { resourcesOf } from "../support/synth";
 import { config, EXPORTING, REF, resource, synth } from "./helpers";
-
-/**
- * Fields of `message` in an exported user-activity event (Cognito Developer Guide, "Exporting logs
- * from Amazon Cognito user pools", example user-activity log).
- */
-const DOCUMENTED_MESSAGE_FIELDS = [
-  "version",
-  "eventId",
-  "userSub",
-  "userName",
-  "userPoolId",
-  "clientId",
-  "creationDate",
-  "eventType",
-  "eventResponse",
-  "riskLevel",
-  "riskDecision",
-  "challenges",
-  "deviceName",
-  "ipAddress",
-  "requestId",
-  "idpName",
-  "compromisedCredentialDetected",
-  "city",
-  "country",
-  "eventFeedbackValue",
-  "eventFeedbackDate",
-  "eventFeedbackProvider",
-  "hasContextData",
-];
+import { DOCUMENTED_MESSAGE_FIELDS } from "./user-activity-events";
 
 const ACTIVITY_QUERIES = ["user-events", "failed-sign-ins-by-ip", "high-risk-events", "compromised-credentials", "notification-errors"];
 const CLOUDTRAIL = "aws-cloudtrail-logs-333333333333-management";

@@ -10,9 +10,14 @@
  *     it through): that account must be contained now.
  *
  * Patterns use CloudWatch Logs' JSON filter syntax (CloudWatch Logs User Guide, "Filter pattern syntax
- * for metric filters", JSON log events). Value spellings follow the AdminListUserAuthEvents API
- * (Pass, Block); as the export's exact casing is not shown in the AWS pages we could read, both the
- * API spelling and upper case are matched, and the boolean is accepted as JSON true or the string "true".
+ * for metric filters", JSON log events). Every field they read (message.eventType,
+ * message.compromisedCredentialDetected, message.riskDecision, message.eventResponse) is a field of the
+ * exported event (Cognito Developer Guide, "Exporting logs from Amazon Cognito user pools", example
+ * user-activity log); note the export's singular compromisedCredentialDetected, where the API's
+ * EventRiskType says CompromisedCredentialsDetected. Value spellings follow AdminListUserAuthEvents
+ * (Pass, Block); where the sources leave the export's form open, both the API spelling and upper case
+ * are matched, and the flag as the string "true" or JSON true. __tests__/audit/alarms.test.ts runs
+ * each pattern on exported events of each form (__tests__/audit/user-activity-events.ts).
  */
 import type { EnvironmentConfig } from "../../../config";
 
