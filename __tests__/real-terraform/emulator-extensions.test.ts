@@ -147,7 +147,15 @@ describe("ext_cognitoidp", () => {
         )
       ).UserPool?.Id as string;
     const setEmailMfa = (id: string) =>
-      c.send(new SetUserPoolMfaConfigCommand({ UserPoolId: id, MfaConfiguration: "OPTIONAL", EmailMfaConfiguration: emailMfa }));
+      c.send(
+        new SetUserPoolMfaConfigCommand({
+          UserPoolId: id,
+          MfaConfiguration: "OPTIONAL",
+          // What the provider sends for the stacks' pools: TOTP with email MFA.
+          SoftwareTokenMfaConfiguration: { Enabled: true },
+          EmailMfaConfiguration: emailMfa,
+        }),
+      );
 
     const ok = await poolWith("email-mfa-ok", ["verified_email", "verified_phone_number"]);
     expect((await setEmailMfa(ok)).EmailMfaConfiguration).toEqual(emailMfa);

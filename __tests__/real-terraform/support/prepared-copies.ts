@@ -38,7 +38,13 @@ export const ADOPT_INPUT = {
   accountId: "444444444444",
   domainName: "adopt.taskflow.example.com",
   alertEmail: "taskflow-alerts-adopt@example.com",
-  userPool: { tier: "ESSENTIALS", deletionProtection: false, threatProtection: "OFF", email: { sender: "COGNITO_DEFAULT" } },
+  userPool: {
+    tier: "ESSENTIALS",
+    deletionProtection: false,
+    threatProtection: "OFF",
+    email: { sender: "COGNITO_DEFAULT" },
+    emailMfa: { enabled: false },
+  },
 } as const;
 
 /**
