@@ -172,6 +172,8 @@ describe("security posture", () => {
     const posture = rows(review("update"));
     expect(posture.get("Password minimum length")).toBe(String(prod?.userPool.passwordPolicy.minimumLength));
     expect(posture.get("MFA")).toBe(prod?.userPool.mfa);
+    expect(posture.get("Email MFA")).toBe("on");
+    expect(posture.get("SRP sign-in (not checked for leaked passwords)")).toBe("not allowed");
     expect(posture.get("Threat protection")).toBe("ENFORCED");
     expect(posture.get("Deletion protection")).toBe("on");
     expect(posture.get("Passkeys")).toBe(
@@ -189,6 +191,7 @@ describe("security posture", () => {
     expect(posture.get("Threat protection")).toBe("OFF");
     expect(posture.get("AWS WAF on the user pool")).toBe("off");
     expect(posture.get("Password minimum length")).toBe("8");
+    expect(posture.get("Email MFA")).toBe("off");
   });
 
   test("a bootstrap stack shows the state settings", () => {

@@ -37,6 +37,7 @@ function userPoolRows(env: EnvironmentConfig): PostureRow[] {
     ["Password history", p.passwordHistorySize ? `last ${p.passwordHistorySize} refused` : "off"],
     ["Temporary password valid", `${p.temporaryPasswordValidityDays} days`],
     ["MFA", pool.mfa],
+    ["Email MFA", onOff(pool.emailMfa.enabled)],
     ["Threat protection", pool.threatProtection],
     ["Deletion protection", onOff(pool.deletionProtection)],
     [
@@ -50,6 +51,7 @@ function userPoolRows(env: EnvironmentConfig): PostureRow[] {
     ["Access token lifetime", minutes(client.accessTokenMinutes)],
     ["ID token lifetime", minutes(client.idTokenMinutes)],
     ["Refresh token lifetime", minutes(client.refreshTokenMinutes)],
+    ["SRP sign-in (not checked for leaked passwords)", client.allowSrpSignIn ? "allowed" : "not allowed"],
     ["Custom auth flow", client.allowCustomAuth ? "allowed" : "not allowed"],
     ["Callback URLs", client.callbackUrls.join(", ")],
     ["Logout URLs", client.logoutUrls.join(", ")],
