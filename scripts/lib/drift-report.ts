@@ -104,7 +104,7 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
         type: r.type,
         status: "deleted",
         attributes: [],
-        controls: controlsOfType(r.type).map((c) => c.name),
+        controls: controlsOfType(r.type, r.address).map((c) => c.name),
       });
       continue;
     }
@@ -116,7 +116,7 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
         path: a.path,
         before: a.before,
         after: a.after,
-        controls: controlsOf(r.type, a.path).map((c) => c.name),
+        controls: controlsOf(r.type, a.path, r.address).map((c) => c.name),
       }));
     if (!attributes.length) continue;
     resources.push({
