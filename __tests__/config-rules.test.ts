@@ -355,6 +355,38 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: 'prod.ci.oidcProvider: needs ci.githubRepository ("owner/repository"): without it no CI role is created',
     },
   ],
+  ManagedLoginBrandingAssetsNeedSettings: [
+    {
+      rule: "branding images go with the style's own settings",
+      env: "prod",
+      compliant: {
+        appClient: {
+          managedLoginBranding: {
+            settings: {},
+            assets: [{ category: "FORM_LOGO", colorMode: "DARK", extension: "SVG", bytes: "PHN2Zz4=" }],
+          },
+        },
+      },
+      nonCompliant: {
+        appClient: {
+          managedLoginBranding: { assets: [{ category: "FORM_LOGO", colorMode: "DARK", extension: "SVG", bytes: "PHN2Zz4=" }] },
+        },
+      },
+      problem:
+        "prod.appClient.managedLoginBranding.assets: need managedLoginBranding.settings (the style JSON the branding designer exports): without settings Cognito's provided values apply and take no assets, got 1 asset(s)",
+    },
+  ],
+  ManagedLoginBrandingSize: [
+    {
+      rule: "a branding style fits the CloudFormation template that deploys it",
+      env: "dev",
+      compliant: { appClient: { managedLoginBranding: { settings: { css: "x".repeat(40_000) } } } },
+      // 50,000 characters plus the 35 bytes of {"Settings":{"css":""},"Assets":[]}.
+      nonCompliant: { appClient: { managedLoginBranding: { settings: { css: "x".repeat(50_000) } } } },
+      problem:
+        "dev.appClient.managedLoginBranding: settings and assets must be at most 49152 bytes of JSON (Cognito takes 2000000 bytes per request; the CloudFormation template that deploys the style takes 51200), got 50035",
+    },
+  ],
   ReservedTags: [
     {
       rule: "stack-owned tags cannot be overridden",

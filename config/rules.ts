@@ -39,6 +39,24 @@ const FRAUD_CONTROL_GROUPS: Record<string, string> = {
     "account creation fraud prevention (ACFP) is not available for Cognito user pools (use threat protection instead)",
 };
 
+/**
+ * Size limits of a managed login branding style. Cognito: CreateManagedLoginBranding "has a 2-megabyte
+ * request-size limit" (API reference, CreateManagedLoginBranding; read as 2,000,000 bytes, the safe side).
+ * CloudFormation, through which the style is deployed while aws provider 5.100.0 has no resource for it:
+ * a stack's TemplateBody is at most 51,200 bytes (CloudFormation API reference, CreateStack), and the
+ * template holds the style once per app client; 2,048 bytes are kept for the rest of the template
+ * (stacks/constructs/cognito/managed-login-branding.ts, whose test checks a style of exactly this size fits).
+ */
+export const BRANDING_SIZE = {
+  cognitoRequestBytes: 2_000_000,
+  cloudFormationTemplateBytes: 51_200,
+  templateOverheadBytes: 2_048,
+} as const;
+
+/** Bytes of the style as Cognito and the template receive it (Settings and Assets as JSON). */
+export const brandingStyleBytes = (branding: EnvironmentConfig["appClient"]["managedLoginBranding"]): number =>
+  Buffer.byteLength(JSON.stringify({ Settings: branding.settings ?? {}, Assets: branding.assets }), "utf8");
+
 function checkUrls(env: EnvironmentConfig, field: "callbackUrls" | "logoutUrls"): Problem[] {
   return env.appClient[field].flatMap((raw, i): Problem[] => {
     const path = ["appClient", field, i];
@@ -408,6 +426,39 @@ export const RULES: readonly Rule[] = [
       env.ci.oidcProvider !== undefined && env.ci.githubRepository === undefined
         ? problem(["ci", "oidcProvider"], `needs ci.githubRepository ("owner/repository"): without it no CI role is created`)
         : ok,
+  },
+  {
+    // CreateManagedLoginBranding: "To create a new style with default settings, set UseCognitoProvidedValues
+    // to true and don't provide values for any other options" (API reference). Without settings the
+    // style is Cognito's, so images alone could not be sent.
+    id: "ManagedLoginBrandingAssetsNeedSettings",
+    reason: "a style with Cognito's provided values takes no other option: images go with your own settings",
+    check: (env) => {
+      const branding = env.appClient.managedLoginBranding;
+      return branding.assets.length && !branding.settings
+        ? problem(
+            ["appClient", "managedLoginBranding", "assets"],
+            `need managedLoginBranding.settings (the style JSON the branding designer exports): without settings Cognito's provided values apply and take no assets, got ${branding.assets.length} asset(s)`,
+          )
+        : ok;
+    },
+  },
+  {
+    id: "ManagedLoginBrandingSize",
+    reason: "a branding style larger than Cognito's request limit or CloudFormation's template limit fails the deploy",
+    check: (env) => {
+      const bytes = brandingStyleBytes(env.appClient.managedLoginBranding);
+      const budget = Math.min(
+        BRANDING_SIZE.cognitoRequestBytes,
+        BRANDING_SIZE.cloudFormationTemplateBytes - BRANDING_SIZE.templateOverheadBytes,
+      );
+      return bytes > budget
+        ? problem(
+            ["appClient", "managedLoginBranding"],
+            `settings and assets must be at most ${budget} bytes of JSON (Cognito takes ${BRANDING_SIZE.cognitoRequestBytes} bytes per request; the CloudFormation template that deploys the style takes ${BRANDING_SIZE.cloudFormationTemplateBytes}), got ${bytes}`,
+          )
+        : ok;
+    },
   },
   {
     id: "ReservedTags",

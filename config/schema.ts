@@ -27,6 +27,54 @@ export const TOKEN_LIMITS = {
   refreshMinutes: { min: 60 * MINUTE, max: 3650 * DAY },
 } as const;
 
+/**
+ * A managed login branding style's images (Cognito API reference, AssetType:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html):
+ * Category, ColorMode and Extension are these enums; Bytes is base64 of at most 1,000,000 characters;
+ * ResourceId is 1-40 characters of letters, digits, _, - and spaces. A style holds at most 40 assets
+ * (ManagedLoginBrandingType.Assets).
+ */
+export const BRANDING_ASSET = {
+  categories: [
+    "FAVICON_ICO",
+    "FAVICON_SVG",
+    "EMAIL_GRAPHIC",
+    "SMS_GRAPHIC",
+    "AUTH_APP_GRAPHIC",
+    "PASSWORD_GRAPHIC",
+    "PASSKEY_GRAPHIC",
+    "PAGE_HEADER_LOGO",
+    "PAGE_HEADER_BACKGROUND",
+    "PAGE_FOOTER_LOGO",
+    "PAGE_FOOTER_BACKGROUND",
+    "PAGE_BACKGROUND",
+    "FORM_BACKGROUND",
+    "FORM_LOGO",
+    "IDP_BUTTON_ICON",
+  ],
+  colorModes: ["LIGHT", "DARK", "DYNAMIC"],
+  extensions: ["ICO", "JPEG", "PNG", "SVG", "WEBP"],
+  maxBase64Length: 1_000_000,
+  maxAssets: 40,
+} as const;
+
+const brandingAssetSchema = z
+  .object({
+    category: z.enum(BRANDING_ASSET.categories),
+    colorMode: z.enum(BRANDING_ASSET.colorModes),
+    extension: z.enum(BRANDING_ASSET.extensions),
+    /** The image, base64-encoded, e.g. readFileSync("branding/logo.png").toString("base64"). */
+    bytes: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be the image file in base64")
+      .max(BRANDING_ASSET.maxBase64Length, `must be at most ${BRANDING_ASSET.maxBase64Length} characters of base64 (AssetType.Bytes)`),
+    resourceId: z
+      .string()
+      .regex(/^[\w\- ]{1,40}$/, "must be 1-40 letters, digits, spaces, _ or - (AssetType.ResourceId)")
+      .optional(),
+  })
+  .strict();
+
 const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const hostname = (what: string) => z.string().regex(hostnamePattern, `must be a lowercase DNS ${what} such as "taskflow.example.com"`);
 
@@ -239,6 +287,23 @@ export const environmentSchema = z
          * login or choice-based sign-in (ALLOW_USER_AUTH), which are checked. Default: false.
          */
         allowSrpSignIn: z.boolean().default(false),
+        /**
+         * The managed login branding style of this client (every client of a managed login v2 domain needs
+         * one, or its sign-in page shows "Login pages unavailable"). Default: Cognito's own look
+         * (UseCognitoProvidedValues). `settings` is the style JSON the branding designer exports
+         * (DescribeManagedLoginBrandingByClient's Settings); `assets` its images, which need `settings`.
+         * Size limits: rules.ts (ManagedLoginBrandingSize).
+         */
+        managedLoginBranding: z
+          .object({
+            settings: z.record(z.string(), z.unknown()).optional(),
+            assets: z
+              .array(brandingAssetSchema)
+              .max(BRANDING_ASSET.maxAssets, `must list at most ${BRANDING_ASSET.maxAssets} assets (ManagedLoginBrandingType.Assets)`)
+              .default([]),
+          })
+          .strict()
+          .default({}),
         /** Adds ALLOW_CUSTOM_AUTH (Lambda-driven challenges). Default: false. */
         allowCustomAuth: z.boolean().default(false),
         /** Adopt an existing app client (needs userPool.existingUserPoolId). */

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import type { EnvironmentConfig } from "../config";
 import { booleanOption, type CommandSpec } from "./lib/args";
 import { STACKS_HELP, withConfig, withStack } from "./lib/command";
+import { awsErrorText } from "./lib/aws";
+import { clientsOfManagedLoginV2, clientsWithoutStyle } from "./lib/branding-check";
 import { analyseDrift, driftJson, renderDrift, type DriftAnalysis } from "./lib/drift-report";
 import { EXIT } from "./lib/exit-codes";
 import { initIfNeeded } from "./lib/init-once";
@@ -30,7 +32,8 @@ export const spec: CommandSpec = {
     "Runs `terraform plan -refresh-only` (nothing is changed, in AWS or in the state) and lists every attribute that",
     "differs between the state and AWS, and every resource deleted outside Terraform. Drift in a security control",
     "(scripts/lib/security-controls.ts: password policy, MFA, deletion protection, token lifetimes, callback URLs, ...)",
-    "is listed first as security drift.",
+    "is listed first as security drift. Cognito is also asked whether every app client of a managed login v2 domain",
+    "still has its branding style (a deleted one leaves Terraform's state unchanged, and the client's sign-in page down).",
     "",
     "--all: an environment's credentials are available when STS GetCallerIdentity, with the credentials this",
     "process has (or the profile named by TASKFLOW_AWS_PROFILE_<ENV>, e.g. TASKFLOW_AWS_PROFILE_PROD), returns",
@@ -72,7 +75,17 @@ async function checkStack(io: Io, target: StackTarget, options: RunOptions = {})
     return { code: EXIT.FAILED };
   }
   const plan = parsePlanJson(planned.json, `the refresh-only plan of ${target.name}`);
-  const analysis = analyseDrift(plan);
+  // A style deleted in Cognito leaves its CloudFormation stack unchanged: ask Cognito (branding-check.ts).
+  let withoutStyle;
+  try {
+    withoutStyle = await clientsWithoutStyle(io.aws(target.env, options.env?.AWS_PROFILE), clientsOfManagedLoginV2(plan));
+  } catch (e) {
+    io.err(
+      `Could not check the managed login branding styles of ${target.name} (cognito-idp:DescribeManagedLoginBrandingByClient): ${awsErrorText(e)}. No drift report was written.\n`,
+    );
+    return { code: EXIT.FAILED };
+  }
+  const analysis = analyseDrift(plan, withoutStyle);
   const code = exitFor(analysis);
   const context = { target, checkedAt, terraformVersion: plan.terraform_version, exitCode: code };
   writeFileSync(report, renderDrift(analysis, context));
@@ -87,8 +100,9 @@ export function summaryLine(target: StackTarget, result: DriftResult): string {
   if (!a) return `${name}failed: see the output above`;
   if (a.status === "none") return `${name}no drift (${a.resourcesInState} resources in state)`;
   const changed = a.resources.filter((r) => r.status === "changed").length;
-  const deleted = a.resources.length - changed;
-  const counts = `${changed} changed, ${deleted} deleted outside Terraform`;
+  const deleted = a.resources.filter((r) => r.status === "deleted").length;
+  const unstyled = a.resources.filter((r) => r.status === "no-style").length;
+  const counts = `${changed} changed, ${deleted} deleted outside Terraform${unstyled ? `, ${unstyled} app client(s) without a sign-in page` : ""}`;
   return a.status === "security-drift"
     ? `${name}SECURITY DRIFT in ${a.controls.join(", ")} (${counts}): ${result.report}`
     : `${name}drift: ${counts}: ${result.report}`;

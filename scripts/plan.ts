@@ -4,7 +4,7 @@
  * replaced or destroyed (3), so it can stop before anyone applies.
  */
 import { rmSync, writeFileSync } from "node:fs";
-import { booleanOption, type OptionValues } from "./lib/args";
+import { booleanOption, stringOption, type OptionValues } from "./lib/args";
 import { stackCommand, withCheckedStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
@@ -24,7 +24,12 @@ export const spec = stackCommand({
   name: "plan",
   summary:
     "Synthesize, `terraform init` (skipped when already initialised), and save a plan of one stack in plans/<stack>/: tfplan, plan.txt, plan.json, review.md.",
-  options: { "detailed-exitcode": booleanOption("exit 2 when the plan has changes (none protected), 0 only when there are none") },
+  options: {
+    "detailed-exitcode": booleanOption("exit 2 when the plan has changes (none protected), 0 only when there are none"),
+    replace: stringOption(
+      "a resource address to plan as replaced (terraform plan -replace), e.g. aws_cloudformation_stack.managed_login_branding when drift reports an app client without a sign-in page",
+    ),
+  },
   details: [
     "review.md lists counts, every resource change with the attributes it touches (sensitive values masked),",
     "a warning for any replace or destroy of a protected resource, and the environment's security posture.",
@@ -43,7 +48,8 @@ async function planInto(io: Io, target: StackTarget, values: OptionValues, files
   if (unmanaged !== undefined) return unmanaged;
   if ((await synth(io)) !== 0) return EXIT.FAILED;
   if ((await initIfNeeded(io, target)) !== 0) return EXIT.FAILED;
-  const planned = await planAndShow(io, target, [], files.tfplan);
+  const replaceArgs = typeof values.replace === "string" ? [`-replace=${values.replace}`] : [];
+  const planned = await planAndShow(io, target, replaceArgs, files.tfplan);
   const stderr = planned.stderr;
   if (planned.code !== 0) {
     rmSync(files.tfplan, { force: true });

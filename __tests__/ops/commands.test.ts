@@ -184,6 +184,13 @@ describe("npm run plan", () => {
     expect(await plan(["prod", "--detailed-exitcode"], fakeIo({ capture: terraformShowing("no-changes") }))).toBe(EXIT.OK);
   });
 
+  test("--replace <address> plans that resource as replaced (how drift's fix for a deleted branding style is planned)", async () => {
+    const io = fakeIo({ run: planPrinting, capture: terraformShowing("update") });
+    expect(await plan(["prod", "--replace", "aws_cloudformation_stack.managed_login_branding"], io)).toBe(EXIT.OK);
+    const planCall = io.calls.map(callText).find((c) => c.startsWith("terraform plan"));
+    expect(planCall).toMatch(/^terraform plan -input=false -replace=aws_cloudformation_stack\.managed_login_branding -out=/);
+  });
+
   test("Terraform's refusal to destroy a prevent_destroy resource exits 3 with the refusal in review.md", async () => {
     const stderr = readFileSync(join(__dirname, "fixtures", "prevent-destroy.stderr.txt"), "utf8");
     const io = fakeIo({

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drift } from "../../scripts/drift";
+import { clientsOfManagedLoginV2 } from "../../scripts/lib/branding-check";
 import { analyseDrift, driftJson, renderDrift } from "../../scripts/lib/drift-report";
 import { EXIT } from "../../scripts/lib/exit-codes";
 import type { Json, PlanJson } from "../../scripts/lib/plan-json";
@@ -370,5 +371,105 @@ describe("terraform init runs only when the working directory needs it", () => {
       `terraform plan -input=false -refresh-only -out=${join(root, "plans/dev/drift.tfplan")}`,
       `terraform show -json ${join(root, "plans/dev/drift.tfplan")}`,
     ]);
+  });
+});
+
+/**
+ * A branding style deleted in Cognito (console, DeleteManagedLoginBranding) leaves its CloudFormation
+ * stack and so the refresh-only plan unchanged; drift asks Cognito for each client's style. The
+ * recordings have no auth domain, so the recorded state gets the domain every environment deploys
+ * (managed login version 2, on the recorded pool) added here.
+ */
+describe("an app client of a managed login v2 domain without its branding style (sign-in unavailable)", () => {
+  const base = recorded("drift-none");
+  const resources = base.prior_state?.values?.root_module?.resources ?? [];
+  const pool = resources.find((r) => r.address === "aws_cognito_user_pool.user_pool")?.values?.id as string;
+  const client = resources.find((r) => r.address === "aws_cognito_user_pool_client.web_client")?.values?.id as string;
+  const withDomain = (version: number): PlanJson => ({
+    ...base,
+    prior_state: {
+      values: {
+        root_module: {
+          resources: [
+            ...resources,
+            {
+              address: "aws_cognito_user_pool_domain.auth_domain",
+              mode: "managed",
+              type: "aws_cognito_user_pool_domain",
+              values: { domain: "taskflow-dev", user_pool_id: pool, managed_login_version: version },
+            },
+          ],
+        },
+      },
+    },
+  });
+  const unstyled = () => ({ managedLoginBrandingId: async () => undefined });
+
+  test("1. the recording holds the pool and client the check reads (sanity)", () => {
+    expect([pool, client].every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+  });
+
+  test("2. the clients checked are exactly those whose pool has a managed login v2 domain", () => {
+    expect(clientsOfManagedLoginV2(withDomain(2))).toEqual([
+      { address: "aws_cognito_user_pool_client.web_client", userPoolId: pool, clientId: client },
+    ]);
+    expect(clientsOfManagedLoginV2(withDomain(1))).toEqual([]);
+    expect(clientsOfManagedLoginV2(base)).toEqual([]);
+  });
+
+  test("3. a client without a style is security drift: exit 5, drift.md says sign-in is unavailable and how to restore it", async () => {
+    const io = fakeIo({ capture: showing(withDomain(2)), aws: unstyled });
+    expect(await drift(["dev"], io)).toBe(EXIT.SECURITY_DRIFT);
+    expect(io.awsCalls).toEqual([`managedLoginBrandingId ${pool} ${client}`]);
+    const md = readFileSync(join(io.root, "plans", "dev", "drift.md"), "utf8");
+    expect(md).toContain(
+      `> - **CognitoManagedLoginBranding**: \`aws_cognito_user_pool_client.web_client\` (client \`${client}\`) has **no managed login branding style**: sign-in unavailable`,
+    );
+    expect(md).toContain("## Sign-in unavailable: app clients without a managed login branding style");
+    expect(md).toContain('managed login shows "Login pages unavailable" instead of the sign-in page');
+    expect(md).toContain("`npm run plan -- dev --replace aws_cloudformation_stack.managed_login_branding`");
+    expect(md).toContain("CloudTrail `DeleteManagedLoginBranding`");
+    expect(io.stderr).toContain(
+      "dev             SECURITY DRIFT in CognitoManagedLoginBranding (0 changed, 0 deleted outside Terraform, 1 app client(s) without a sign-in page)",
+    );
+  });
+
+  test("4. drift.json lists the finding for machines", async () => {
+    const io = fakeIo({ capture: showing(withDomain(2)), aws: unstyled });
+    await drift(["dev"], io);
+    const json = JSON.parse(readFileSync(join(io.root, "plans", "dev", "drift.json"), "utf8"));
+    expect(json).toMatchObject({ status: "security-drift", exitCode: 5, securityControls: ["CognitoManagedLoginBranding"] });
+    expect(json.securityDrift).toEqual([
+      { control: "CognitoManagedLoginBranding", address: "aws_cognito_user_pool_client.web_client", signInUnavailable: true },
+    ]);
+  });
+
+  test("5. a client that has its style is no drift (exit 0)", async () => {
+    const io = fakeIo({ capture: showing(withDomain(2)) });
+    expect(await drift(["dev"], io)).toBe(EXIT.OK);
+    expect(io.awsCalls).toEqual([`managedLoginBrandingId ${pool} ${client}`]);
+  });
+
+  test("6. when Cognito cannot be asked, drift fails (exit 1) naming the permission, and writes no report", async () => {
+    const denied = () => ({
+      managedLoginBrandingId: async () => {
+        throw Object.assign(new Error("not authorized"), { name: "AccessDeniedException" });
+      },
+    });
+    const io = fakeIo({ capture: showing(withDomain(2)), aws: denied });
+    expect(await drift(["dev"], io)).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain("cognito-idp:DescribeManagedLoginBrandingByClient): AccessDeniedException: not authorized");
+    expect(existsSync(join(io.root, "plans", "dev", "drift.md"))).toBe(false);
+  });
+
+  test("7. --all asks Cognito with the environment's profile (TASKFLOW_AWS_PROFILE_<ENV>)", async () => {
+    const io = fakeIo({
+      env: { TF_CLI_CONFIG_FILE: "/nonexistent", TASKFLOW_AWS_PROFILE_DEV: "taskflow-dev" },
+      capture: showing(withDomain(2)),
+      callerAccount: (env) => (env.AWS_PROFILE === "taskflow-dev" ? envs.find((e) => e.name === "dev")!.accountId : undefined),
+      aws: unstyled,
+    });
+    expect(await drift(["--all"], io)).toBe(EXIT.SECURITY_DRIFT);
+    expect(io.awsCalls).toContain(`managedLoginBrandingId@taskflow-dev ${pool} ${client}`);
   });
 });

@@ -53,7 +53,7 @@ export interface FakeOptions {
   readonly aws?: (env: EnvironmentConfig) => Partial<AwsApi>;
 }
 
-/** The default AWS of the fake: right account, nothing deployed, nothing locked. */
+/** The default AWS of the fake: right account, nothing deployed, nothing locked, every client styled. */
 function quietAws(env: EnvironmentConfig): AwsApi {
   return {
     callerAccount: async () => env.accountId,
@@ -66,6 +66,8 @@ function quietAws(env: EnvironmentConfig): AwsApi {
     getItem: async () => undefined,
     putItem: async () => true,
     deleteItem: async () => undefined,
+    // Every app client has its managed login branding style.
+    managedLoginBrandingId: async () => "11111111-2222-4333-8444-555555555555",
   };
 }
 
@@ -100,14 +102,16 @@ export function fakeIo(options: FakeOptions = {}): FakeIo {
       return account;
     },
     awsCalls: [],
-    aws: (env) => {
+    aws: (env, profile) => {
       const api = { ...quietAws(env), ...options.aws?.(env) };
-      // Every call is recorded with its arguments (Buffers as their text) before it is answered.
+      // Every call is recorded with its arguments (Buffers as their text) before it is answered;
+      // a call with a named profile as "<method>@<profile> ...".
       return Object.fromEntries(
         Object.entries(api).map(([name, fn]) => [
           name,
           (...args: unknown[]) => {
-            io.awsCalls.push([name, ...args.map((a) => (Buffer.isBuffer(a) ? a.toString("utf8") : String(a)))].join(" "));
+            const method = profile ? `${name}@${profile}` : name;
+            io.awsCalls.push([method, ...args.map((a) => (Buffer.isBuffer(a) ? a.toString("utf8") : String(a)))].join(" "));
             return (fn as (...a: unknown[]) => unknown).apply(api, args);
           },
         ]),

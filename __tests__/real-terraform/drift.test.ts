@@ -3,12 +3,15 @@
  * dev is deployed once; then, through the AWS API as someone in the console would: a dashboard is
  * deleted (drift, exit 2), then MFA, deletion protection, a callback URL and an alarm threshold are
  * changed (security drift, exit 5, each named in drift.md and drift.json). `npm run plan` and
- * `npm run apply` put everything back, and drift finds nothing again. `--all` checks what the
+ * `npm run apply` put everything back, and drift finds nothing again. A branding style deleted in
+ * Cognito (invisible to Terraform) is security drift too, put back by `npm run plan -- --replace`
+ * of its CloudFormation stack. `--all` checks what the
  * credentials reach. It changes dev, so it works on a copy of its own that the shared set-up prepared
  * with dev moved into an account of its own, in the shared emulator (support/prepared-copies.ts).
  */
 import { DeleteDashboardsCommand, DescribeAlarmsCommand, GetDashboardCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import {
+  DeleteManagedLoginBrandingCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
@@ -25,7 +28,7 @@ import { EXIT } from "../../scripts/lib/exit-codes";
 import { withAwsClients, type AwsClients } from "./support/aws";
 import { makeFlow, npmRun, type Flow } from "./support/flow";
 import { PREPARED_WAIT_MS } from "./support/prepared-copies";
-import { userPoolsNamed } from "./support/readback";
+import { readManagedLoginBranding, userPoolsNamed } from "./support/readback";
 import { describeRun, StepTimer, type RunResult } from "./support/run";
 import { requireTerraform } from "./support/tools";
 import { stackJson } from "./support/workdir";
@@ -249,6 +252,37 @@ describe("drift of dev, found and put back", () => {
     });
     expectExit(await npmRun(d, "drift", ["dev"]), EXIT.OK);
     expect(driftJson().status).toBe("none");
+  });
+
+  test("a branding style deleted in Cognito: security drift, sign-in unavailable (exit 5); plan --replace of its stack and apply put it back", async () => {
+    const stack = "aws_cloudformation_stack.managed_login_branding";
+    const clientId = (await inAws(clientOf)).ClientId as string;
+    const before = await inAws((c) => readManagedLoginBranding(c, d.poolId, clientId));
+    if (!before?.ManagedLoginBrandingId) throw new Error("the deploy left the client without a branding style");
+    await inAws((c) =>
+      c.cognito.send(
+        new DeleteManagedLoginBrandingCommand({ UserPoolId: d.poolId, ManagedLoginBrandingId: before.ManagedLoginBrandingId }),
+      ),
+    );
+
+    const r = expectExit(await npmRun(d, "drift", ["dev"]), EXIT.SECURITY_DRIFT);
+    expect(r.stderr).toMatch(
+      /dev\s+SECURITY DRIFT in CognitoManagedLoginBranding \(0 changed, 0 deleted outside Terraform, 1 app client\(s\) without a sign-in page\)/,
+    );
+    // Terraform saw nothing (the stack is unchanged): the only finding is Cognito's answer.
+    expect(driftJson().securityDrift).toEqual([
+      { control: "CognitoManagedLoginBranding", address: "aws_cognito_user_pool_client.web_client", signInUnavailable: true },
+    ]);
+    expect(driftMd()).toContain(`\`npm run plan -- dev --replace ${stack}\``);
+
+    expectExit(await npmRun(d, "plan", ["dev", "--replace", stack]), EXIT.OK);
+    const review = readFileSync(join(d.copy.project, "plans", "dev", "review.md"), "utf8");
+    expect(review.split("\n").find((l) => l.startsWith(`| \`${stack}\``))).toContain("replace");
+    expectExit(await npmRun(d, "apply", ["dev"]), EXIT.OK);
+    const after = await inAws((c) => readManagedLoginBranding(c, d.poolId, clientId));
+    expect({ pool: after?.UserPoolId, cognitoLook: after?.UseCognitoProvidedValues }).toEqual({ pool: d.poolId, cognitoLook: true });
+    expect(after?.ManagedLoginBrandingId).not.toBe(before.ManagedLoginBrandingId);
+    expectExit(await npmRun(d, "drift", ["dev"]), EXIT.OK);
   });
 
   test("--all checks the stacks of the environment these credentials belong to and skips the others, one line each", async () => {

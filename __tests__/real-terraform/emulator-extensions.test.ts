@@ -4,11 +4,16 @@
  * gives (page cited per test). They run in an account of their own (not one of the shipped
  * environments') in the shared emulator, without waiting for the shared deploys.
  */
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import {
   CognitoIdentityProviderClient,
+  CreateManagedLoginBrandingCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  DeleteManagedLoginBrandingCommand,
+  DescribeManagedLoginBrandingByClientCommand,
+  DescribeManagedLoginBrandingCommand,
   DescribeRiskConfigurationCommand,
   DescribeUserPoolCommand,
   DescribeUserPoolDomainCommand,
@@ -19,6 +24,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateUserPoolCommand,
+  UpdateManagedLoginBrandingCommand,
   UpdateUserPoolDomainCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
@@ -237,6 +243,134 @@ describe("ext_cognitoidp", () => {
     const describe = async () => (await c.send(new DescribeUserPoolDomainCommand({ Domain: "ext-owner" }))).DomainDescription?.AWSAccountId;
     expect(await describe()).toBe(ACCOUNT);
     expect(await describe()).toBe(ACCOUNT);
+  });
+});
+
+/**
+ * ext_cognito_branding and ext_cloudformation: managed login branding styles. Pages of the Cognito API
+ * reference: API_CreateManagedLoginBranding.html, API_DescribeManagedLoginBrandingByClient.html,
+ * API_UpdateManagedLoginBranding.html, API_DeleteManagedLoginBranding.html, API_ManagedLoginBrandingType.html;
+ * CloudFormation: aws-resource-cognito-managedloginbranding.html (Fn::GetAtt ManagedLoginBrandingId).
+ */
+describe("ext_cognito_branding: managed login branding styles, by API and through CloudFormation", () => {
+  let c: CognitoIdentityProviderClient;
+  let poolId: string;
+  const newClient = async (name: string) =>
+    (await c.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name }))).UserPoolClient?.ClientId as string;
+  const errorOf = (p: Promise<unknown>) =>
+    p.then(
+      () => "no error",
+      (e: Error) => e.name,
+    );
+  const UUID_V4 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+
+  beforeAll(async () => {
+    c = cognito(deployer);
+    poolId = (await c.send(new CreateUserPoolCommand({ PoolName: "branding-test" }))).UserPool?.Id as string;
+  });
+  afterAll(() => c.destroy());
+
+  test("1. CreateManagedLoginBranding with Cognito's values returns a ManagedLoginBrandingType that DescribeManagedLoginBrandingByClient returns too", async () => {
+    const clientId = await newClient("styled");
+    const created = (
+      await c.send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }))
+    ).ManagedLoginBranding;
+    expect(created).toEqual({
+      ManagedLoginBrandingId: expect.stringMatching(UUID_V4),
+      UserPoolId: poolId,
+      UseCognitoProvidedValues: true,
+      Settings: {},
+      Assets: [],
+      CreationDate: expect.any(Date),
+      LastModifiedDate: expect.any(Date),
+    });
+    const byClient = await c.send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId }));
+    expect(byClient.ManagedLoginBranding).toEqual(created);
+  });
+
+  test("2. a second style for the same client is refused (ManagedLoginBrandingExistsException), as is UseCognitoProvidedValues with Settings", async () => {
+    const clientId = await newClient("twice");
+    await c.send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }));
+    expect(
+      await errorOf(
+        c.send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true })),
+      ),
+    ).toBe("ManagedLoginBrandingExistsException");
+    const other = await newClient("mixed");
+    expect(
+      await errorOf(
+        c.send(
+          new CreateManagedLoginBrandingCommand({
+            UserPoolId: poolId,
+            ClientId: other,
+            UseCognitoProvidedValues: true,
+            Settings: { a: 1 },
+          }),
+        ),
+      ),
+    ).toBe("InvalidParameterException");
+  });
+
+  test("3. UpdateManagedLoginBranding stores settings and assets; DeleteManagedLoginBranding leaves the client without a style (ResourceNotFoundException)", async () => {
+    const clientId = await newClient("updated");
+    const id = (
+      await c.send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }))
+    ).ManagedLoginBranding?.ManagedLoginBrandingId as string;
+    const assets = [
+      { Category: "FORM_LOGO" as const, ColorMode: "LIGHT" as const, Extension: "PNG" as const, Bytes: new Uint8Array([137, 80, 78, 71]) },
+    ];
+    await c.send(
+      new UpdateManagedLoginBrandingCommand({
+        UserPoolId: poolId,
+        ManagedLoginBrandingId: id,
+        Settings: { theme: "dark" },
+        Assets: assets,
+      }),
+    );
+    const got = (await c.send(new DescribeManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: id })))
+      .ManagedLoginBranding;
+    expect(got).toMatchObject({
+      UseCognitoProvidedValues: false,
+      Settings: { theme: "dark" },
+      Assets: [{ Category: "FORM_LOGO", ColorMode: "LIGHT", Extension: "PNG" }],
+    });
+    await c.send(new DeleteManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: id }));
+    expect(await errorOf(c.send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })))).toBe(
+      "ResourceNotFoundException",
+    );
+  });
+
+  test("4. a CloudFormation stack creates the style; Fn::GetAtt ManagedLoginBrandingId is its id; DeletionPolicy Retain keeps it when the stack goes", async () => {
+    const clientId = await newClient("cloudformation");
+    const cfn = new CloudFormationClient({
+      endpoint: deployer.AWS_ENDPOINT_URL,
+      region: REGION,
+      credentials: credentialsOf(deployer),
+      ...sdkTlsConfig(deployer),
+    });
+    const template = {
+      Resources: {
+        Style: {
+          Type: "AWS::Cognito::ManagedLoginBranding",
+          DeletionPolicy: "Retain",
+          Properties: { UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true },
+        },
+      },
+      Outputs: { Id: { Value: { "Fn::GetAtt": ["Style", "ManagedLoginBrandingId"] } } },
+    };
+    try {
+      await cfn.send(new CreateStackCommand({ StackName: "branding", TemplateBody: JSON.stringify(template) }));
+      const stack = (await cfn.send(new DescribeStacksCommand({ StackName: "branding" }))).Stacks?.[0];
+      const style = (await c.send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })))
+        .ManagedLoginBranding;
+      expect([stack?.StackStatus, stack?.Outputs?.[0]?.OutputValue]).toEqual(["CREATE_COMPLETE", style?.ManagedLoginBrandingId]);
+      await cfn.send(new DeleteStackCommand({ StackName: "branding" }));
+      const kept = (await c.send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })))
+        .ManagedLoginBranding;
+      expect(kept?.ManagedLoginBrandingId).toBe(style?.ManagedLoginBrandingId);
+    } finally {
+      cfn.destroy();
+    }
   });
 });
 

@@ -50,6 +50,7 @@ import {
   readKey,
   readLockTable,
   readLogGroups,
+  readManagedLoginBranding,
   readRemoteState,
   readRules,
   readStateBucket,
@@ -455,6 +456,12 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           // 2 = managed login (what passkeys need), 1 = classic hosted UI.
           expect(domain?.ManagedLoginVersion).toBe(synthesizedDomain(env).managed_login_version ?? 1);
         }
+        // Managed login v2 renders a client's pages only with a branding style: one per client, Cognito's
+        // own look unless config gives settings (created by the CloudFormation stack managed_login_branding).
+        const styles = await Promise.all(stackClients.map((cl) => readManagedLoginBranding(c, pools[0], cl.ClientId as string)));
+        expect(styles.map((s) => ({ pool: s?.UserPoolId, cognitoLook: s?.UseCognitoProvidedValues }))).toEqual(
+          stackClients.map(() => ({ pool: pools[0], cognitoLook: env.appClient.managedLoginBranding.settings === undefined })),
+        );
 
         // Alerting: the topic the alert email is subscribed to, encrypted with a rotating customer key
         // CloudWatch may use (an AWS-managed key would drop alarm notifications silently).

@@ -41,4 +41,10 @@ describe("the security-control list and the control suites agree", () => {
     expect(controlsOf("aws_cognito_user_pool", "tags.Owner")).toEqual([]);
     expect(controlsOf("aws_cognito_user_pool", "mfa_configuration_note")).toEqual([]);
   });
+
+  test("a control limited to one address ignores other resources of its type (the log-delivery stack is not the branding stack)", () => {
+    const names = (address: string) => controlsOf("aws_cloudformation_stack", "template_body", address).map((c) => c.name);
+    expect(names("aws_cloudformation_stack.managed_login_branding")).toEqual(["CognitoManagedLoginBranding"]);
+    expect(names("aws_cloudformation_stack.cognito_log_delivery")).toEqual([]);
+  });
 });

@@ -36,6 +36,11 @@ export interface AwsApi {
   /** PutItem of string attributes; with ifAbsent, only when no item has this LockID (false when one does). */
   putItem(table: string, item: Record<string, string>, ifAbsent: boolean): Promise<boolean>;
   deleteItem(table: string, lockId: string): Promise<void>;
+  /**
+   * The id of the app client's managed login branding style (DescribeManagedLoginBrandingByClient), or
+   * undefined when the client has none (ResourceNotFoundException: its sign-in page is unavailable).
+   */
+  managedLoginBrandingId(userPoolId: string, clientId: string): Promise<string | undefined>;
 }
 
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? "";
@@ -50,7 +55,8 @@ const jsonObject = (bucket: string, key: string, body: Buffer, kmsKeyId?: string
   ...(kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : {}),
 });
 
-export function realAws(env: EnvironmentConfig): AwsApi {
+/** `profile`: a named AWS profile instead of the process's own credentials (drift --all, TASKFLOW_AWS_PROFILE_<ENV>). */
+export function realAws(env: EnvironmentConfig, profile?: string): AwsApi {
   const region = env.region;
   let sts: import("@aws-sdk/client-sts").STSClient | undefined;
   let cognito: import("@aws-sdk/client-cognito-identity-provider").CognitoIdentityProviderClient | undefined;
@@ -71,7 +77,7 @@ export function realAws(env: EnvironmentConfig): AwsApi {
     },
     async userPools() {
       const idp = require("@aws-sdk/client-cognito-identity-provider") as typeof import("@aws-sdk/client-cognito-identity-provider");
-      cognito ??= new idp.CognitoIdentityProviderClient({ region });
+      cognito ??= new idp.CognitoIdentityProviderClient({ region, profile });
       const pools: { id: string; name: string }[] = [];
       let NextToken: string | undefined;
       do {
@@ -161,6 +167,17 @@ export function realAws(env: EnvironmentConfig): AwsApi {
     },
     async deleteItem(table, lockId) {
       await ddbClient().send(new (DDB().DeleteItemCommand)({ TableName: table, Key: { LockID: { S: lockId } } }));
+    },
+    async managedLoginBrandingId(userPoolId, clientId) {
+      const idp = require("@aws-sdk/client-cognito-identity-provider") as typeof import("@aws-sdk/client-cognito-identity-provider");
+      cognito ??= new idp.CognitoIdentityProviderClient({ region, profile });
+      try {
+        const res = await cognito.send(new idp.DescribeManagedLoginBrandingByClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+        return res.ManagedLoginBranding?.ManagedLoginBrandingId;
+      } catch (e) {
+        if (errorName(e) === "ResourceNotFoundException") return undefined;
+        throw e;
+      }
     },
   };
 }

@@ -5,6 +5,7 @@
  * carries one) is listed first. Values are masked exactly as in review.md (attribute-diff.ts).
  */
 import { attributeDiff } from "./attribute-diff";
+import type { AppClientRef } from "./branding-check";
 import { actionOf, type PlanJson, type StateModule } from "./plan-json";
 import { controlsOf, controlsOfType, SECURITY_CONTROLS } from "./security-controls";
 import type { StackTarget } from "./stacks";
@@ -22,12 +23,23 @@ export interface DriftedAttribute {
 export interface DriftedResource {
   readonly address: string;
   readonly type: string;
-  /** changed: attributes differ; deleted: the object is gone from AWS. */
-  readonly status: "changed" | "deleted";
+  /**
+   * changed: attributes differ; deleted: the object is gone from AWS; no-style: an app client of a
+   * managed login v2 domain has no branding style in Cognito (its sign-in page is unavailable).
+   */
+  readonly status: "changed" | "deleted" | "no-style";
   readonly attributes: readonly DriftedAttribute[];
   /** Controls affected: those of changed attributes, or every control of a deleted resource's type. */
   readonly controls: readonly string[];
+  /** no-style: the client's and its pool's ids. */
+  readonly clientId?: string;
+  readonly userPoolId?: string;
 }
+
+/** The control a client without a branding style fails (security-controls.ts). */
+const BRANDING_CONTROL = "CognitoManagedLoginBranding";
+/** The CloudFormation stack that holds the styles (stacks/constructs/cognito/managed-login-branding.ts). */
+export const BRANDING_STACK = "aws_cloudformation_stack.managed_login_branding";
 
 export type DriftStatus = "none" | "drift" | "security-drift";
 
@@ -93,7 +105,8 @@ function countManaged(module: StateModule | undefined): number {
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
-export function analyseDrift(plan: PlanJson): DriftAnalysis {
+/** `withoutStyle`: app clients Cognito reports without a managed login branding style (branding-check.ts). */
+export function analyseDrift(plan: PlanJson, withoutStyle: readonly AppClientRef[] = []): DriftAnalysis {
   const resources: DriftedResource[] = [];
   for (const r of plan.resource_drift ?? []) {
     if (r.mode !== "managed") continue;
@@ -104,7 +117,7 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
         type: r.type,
         status: "deleted",
         attributes: [],
-        controls: controlsOfType(r.type).map((c) => c.name),
+        controls: controlsOfType(r.type, r.address).map((c) => c.name),
       });
       continue;
     }
@@ -116,7 +129,7 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
         path: a.path,
         before: a.before,
         after: a.after,
-        controls: controlsOf(r.type, a.path).map((c) => c.name),
+        controls: controlsOf(r.type, a.path, r.address).map((c) => c.name),
       }));
     if (!attributes.length) continue;
     resources.push({
@@ -127,6 +140,16 @@ export function analyseDrift(plan: PlanJson): DriftAnalysis {
       controls: unique(attributes.flatMap((a) => a.controls)),
     });
   }
+  for (const c of withoutStyle)
+    resources.push({
+      address: c.address,
+      type: "aws_cognito_user_pool_client",
+      status: "no-style",
+      attributes: [],
+      controls: [BRANDING_CONTROL],
+      clientId: c.clientId,
+      userPoolId: c.userPoolId,
+    });
   const drifted = new Set(resources.flatMap((r) => r.controls));
   const controls = SECURITY_CONTROLS.map((c) => c.name).filter((name) => drifted.has(name));
   const deleted = resources.filter((r) => r.status === "deleted").length;
@@ -155,6 +178,8 @@ interface SecurityFinding {
   readonly before?: string;
   readonly after?: string;
   readonly deleted?: boolean;
+  /** The app client has no managed login branding style: its sign-in page is unavailable. */
+  readonly signInUnavailable?: boolean;
 }
 
 /** drift.json: the same facts as drift.md, for machines. */
@@ -173,11 +198,13 @@ export function driftJson(analysis: DriftAnalysis, context: DriftContext): objec
     resourcesInState: analysis.resourcesInState,
     securityControls: analysis.controls,
     securityDrift: analysis.resources.flatMap((r): SecurityFinding[] =>
-      r.status === "deleted"
-        ? r.controls.map((control) => ({ control, address: r.address, deleted: true }))
-        : r.attributes.flatMap((a) =>
-            a.controls.map((control) => ({ control, address: r.address, path: a.path, before: a.before, after: a.after })),
-          ),
+      r.status === "no-style"
+        ? r.controls.map((control) => ({ control, address: r.address, signInUnavailable: true }))
+        : r.status === "deleted"
+          ? r.controls.map((control) => ({ control, address: r.address, deleted: true }))
+          : r.attributes.flatMap((a) =>
+              a.controls.map((control) => ({ control, address: r.address, path: a.path, before: a.before, after: a.after })),
+            ),
     ),
     resources: analysis.resources,
   };
@@ -190,13 +217,17 @@ function securityBlock(analysis: DriftAnalysis): string[] {
   if (analysis.status !== "security-drift") return [];
   const n = analysis.controls.length;
   const lines = analysis.resources.flatMap((r) =>
-    r.status === "deleted"
-      ? r.controls.length
-        ? [`> - **${r.controls.join(", ")}**: ${code(r.address)} was **deleted** outside Terraform`]
-        : []
-      : r.attributes
-          .filter((a) => a.controls.length)
-          .map((a) => `> - **${a.controls.join(", ")}**: ${code(r.address)} ${code(a.path)}: ${code(a.before)} → ${code(a.after)}`),
+    r.status === "no-style"
+      ? [
+          `> - **${r.controls.join(", ")}**: ${code(r.address)} (client ${code(r.clientId ?? "")}) has **no managed login branding style**: sign-in unavailable (see below)`,
+        ]
+      : r.status === "deleted"
+        ? r.controls.length
+          ? [`> - **${r.controls.join(", ")}**: ${code(r.address)} was **deleted** outside Terraform`]
+          : []
+        : r.attributes
+            .filter((a) => a.controls.length)
+            .map((a) => `> - **${a.controls.join(", ")}**: ${code(r.address)} ${code(a.path)}: ${code(a.before)} → ${code(a.after)}`),
   );
   return [
     "> [!CAUTION]",
@@ -209,10 +240,34 @@ function securityBlock(analysis: DriftAnalysis): string[] {
   ];
 }
 
+/**
+ * What to do about app clients without a style. Terraform cannot see the loss (the stack still lists
+ * the style), so a plain plan shows nothing: the stack is replaced, and CloudFormation creates its
+ * styles again (its resources have DeletionPolicy Retain: a style still present would block that create).
+ */
+function signInUnavailable(unstyled: readonly DriftedResource[], stack: string): string[] {
+  return [
+    "## Sign-in unavailable: app clients without a managed login branding style",
+    "",
+    ...unstyled.map(
+      (r) =>
+        `- ${code(r.address)} (client ${code(r.clientId ?? "")} of pool ${code(r.userPoolId ?? "")}): managed login shows "Login pages unavailable" instead of the sign-in page, so no user of this client can sign in through it (passkeys included).`,
+    ),
+    "",
+    "What to do:",
+    "",
+    "1. Find out who deleted it: CloudTrail `DeleteManagedLoginBranding` (the security-event rule reports it to the alert topic and its log group).",
+    `2. Put it back through Terraform. The stack ${code(BRANDING_STACK)} still lists the style, so a plain plan shows nothing: run ${code(`npm run plan -- ${stack} --replace ${BRANDING_STACK}`)}, review (one replace of that stack), then ${code(`npm run apply -- ${stack}`)}. CloudFormation creates the stack's styles again.`,
+    `3. If sign-in must come back before that plan is reviewed: ${code("aws cognito-idp create-managed-login-branding --user-pool-id <pool> --client-id <client> --use-cognito-provided-values")} gives the client Cognito's default style at once. Any style a client of that stack still has (this one, or another client's) must be deleted (${code("aws cognito-idp delete-managed-login-branding")}) right before the apply of step 2, or CloudFormation's create fails with ManagedLoginBrandingExistsException.`,
+    "",
+  ];
+}
+
 export function renderDrift(analysis: DriftAnalysis, context: DriftContext): string {
   const { target } = context;
   const changed = analysis.resources.filter((r) => r.status === "changed");
   const deleted = analysis.resources.filter((r) => r.status === "deleted");
+  const unstyled = analysis.resources.filter((r) => r.status === "no-style");
   const lines = [
     `# Drift: ${target.name}`,
     "",
@@ -235,7 +290,7 @@ export function renderDrift(analysis: DriftAnalysis, context: DriftContext): str
     return lines.join("\n");
   }
   lines.push(
-    `**${changed.length}** resource${changed.length === 1 ? "" : "s"} changed and **${deleted.length}** deleted outside Terraform.`,
+    `**${changed.length}** resource${changed.length === 1 ? "" : "s"} changed and **${deleted.length}** deleted outside Terraform${unstyled.length ? `; **${unstyled.length}** app client${unstyled.length === 1 ? "" : "s"} without a sign-in page` : ""}.`,
     "",
   );
   if (changed.length) {
@@ -252,6 +307,7 @@ export function renderDrift(analysis: DriftAnalysis, context: DriftContext): str
         );
     lines.push("");
   }
+  if (unstyled.length) lines.push(...signInUnavailable(unstyled, target.name));
   if (deleted.length) {
     lines.push("## Deleted outside Terraform", "");
     for (const r of deleted)

@@ -37,8 +37,8 @@ export interface Io {
   environments(): EnvironmentConfig[];
   /** The account of the credentials in `env` (STS GetCallerIdentity); throws when there are none or they are refused. */
   callerAccount(env: NodeJS.ProcessEnv): Promise<string>;
-  /** AWS calls in the environment's region, with the credentials of this process's environment. */
-  aws(env: EnvironmentConfig): AwsApi;
+  /** AWS calls in the environment's region, with the credentials of this process's environment (or of a named profile). */
+  aws(env: EnvironmentConfig, profile?: string): AwsApi;
 }
 
 /** Child environment: ours plus no Terraform checkpoint calls (offline machines, CI). */
@@ -115,7 +115,7 @@ export function realIo(root: string = resolve(__dirname, "..", "..")): Io {
         Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([k]) => k.startsWith("AWS_"))));
       }
     },
-    aws: (env) => realAws(env),
+    aws: (env, profile) => realAws(env, profile),
   };
   return io;
 }

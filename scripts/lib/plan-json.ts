@@ -43,7 +43,12 @@ export interface PlanJson {
 }
 
 export interface StateModule {
-  readonly resources?: readonly { readonly address: string; readonly mode: "managed" | "data" }[];
+  readonly resources?: readonly {
+    readonly address: string;
+    readonly mode: "managed" | "data";
+    readonly type?: string;
+    readonly values?: Readonly<Record<string, Json>>;
+  }[];
   readonly child_modules?: readonly StateModule[];
 }
 

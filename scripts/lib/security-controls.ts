@@ -16,6 +16,8 @@ export interface SecurityControl {
   readonly what: string;
   /** Resource type → attribute paths. */
   readonly attributes: Readonly<Record<string, readonly string[]>>;
+  /** Only these resource addresses of those types, when other resources share the type (CloudFormation stacks). */
+  readonly addresses?: readonly string[];
 }
 
 const POOL = "aws_cognito_user_pool";
@@ -127,6 +129,14 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
     what: "custom domain certificate",
     attributes: { aws_cognito_user_pool_domain: ["certificate_arn"] },
   },
+  // Managed login branding (__tests__/security/managed-login-branding-controls.test.ts). Deleting the style
+  // itself leaves this stack unchanged: drift also asks Cognito for each client's style (drift-report.ts).
+  {
+    name: "CognitoManagedLoginBranding",
+    what: "managed login branding style of every app client (without one: sign-in unavailable)",
+    attributes: { aws_cloudformation_stack: ["template_body", "parameters"] },
+    addresses: ["aws_cloudformation_stack.managed_login_branding"],
+  },
 
   // Monitoring (__tests__/monitoring/monitoring.test.ts)
   {
@@ -207,16 +217,22 @@ export function securityControl(name: string): SecurityControl {
 /** True when `path` is `prefix` or lies below it (`a.b` under `a`, `a[0]` under `a`). */
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 
+/** The control applies to the resource at `address` (always, when the control names no addresses or none is given). */
+const appliesTo = (c: SecurityControl, address?: string) => !c.addresses || address === undefined || c.addresses.includes(address);
+
 /**
  * Controls an attribute change belongs to. A change to a whole block (`password_policy`) concerns
  * every control of an attribute inside it; a change inside a controlled attribute concerns that control.
  */
-export function controlsOf(type: string, path: string): SecurityControl[] {
-  return SECURITY_CONTROLS.filter((c) => (c.attributes[type] ?? []).some((p) => path === "" || under(path, p) || under(p, path)));
+export function controlsOf(type: string, path: string, address?: string): SecurityControl[] {
+  return SECURITY_CONTROLS.filter(
+    (c) => appliesTo(c, address) && (c.attributes[type] ?? []).some((p) => path === "" || under(path, p) || under(p, path)),
+  );
 }
 
 /** Controls carried by any attribute of this resource type (a deleted resource loses them all). */
-export const controlsOfType = (type: string): SecurityControl[] => SECURITY_CONTROLS.filter((c) => Object.hasOwn(c.attributes, type));
+export const controlsOfType = (type: string, address?: string): SecurityControl[] =>
+  SECURITY_CONTROLS.filter((c) => appliesTo(c, address) && Object.hasOwn(c.attributes, type));
 
 type Value = unknown;
 

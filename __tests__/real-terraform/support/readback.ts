@@ -7,6 +7,7 @@ import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  DescribeManagedLoginBrandingByClientCommand,
   DescribeUserPoolDomainCommand,
   GetUserPoolMfaConfigCommand,
   ListUserPoolClientsCommand,
@@ -173,6 +174,17 @@ export async function readUserPool(c: AwsClients, poolId: string) {
 export async function readUserPoolDomain(c: AwsClients, domain: string) {
   const { DomainDescription } = await c.cognito.send(new DescribeUserPoolDomainCommand({ Domain: domain }));
   return DomainDescription;
+}
+
+/** The app client's managed login branding style, or undefined when it has none (its sign-in page is unavailable). */
+export async function readManagedLoginBranding(c: AwsClients, poolId: string, clientId: string) {
+  try {
+    return (await c.cognito.send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })))
+      .ManagedLoginBranding;
+  } catch (e) {
+    if ((e as Error).name === "ResourceNotFoundException") return undefined;
+    throw e;
+  }
 }
 
 /** The topic that has a subscription for this endpoint (the alert email), with its settings. */
