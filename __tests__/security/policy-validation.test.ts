@@ -7,6 +7,9 @@
 import { everyPolicySite, SIX_STACKS, type PolicySite } from "../support/iam/policy-documents";
 import { mismatchedResources, statementsThatNeverApply, unknownActions, unsupportedConditionKeys } from "../support/iam/validate";
 
+// The first decisions read AWS's reference data (thousands of small JSON files) from disk: slow on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 const sites = everyPolicySite();
 const site = (stack: string, resource: string): PolicySite => {
   const found = sites.find((s) => s.stack === stack && s.resource === resource);

@@ -7,6 +7,9 @@ import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { simulate, type PolicyJson, type SimulatedRequest } from "../support/iam/simulate";
 import { synthStack, type TfJson } from "../support/synth";
 
+// The first decisions read AWS's reference data (thousands of small JSON files) from disk: slow on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 const prod = synthStack("prod");
 const state = synthStack("state-prod");
 const ACCOUNT = "333333333333";

