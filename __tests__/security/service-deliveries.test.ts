@@ -384,6 +384,32 @@ const ROWS: Row[] = [
     },
   },
   {
+    // The handler of AWS::Cognito::LogDeliveryConfiguration also calls cognito-idp:SetLogDeliveryConfiguration and
+    // logs:CreateLogDelivery the same way: rows for them belong here once the apply role allows them.
+    delivery: "CloudFormation, with the apply role's credentials, puts the log-delivery resource policy (aws:CalledVia)",
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia",
+    request: {
+      ...base,
+      principal: applyRole,
+      action: "logs:PutResourcePolicy",
+      resource: "*",
+      identityPolicies: applyPolicy,
+      context: { "aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:RequestedRegion": REGION },
+    },
+    allowedBy: ["identity:taskflow-prod-ci-apply/ManageLogResourcePolicy"],
+    denied: {
+      change: "the same call in another Region",
+      request: {
+        ...base,
+        principal: applyRole,
+        action: "logs:PutResourcePolicy",
+        resource: "*",
+        identityPolicies: applyPolicy,
+        context: { "aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:RequestedRegion": "us-east-1" },
+      },
+    },
+  },
+  {
     delivery: "Cognito sends email through the pool's SES identity (service-linked role, DEVELOPER sending)",
     source: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonCognitoIdpEmailServiceRolePolicy.html",
     request: {
@@ -408,8 +434,8 @@ const ROWS: Row[] = [
 ];
 
 describe("ServiceDeliveriesAllowed: every delivery a service makes for the stacks is allowed by today's synthesized policies, and a change AWS would deny is denied", () => {
-  test("1. the table covers 14 deliveries, each citing an AWS or Terraform page", () => {
-    expect(ROWS).toHaveLength(14);
+  test("1. the table covers 15 deliveries, each citing an AWS or Terraform page", () => {
+    expect(ROWS).toHaveLength(15);
     for (const row of ROWS) expect(row.source).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com)\//);
   });
   test.each(ROWS.map((r) => [r.delivery, r] as const))("2. allowed: %s", async (_, row) => {
