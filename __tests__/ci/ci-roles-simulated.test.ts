@@ -126,7 +126,30 @@ describe("CiApplyRoleProjectResourcesOnly: key and user-pool administration only
       expect(await decisionOf(as(apply, action, resource, { ...PROJECT, "aws:TagKeys": ["Owner"] }))).toBe("Allowed");
     }
   });
-  test("6. CloudWatch Logs resource policies (no resource type): this Region only", async () => {
+  test("6. compliant: a new key is tagged with this environment's tags as it is created (kms:TagResource, no tags on it yet)", async () => {
+    const onCreate = {
+      "aws:RequestTag/Project": "TaskFlow",
+      "aws:RequestTag/Environment": "prod",
+      "aws:TagKeys": ["Project", "Environment", "ManagedBy"],
+    };
+    expect(await simulate(as(apply, "kms:TagResource", KEY, onCreate))).toEqual({
+      decision: "Allowed",
+      decidedBy: ["identity:ci_apply/TagNewKeys", "resource/AccountAdministersKey"],
+    });
+    expect(await decisionOf(as(apply, "kms:TagResource", KEY, { ...onCreate, "aws:RequestTag/Environment": "staging" }))).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+  test("7. non-compliant: another project's key cannot be re-tagged into this environment", async () => {
+    const retag = {
+      ...API,
+      "aws:RequestTag/Project": "TaskFlow",
+      "aws:RequestTag/Environment": "prod",
+      "aws:TagKeys": ["Project", "Environment"],
+    };
+    expect(await decisionOf(as(apply, "kms:TagResource", KEY, retag))).toBe("ExplicitlyDenied");
+  });
+  test("8. CloudWatch Logs resource policies (no resource type): this Region only", async () => {
     expect(await decisionOf(as(apply, "logs:PutResourcePolicy", "*", { "aws:RequestedRegion": REGION }))).toBe("Allowed");
     expect(await decisionOf(as(apply, "logs:PutResourcePolicy", "*", { "aws:RequestedRegion": "us-east-1" }))).toBe("ImplicitlyDenied");
   });

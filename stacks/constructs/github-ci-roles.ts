@@ -336,12 +336,25 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Resource: `arn:${partition}:kms:${region}:${account}:alias/${name}-*`,
     },
     {
-      // The two tags that scope the statements above cannot be changed or removed by this role.
+      // CreateKey with tags also needs kms:TagResource in an IAM policy covering every key of the
+      // account and Region, the new key having no tags yet (AWS KMS Developer Guide, "Managing KMS key
+      // tags with API operations", CreateKey). Only this environment's tags may be set that way; an
+      // untagged key of the account could be tagged into the project too (no key carries a mark
+      // of being new): the residual risk of tagging on create.
+      Sid: "TagNewKeys",
+      Effect: "Allow",
+      Action: ["kms:TagResource"],
+      Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
+      Condition: { ...projectTags(env, "RequestTag"), Null: { "aws:ResourceTag/Project": "true" } },
+    },
+    {
+      // The two tags that scope the statements above cannot be changed or removed once a key or
+      // pool carries them (a new key carries none yet: see TagNewKeys).
       Sid: "ScopingTagsUnchangeable",
       Effect: "Deny",
       Action: ["kms:TagResource", "kms:UntagResource", "cognito-idp:TagResource", "cognito-idp:UntagResource"],
       Resource: "*",
-      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": SCOPING_TAGS } },
+      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": SCOPING_TAGS }, Null: { "aws:ResourceTag/Project": "false" } },
     },
     {
       // key/* above would include the state key: losing it makes every state version unreadable.
