@@ -38,12 +38,12 @@ export interface Decision {
 const sidOf = (where: string, sid: string | undefined, index: number) => `${where}/${sid ?? `#${index}`}`;
 
 /**
- * Context keys iam-simulate 0.1.x drops although the action defines them: variable keys whose
+ * Context keys iam-simulate 0.1.x drops although AWS sends them with the action: variable keys whose
  * variable follows a colon (`kms:EncryptionContext:${EncryptionContextKey}`); it only recognises
  * variables after a slash (`aws:ResourceTag/${TagKey}`). Such requests are decided by the same
  * engine without its key filter (runUnsafeSimulation), statement by statement for the reasons.
  */
-async function colonVariableKeys(action: string, keys: readonly string[]): Promise<string[]> {
+async function keysTheFilterWronglyDrops(action: string, keys: readonly string[]): Promise<string[]> {
   const [service, name] = action.split(":");
   // So are an OIDC provider's own aud/sub keys, listed for only some hosts (IAM User Guide,
   // "Available keys for AWS OIDC federation").
@@ -111,11 +111,11 @@ export async function simulate(req: SimulatedRequest): Promise<Decision> {
   if (result.resultType === "error") throw new Error(`${req.action} on ${req.resource}: ${JSON.stringify(result.errors)}`);
   if (result.resultType !== "single") throw new Error(`${req.action} on ${req.resource}: name one resource, not a pattern`);
   const ignored = result.result.ignoredContextKeys ?? [];
-  const colonKeys = await colonVariableKeys(req.action, ignored);
-  const unknown = ignored.filter((k) => !colonKeys.includes(k));
+  const droppedValid = await keysTheFilterWronglyDrops(req.action, ignored);
+  const unknown = ignored.filter((k) => !droppedValid.includes(k));
   // A key the action never receives would be silently dropped: a request that cannot happen on AWS.
   if (unknown.length) throw new Error(`${req.action} never carries the context key(s) ${unknown.join(", ")}`);
-  if (colonKeys.length) {
+  if (droppedValid.length) {
     const decision = runUnsafeSimulation(simulationOf(req, req.resourcePolicy, req.identityPolicies ?? {}, true), {});
     return { decision, decidedBy: decision === "ImplicitlyDenied" ? [] : reasonsStatementByStatement(req, decision) };
   }
