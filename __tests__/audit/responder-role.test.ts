@@ -7,7 +7,10 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { sdkIncidentAws, type IncidentAws } from "../../scripts/lib/incident-aws";
 import { refusals } from "../security/helpers";
-import { resourcesOf } from "../support/synth";
+import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
+import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
+import { simulate, type PolicyJson } from "../support/iam/simulate";
+import { resourcesOf, synthStack } from "../support/synth";
 import { REF, resource, synth } from "./helpers";
 
 const USER = "arn:aws:iam::333333333333:user/alice";
@@ -65,6 +68,7 @@ async function actionsTheCommandsSend(): Promise<string[]> {
   return sent;
 }
 const bothForms = (arn: string) => [arn, `${arn}:*`];
+const STATE_READ_SIDS = ["ListStateBucket", "ReadEnvironmentState", "DecryptStateThroughS3", "ReadStateDigest"];
 
 describe("IncidentResponderTrust: only the configured principals may assume the responder role; IAM users and account roots only after MFA", () => {
   // Reason: the role can disable and sign out any user of the pool; a stolen access key alone must not be enough.
@@ -152,8 +156,13 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
     expect(logsSent.length).toBeGreaterThan(0);
     expect(allowed).toEqual(expect.arrayContaining(logsSent));
   });
-  test("5. no other statement, no Deny to reason about, no wildcard action", () => {
-    expect(statements).toHaveLength(3);
+  test("5. no other statement than these three and the four state-read ones, no Deny to reason about, no wildcard action", () => {
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual([
+      "ContainUsersOfThisPool",
+      "QueryAuditLogGroups",
+      "ReadQueriesNoResourceType",
+      ...STATE_READ_SIDS,
+    ]);
     for (const s of statements) {
       expect(s.Effect).toBe("Allow");
       for (const a of [s.Action].flat()) expect(a).not.toContain("*");
@@ -164,10 +173,10 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
       "ReadQueriesNoResourceType",
     ]);
   });
-  test("7. without exported logs or a CloudTrail group (dev), the role only contains users: no logs statement at all", () => {
-    expect(permissionsOf(synth("dev", withResponders([USER])))).toEqual([
-      { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn },
-    ]);
+  test("7. without exported logs or a CloudTrail group (dev), the role only contains users and reads the state: no logs statement at all", () => {
+    const dev = permissionsOf(synth("dev", withResponders([USER])));
+    expect(dev[0]).toEqual({ Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn });
+    expect(dev.slice(1).map((s: { Sid: string }) => s.Sid)).toEqual(STATE_READ_SIDS);
   });
   test("8. the policy is attached to the responder role", () => {
     expect(resource(prod, "aws_iam_role_policy", "incident_responder_policy").role).toBe("${aws_iam_role.incident_responder_role.id}");
@@ -184,5 +193,80 @@ describe("the responder role's ARN is a pinned output", () => {
     expect(resource(synth("staging", withResponders([ROLE])), "aws_iam_role", "incident_responder_role").name).toBe(
       "taskflow-staging-incident-responder",
     );
+  });
+});
+
+describe("IncidentResponderSufficient: every request the user and investigate commands make is allowed, simulated against the synthesized policies; changes are denied", () => {
+  // Reason: the role must work during an incident (finding the pool id included) and do nothing more.
+  const json = synth("prod", withResponders([USER]));
+  const state = synthStack("state-prod");
+  const role = "arn:aws:iam::333333333333:role/taskflow-prod-incident-responder";
+  const policies = { "incident-response": resolvedPolicy(json, resource(json, "aws_iam_role_policy", "incident_responder_policy").policy) };
+  const pool = arnOf(json, "aws_cognito_user_pool.user_pool");
+  const group = arnOf(json, "aws_cloudwatch_log_group.audit_user_activity_log_group");
+  const bucket = arnOf(state, "aws_s3_bucket.state_bucket");
+  const stateKey = arnOf(state, "aws_kms_key.state_key");
+  const stateKeyPolicy = resolvedPolicy(state, resource(state, "aws_kms_key", "state_key").policy);
+  const table = "arn:aws:dynamodb:ap-northeast-1:333333333333:table/taskflow-tfstate-lock";
+  const stateKeyPath = json.terraform.backend.s3.key as string;
+  const ask = (action: string, resourceArn: string, context: Record<string, string | string[]> = {}, resourcePolicy?: PolicyJson) =>
+    simulate({
+      principal: role,
+      action,
+      resource: resourceArn,
+      resourceAccount: "333333333333",
+      identityPolicies: policies,
+      resourcePolicy,
+      context,
+    });
+  const viaS3 = {
+    "kms:ViaService": "s3.ap-northeast-1.amazonaws.com",
+    "kms:CallerAccount": "333333333333",
+    "kms:ResourceAliases": ["alias/taskflow-tfstate"],
+  };
+  let sent: string[];
+  beforeAll(async () => {
+    sent = await actionsTheCommandsSend();
+  });
+
+  test("1. every Cognito and Logs action the commands send is allowed (sts:GetCallerIdentity needs no permission: AWS STS API Reference)", async () => {
+    const needed = [...new Set(sent)].filter((a) => a !== "sts:GetCallerIdentity");
+    expect(needed.length).toBeGreaterThan(5);
+    for (const action of needed) {
+      // Actions without a resource type are authorized on "*"; the others on this pool or the audit log group.
+      const [service, name] = action.split(":");
+      const target = (await isWildcardOnlyAction(service, name)) ? "*" : service === "cognito-idp" ? pool : group;
+      expect([action, (await ask(action, target)).decision]).toEqual([action, "Allowed"]);
+    }
+  });
+  test("2. the state read that finds the pool id: list the bucket, read the state object through S3's decryption, read its digest", async () => {
+    expect((await ask("s3:ListBucket", bucket)).decision).toBe("Allowed");
+    expect((await ask("s3:GetObject", `${bucket}/${stateKeyPath}`)).decision).toBe("Allowed");
+    expect(await ask("kms:Decrypt", stateKey, viaS3, stateKeyPolicy)).toEqual({
+      decision: "Allowed",
+      decidedBy: ["identity:incident-response/DecryptStateThroughS3", "resource/StateDataOnlyThroughS3AndDynamoDB"],
+    });
+    const digest = { "dynamodb:LeadingKeys": [`${bucket.split(":::")[1]}/${stateKeyPath}-md5`] };
+    expect((await ask("dynamodb:GetItem", table, digest)).decision).toBe("Allowed");
+  });
+  test("3. non-compliant: the pool's configuration cannot be changed, nor the pool deleted", async () => {
+    for (const action of [
+      "cognito-idp:UpdateUserPool",
+      "cognito-idp:SetUserPoolMfaConfig",
+      "cognito-idp:DeleteUserPool",
+      "cognito-idp:AdminDeleteUser",
+    ])
+      expect([action, (await ask(action, pool)).decision]).toEqual([action, "ImplicitlyDenied"]);
+  });
+  test("4. non-compliant: no state write, no lock, no other state, no decryption outside S3", async () => {
+    expect((await ask("s3:PutObject", `${bucket}/${stateKeyPath}`, { "s3:x-amz-server-side-encryption": "aws:kms" })).decision).toBe(
+      "ImplicitlyDenied",
+    );
+    expect((await ask("s3:GetObject", `${bucket}/taskflow/prod/state-bootstrap.tfstate`)).decision).toBe("ImplicitlyDenied");
+    expect((await ask("dynamodb:PutItem", table, { "dynamodb:LeadingKeys": [`${bucket.split(":::")[1]}/${stateKeyPath}`] })).decision).toBe(
+      "ImplicitlyDenied",
+    );
+    const direct = { "kms:CallerAccount": "333333333333", "kms:ResourceAliases": ["alias/taskflow-tfstate"] };
+    expect((await ask("kms:Decrypt", stateKey, direct, stateKeyPolicy)).decision).toBe("ImplicitlyDenied");
   });
 });

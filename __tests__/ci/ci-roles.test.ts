@@ -72,9 +72,7 @@ for (const kind of ["plan", "apply"] as const) {
     test.each(["dev", "staging", "prod"] as const)(`state-%s: 4. sub lists exactly this repository's allowed contexts`, (name) => {
       const sub = trustOf(synthStateStack(configOf(name)), kind)[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"];
       const expected =
-        kind === "apply"
-          ? [`repo:${REPO}:environment:${name}`]
-          : [`repo:${REPO}:environment:${name}`, `repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`];
+        kind === "apply" ? [`repo:${REPO}:environment:${name}`] : [`repo:${REPO}:environment:${name}`, `repo:${REPO}:ref:refs/heads/main`];
       expect(sub).toEqual(expected);
       for (const s of list(sub)) expect(s).not.toMatch(/[*?]/);
     });
@@ -174,7 +172,8 @@ controlInEveryStateStack("CiApplyRoleNamePrefixes", "writes only to TaskFlow-<en
   expect(byId.ManageAlertTopic.Resource).toBe(`${at("sns")}taskflow-${env.name}-*`);
   expect(byId.ManageLogGroups.Resource).toBe(`${at("logs")}log-group:/aws/events/taskflow-${env.name}-*`);
   expect(byId.ManageSecurityEventRule.Resource).toBe(`${at("events")}rule/taskflow-${env.name}-*`);
-  expect(list(byId.ManageKeys.Resource)).toEqual([`${at("kms")}key/*`, `${at("kms")}alias/taskflow-${env.name}-*`]);
+  expect(list(byId.ManageKeys.Resource)).toEqual([`${at("kms")}key/*`]);
+  expect(list(byId.ManageKeyAliases.Resource)).toEqual([`${at("kms")}alias/taskflow-${env.name}-*`]);
   expect(byId.ManageUserPools.Resource).toBe(`${at("cognito-idp")}userpool/*`);
   // The state: only the environment's own object, never the bootstrap stack's.
   expect(byId.StateWrite).toEqual({
@@ -186,7 +185,7 @@ controlInEveryStateStack("CiApplyRoleNamePrefixes", "writes only to TaskFlow-<en
 });
 
 controlInEveryStateStack("CiApplyRoleStateKeyProtected", "key/* must not reach the key every state version depends on", (json) => {
-  const deny = policyOf(json, "apply").filter((s) => s.Effect === "Deny");
+  const deny = policyOf(json, "apply").filter((s) => s.Sid === "StateKeyUntouchable");
   expect(deny).toHaveLength(1);
   expect(deny[0].Resource).toBe(ref(KEY, "arn"));
   expect(list(deny[0].Action)).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"]));
@@ -241,7 +240,6 @@ describe("ci settings from config", () => {
     const json = synthStateStack(prodWith({ githubRepository: "acme/auth", mainBranch: "release" }));
     expect(trustOf(json, "plan")[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
       "repo:acme/auth:environment:prod",
-      "repo:acme/auth:pull_request",
       "repo:acme/auth:ref:refs/heads/release",
     ]);
   });

@@ -152,14 +152,12 @@ describe("ActionsPinned", () => {
 });
 
 describe("PullRequestFlow", () => {
-  test("on pull requests to main: the checks, then a plan of every environment in config", () => {
+  test("on pull requests to main: the checks only, with no id-token (no role trusts a pull request's OIDC subject)", () => {
     expect(workflows["pull-request.yml"].on).toEqual({ pull_request: { branches: ["main"] } });
     const jobs = jobsOf("pull-request.yml");
+    expect(Object.keys(jobs)).toEqual(["checks"]);
     expect(jobs.checks.uses).toBe("./.github/workflows/checks.yml");
-    expect(jobs.plan.needs).toBe("checks");
-    expect(jobs.plan.uses).toBe("./.github/workflows/plan-stack.yml");
-    expect(jobs.plan.strategy.matrix.stack).toEqual(ENVS);
-    expect(jobs.plan.strategy["fail-fast"]).toBe(false);
+    expect(JSON.stringify(workflows["pull-request.yml"])).not.toContain("id-token");
   });
 
   test("the checks: npm ci, typecheck, lint, format check, unit tests, synth, in that order", () => {

@@ -5,6 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
+import { standardTags } from "../aws-provider";
 import { ruleNamePrefix } from "./monitoring/alert-topic";
 import { alarmNamePrefix, bootstrapStateKey, resourcePrefix } from "../../config/names";
 
@@ -26,14 +27,16 @@ export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind): string =>
  *
  * - apply: only jobs running in the GitHub environment of the same name, so the environment's
  *   required reviewers and branch rules gate every use of it.
- * - plan (read-only): the same environment, pull requests (the plan shown on a PR), and pushes to the
- *   main branch (the plan of the merged commit that reviewers approve, and the daily drift check):
- *   those jobs must not name the environment, or they would wait for its reviewers too.
+ * - plan (read-only): the same environment and pushes to the main branch (the plan of the merged
+ *   commit that reviewers approve, and the daily drift check): those jobs must not name the
+ *   environment, or they would wait for its reviewers too. Never pull requests: every job of every
+ *   pull request presents the same `repo:<owner>/<repo>:pull_request`, whatever workflow file the
+ *   branch brings, so trusting it would hand the role (state, locks) to any branch's code.
  */
 export function ciSubjects(env: EnvironmentConfig, kind: CiRoleKind): string[] {
   const repo = `repo:${env.ci.githubRepository}`;
   const environment = `${repo}:environment:${env.name}`;
-  return kind === "apply" ? [environment] : [environment, `${repo}:pull_request`, `${repo}:ref:refs/heads/${env.ci.mainBranch}`];
+  return kind === "apply" ? [environment] : [environment, `${repo}:ref:refs/heads/${env.ci.mainBranch}`];
 }
 
 /** A statement of an identity-based policy (no Principal: the role it is attached to). */
@@ -42,6 +45,7 @@ interface IdentityStatement {
   Effect: "Allow" | "Deny";
   Action: string[];
   Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 /** A statement of a role's trust policy: who may assume it (no Resource: the role itself). */
@@ -111,6 +115,8 @@ interface Names {
   readonly stateKeyArn: string;
   /** Object keys of the environment's and the bootstrap stack's state. */
   readonly stateObjects: readonly string[];
+  /** Their lock items' LockID in the lock table: "<bucket>/<key>". */
+  readonly lockIds: string[];
 }
 
 function namesOf(env: EnvironmentConfig, stateKeyArn: string): Names {
@@ -124,6 +130,7 @@ function namesOf(env: EnvironmentConfig, stateKeyArn: string): Names {
     tableArn: `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
     stateKeyArn,
     stateObjects: [env.state.key, bootstrapStateKey(env.name)],
+    lockIds: [env.state.key, bootstrapStateKey(env.name)].map((key) => `${env.state.bucket}/${key}`),
   };
 }
 
@@ -169,10 +176,23 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Resource: n.stateObjects.map((k) => `${n.bucketArn}/${k}.tflock`),
     },
     {
+      // Only the lock items of this environment's two states (LockID "<bucket>/<key>", Terraform docs,
+      // "Backend Type: s3", DynamoDB state locking), never another stack's or the "-md5" digest items:
+      // dynamodb:LeadingKeys is the partition key of the item (DynamoDB Developer Guide, "Using IAM
+      // policy conditions for fine-grained access control").
       Sid: "StateLockTable",
       Effect: "Allow",
       Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
       Resource: n.tableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": n.lockIds } },
+    },
+    {
+      // The backend compares the state it reads with the digest item (a mismatch fails the read).
+      Sid: "StateDigestRead",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: n.tableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": n.lockIds.map((id) => `${id}-md5`) } },
     },
     {
       // SSE-KMS: reading the state decrypts, writing the lock object generates a data key.
@@ -182,6 +202,15 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Resource: n.stateKeyArn,
     },
   ];
+}
+
+/** The provider's default tags that say a resource belongs to this project and environment. */
+const SCOPING_TAGS = ["Project", "Environment"];
+
+/** aws:RequestTag (on create) or aws:ResourceTag (after) equal to the environment's scoping tags. */
+function projectTags(env: EnvironmentConfig, kind: "RequestTag" | "ResourceTag"): IdentityStatement["Condition"] {
+  const tags = standardTags(env);
+  return { StringEquals: Object.fromEntries(SCOPING_TAGS.map((t) => [`aws:${kind}/${t}`, tags[t]])) };
 }
 
 /**
@@ -206,10 +235,35 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
   const { partition, region, account } = n;
   const name = resourcePrefix(env.name);
   const userPools = `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`;
+  const keyAdministration = [
+    "kms:PutKeyPolicy",
+    "kms:EnableKeyRotation",
+    "kms:UpdateKeyDescription",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
+  ];
   const statements: IdentityStatement[] = [
     ...planStatements(env, n),
     { Sid: "StateWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${n.bucketArn}/${env.state.key}` },
-    { Sid: "CreateUserPool", Effect: "Allow", Action: ["cognito-idp:CreateUserPool"], Resource: "*" },
+    {
+      // Terraform updates the digest item of the state it writes; the next read compares it.
+      Sid: "StateDigestWrite",
+      Effect: "Allow",
+      Action: ["dynamodb:PutItem"],
+      Resource: n.tableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${env.state.bucket}/${env.state.key}-md5`] } },
+    },
+    {
+      Sid: "CreateUserPool",
+      Effect: "Allow",
+      Action: ["cognito-idp:CreateUserPool"],
+      Resource: "*",
+      Condition: projectTags(env, "RequestTag"),
+    },
     {
       Sid: "ManageUserPools",
       Effect: "Allow",
@@ -229,6 +283,8 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         ...(env.userPool.deletionProtection ? [] : ["cognito-idp:DeleteUserPool"]),
       ],
       Resource: userPools,
+      // Only pools of this project and environment: the account may host others (the TaskFlow API's).
+      Condition: projectTags(env, "ResourceTag"),
     },
     {
       Sid: "ManageAlarmsAndDashboard",
@@ -263,22 +319,42 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       ],
       Resource: `arn:${partition}:sns:${region}:${account}:${name}-*`,
     },
-    { Sid: "CreateKeys", Effect: "Allow", Action: ["kms:CreateKey"], Resource: "*" },
+    { Sid: "CreateKeys", Effect: "Allow", Action: ["kms:CreateKey"], Resource: "*", Condition: projectTags(env, "RequestTag") },
     {
+      // Only keys of this project and environment (the provider's default_tags are on each).
       Sid: "ManageKeys",
       Effect: "Allow",
-      Action: [
-        "kms:PutKeyPolicy",
-        "kms:EnableKeyRotation",
-        "kms:UpdateKeyDescription",
-        "kms:ScheduleKeyDeletion",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:CreateAlias",
-        "kms:UpdateAlias",
-        "kms:DeleteAlias",
-      ],
-      Resource: [`arn:${partition}:kms:${region}:${account}:key/*`, `arn:${partition}:kms:${region}:${account}:alias/${name}-*`],
+      Action: keyAdministration,
+      Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
+      Condition: projectTags(env, "ResourceTag"),
+    },
+    {
+      // Alias actions are authorized on the alias too, which carries no tags: by name.
+      Sid: "ManageKeyAliases",
+      Effect: "Allow",
+      Action: keyAdministration.filter((a) => a.endsWith("Alias")),
+      Resource: `arn:${partition}:kms:${region}:${account}:alias/${name}-*`,
+    },
+    {
+      // CreateKey with tags also needs kms:TagResource in an IAM policy covering every key of the
+      // account and Region, the new key having no tags yet (AWS KMS Developer Guide, "Managing KMS key
+      // tags with API operations", CreateKey). Only this environment's tags may be set that way; an
+      // untagged key of the account could be tagged into the project too (no key carries a mark
+      // of being new): the residual risk of tagging on create.
+      Sid: "TagNewKeys",
+      Effect: "Allow",
+      Action: ["kms:TagResource"],
+      Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
+      Condition: { ...projectTags(env, "RequestTag"), Null: { "aws:ResourceTag/Project": "true" } },
+    },
+    {
+      // The two tags that scope the statements above cannot be changed or removed once a key or
+      // pool carries them (a new key carries none yet: see TagNewKeys).
+      Sid: "ScopingTagsUnchangeable",
+      Effect: "Deny",
+      Action: ["kms:TagResource", "kms:UntagResource", "cognito-idp:TagResource", "cognito-idp:UntagResource"],
+      Resource: "*",
+      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": SCOPING_TAGS }, Null: { "aws:ResourceTag/Project": "false" } },
     },
     {
       // key/* above would include the state key: losing it makes every state version unreadable.
@@ -304,7 +380,14 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       ],
       Resource: `arn:${partition}:logs:${region}:${account}:log-group:/aws/events/${name}-*`,
     },
-    { Sid: "ManageLogResourcePolicy", Effect: "Allow", Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"], Resource: "*" },
+    {
+      // No resource type and no service condition key: this Region is all AWS lets a policy narrow.
+      Sid: "ManageLogResourcePolicy",
+      Effect: "Allow",
+      Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestedRegion": region } },
+    },
     {
       Sid: "ManageSecurityEventRule",
       Effect: "Allow",

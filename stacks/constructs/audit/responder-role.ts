@@ -12,6 +12,8 @@
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
  *   A query id is only learned from StartQuery, which is scoped, so "*" there reads no other log group.
  *
+ * The state read that finds the pool id is part of the role (responderStateReadStatements).
+ *
  * Not included, on purpose: passkeys are not listable with IAM credentials (ListWebAuthnCredentials is
  * authorized by the user's own access token and Cognito ignores IAM policies for it: Cognito API
  * Reference, "ListWebAuthnCredentials"), so `user show` reports MFA from AdminGetUser only; no
@@ -108,6 +110,40 @@ export function responderPermissionStatements(userPoolArn: string, logGroupArns:
 /** A statement of an identity policy: no Principal element. */
 export type IdentityStatement = Omit<PolicyStatement, "Principal">;
 
+/**
+ * The state read the commands need to find the pool id (`terraform output` on the S3 backend:
+ * Terraform docs, "Backend Type: s3", Permissions Required): list the bucket, read this environment's
+ * state object, decrypt it through S3 only, and read its digest item. No lock, no write.
+ * The state key's id is generated in state-<env>: it is named by its alias (kms:ResourceAliases,
+ * AWS KMS Developer Guide, "kms:ResourceAliases") and only through S3 (kms:ViaService).
+ */
+export function responderStateReadStatements(env: EnvironmentConfig): IdentityStatement[] {
+  const partition = partitionOf(env.region);
+  const bucketArn = `arn:${partition}:s3:::${env.state.bucket}`;
+  return [
+    { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+    { Sid: "ReadEnvironmentState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${env.state.key}` },
+    {
+      Sid: "DecryptStateThroughS3",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: `arn:${partition}:kms:${env.region}:${env.accountId}:key/*`,
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${env.region}.amazonaws.com` },
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": env.state.kmsKeyAlias },
+      },
+    },
+    {
+      // The backend compares the state it reads with this digest item.
+      Sid: "ReadStateDigest",
+      Effect: "Allow",
+      Action: "dynamodb:GetItem",
+      Resource: `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": `${env.state.bucket}/${env.state.key}-md5` } },
+    },
+  ];
+}
+
 export const identityPolicyDocument = (statements: readonly IdentityStatement[]): string =>
   JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
 
@@ -135,7 +171,7 @@ export class ResponderRole extends Construct {
     new IamRolePolicy(this, "policy", {
       name: "incident-response",
       role: this.role.id,
-      policy: identityPolicyDocument(responderPermissionStatements(userPoolArn, logGroupArns)),
+      policy: identityPolicyDocument([...responderPermissionStatements(userPoolArn, logGroupArns), ...responderStateReadStatements(env)]),
     }).overrideLogicalId(RESPONDER_ADDRESSES.policy);
     new TerraformOutput(this, RESPONDER_ADDRESSES.output, {
       value: this.role.arn,
