@@ -140,7 +140,9 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   {
     name: "UserPoolWebAclRequestLog",
     what: "the web ACL's request log: destination and redacted headers",
-    attributes: { aws_wafv2_web_acl_logging_configuration: ["resource_arn", "log_destination_configs", "redacted_fields", "logging_filter"] },
+    attributes: {
+      aws_wafv2_web_acl_logging_configuration: ["resource_arn", "log_destination_configs", "redacted_fields", "logging_filter"],
+    },
   },
 
   // Monitoring (__tests__/monitoring/monitoring.test.ts)

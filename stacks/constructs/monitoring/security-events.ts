@@ -117,7 +117,9 @@ export class SecurityEvents extends Construct {
     this.rule = new CloudwatchEventRule(this, "rule", {
       name,
       description: `TaskFlow ${env.name}: security-relevant Cognito ${waf ? "and AWS WAF " : ""}changes (CloudTrail) to the alert topic`,
-      eventPattern: JSON.stringify(waf ? { $or: [securityEventPattern, ...wafSecurityEventPatterns(env, userPoolArn)] } : securityEventPattern),
+      eventPattern: JSON.stringify(
+        waf ? { $or: [securityEventPattern, ...wafSecurityEventPatterns(env, userPoolArn)] } : securityEventPattern,
+      ),
       state: "ENABLED",
     });
 
@@ -143,8 +145,7 @@ export class SecurityEvents extends Construct {
             ? `TaskFlow ${env.name}: security change <event> (<service>) by <actor> from <sourceIp> at <time> ` +
               `(account <account>, <region>); user pool <pool> (blank for AWS WAF calls: they concern web ACL ${webAclName(env)}). `
             : `TaskFlow ${env.name}: Cognito security change <event> on user pool <pool> by <actor> from <sourceIp> at <time> ` +
-              `(account <account>, <region>). `) +
-          `If nobody planned it, treat it as an incident. Full event: log group ${logGroupName}.`,
+              `(account <account>, <region>). `) + `If nobody planned it, treat it as an incident. Full event: log group ${logGroupName}.`,
       },
     });
 

@@ -54,9 +54,11 @@ const SCOPE_DOWN: Record<Exclude<RateScope, "all">, () => Record<string, unknown
 
 /** A rate-based statement per source IP over the configured window, narrowed to the scope's requests. */
 export function rateStatement(env: EnvironmentConfig, scope: RateScope) {
-  const limit = { all: env.waf.rateLimitPerIp, signInApi: env.waf.signInRateLimits.api, managedLogin: env.waf.signInRateLimits.managedLogin }[
-    scope
-  ];
+  const limit = {
+    all: env.waf.rateLimitPerIp,
+    signInApi: env.waf.signInRateLimits.api,
+    managedLogin: env.waf.signInRateLimits.managedLogin,
+  }[scope];
   return {
     rate_based_statement: {
       limit,
