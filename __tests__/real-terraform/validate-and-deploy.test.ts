@@ -533,7 +533,8 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           })),
         ).toEqual([{ state: "ENABLED", notifiesTopic: true, waf: env.waf.mode !== "off" }]);
 
-        // The web ACL guards this pool with its five rules in order, and logs every request to
+        // The web ACL guards this pool with its five rules in priority order (GetWebACL lists them in no set
+        // order: the provider holds them as a set), and logs every request to
         // aws-waf-logs-taskflow-<env> with the credential headers redacted.
         const { WebACL: acl } = await c.waf.send(new GetWebACLForResourceCommand({ ResourceArn: pool?.Arn }));
         const expectedRules = [
@@ -543,8 +544,11 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
           "RateLimitSignInApi",
           "RateLimitManagedLogin",
         ];
-        expect({ name: acl?.Name, rules: acl?.Rules?.map((r) => r.Name) }).toEqual(
-          env.waf.mode === "off" ? { name: undefined, rules: undefined } : { name: `taskflow-${env.name}-user-pool`, rules: expectedRules },
+        expect({
+          name: acl?.Name,
+          rules: [...(acl?.Rules ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0)).map((r) => r.Name),
+        }).toEqual(
+          env.waf.mode === "off" ? { name: undefined, rules: [] } : { name: `taskflow-${env.name}-user-pool`, rules: expectedRules },
         );
         if (acl) {
           const { LoggingConfiguration: logging } = await c.waf.send(new GetLoggingConfigurationCommand({ ResourceArn: acl.ARN }));
