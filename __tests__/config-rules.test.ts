@@ -423,6 +423,15 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
       problem: 'staging.waf.mode: must be "count" or "block" in staging, got "off"',
     },
   ],
+  WafSignInRateLimits: [
+    {
+      rule: "a sign-in rate limit no higher than the limit on every request",
+      env: "prod",
+      compliant: { waf: { rateLimitPerIp: 500, signInRateLimits: { api: 500 } } },
+      nonCompliant: { waf: { rateLimitPerIp: 500, signInRateLimits: { managedLogin: 600 } } },
+      problem: "prod.waf.signInRateLimits.managedLogin: must not exceed waf.rateLimitPerIp (500), got 600",
+    },
+  ],
   WafRuleGroupsForUserPools: [
     {
       rule: "no AWS WAF Fraud Control in a user-pool web ACL",

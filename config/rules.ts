@@ -325,6 +325,19 @@ export const RULES: readonly Rule[] = [
         : ok,
   },
   {
+    id: "WafSignInRateLimits",
+    reason: "a sign-in limit above the limit on every request never acts: the broader rule stops the address first",
+    check: (env) =>
+      (["api", "managedLogin"] as const).flatMap((kind) =>
+        env.waf.signInRateLimits[kind] > env.waf.rateLimitPerIp
+          ? problem(
+              ["waf", "signInRateLimits", kind],
+              `must not exceed waf.rateLimitPerIp (${env.waf.rateLimitPerIp}), got ${env.waf.signInRateLimits[kind]}`,
+            )
+          : ok,
+      ),
+  },
+  {
     // Cognito Developer Guide, "Associate an AWS WAF web ACL with a user pool": a web ACL with the
     // ATP group cannot be associated with a user pool. AWS WAF best practices ("Fraud Prevention"):
     // Fraud Control (ATP and ACFP) is not available for Amazon Cognito user pools.

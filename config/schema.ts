@@ -436,6 +436,22 @@ export const environmentSchema = z
           })
           .default(300),
         /**
+         * Tighter limits per source IP, in the same window, on the sign-in operations only (the AWS Security
+         * Blog's "Protect your Amazon Cognito user pool with AWS WAF": rate-based rules per endpoint). Each
+         * must not exceed rateLimitPerIp (rules.ts, WafSignInRateLimits). A sign-in is one to three calls
+         * (InitiateAuth, then RespondToAuthChallenge for SRP or MFA), so 100 lets one address sign in
+         * about 35 times per window.
+         */
+        signInRateLimits: z
+          .object({
+            /** User pools API calls InitiateAuth, RespondToAuthChallenge, SignUp, ForgotPassword and ConfirmForgotPassword (x-amz-target header). Default: 100. */
+            api: int(10, 2_000_000_000, " requests").default(100),
+            /** Managed login's sign-in, sign-up and password-reset pages and the /oauth2/token endpoint. Default: 100. */
+            managedLogin: int(10, 2_000_000_000, " requests").default(100),
+          })
+          .strict()
+          .default({}),
+        /**
          * More AWS managed rule groups (vendor AWS) by name, e.g. "AWSManagedRulesCommonRuleSet", after the
          * built-in IP reputation and known-bad-inputs groups. Default: none.
          */

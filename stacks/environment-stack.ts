@@ -28,12 +28,15 @@ export class EnvironmentStack extends TerraformStack {
     useS3Backend(this, env);
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
-    if (env.waf.mode !== "off") this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn });
     const monitoring = new Monitoring(this, "monitoring", {
       env,
       userPoolId: this.auth.userPool.id,
+      userPoolArn: this.auth.userPool.arn,
       userPoolClientId: this.auth.client.id,
     });
+    if (env.waf.mode !== "off") {
+      this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn, logs: monitoring.logs });
+    }
     this.audit = new AuditTrail(this, "audit", {
       env,
       userPoolId: this.auth.userPool.id,

@@ -473,3 +473,93 @@ describe("an app client of a managed login v2 domain without its branding style 
     expect(io.awsCalls).toContain(`managedLoginBrandingId@taskflow-dev ${pool} ${client}`);
   });
 });
+
+describe("AWS WAF switched off outside Terraform (fixtures/drift-waf*.plan.json)", () => {
+  const ACL = "aws_wafv2_web_acl.user_pool_web_acl";
+  const ASSOCIATION = "aws_wafv2_web_acl_association.user_pool_web_acl";
+  const LOGGING = "aws_wafv2_web_acl_logging_configuration.user_pool_web_acl_logging";
+  const wafPlan = recorded("drift-waf");
+  const entry = (address: string) => wafPlan.resource_drift!.find((r) => r.address === address)!;
+  /** Only the web ACL's drift, with its state as recorded except what `change` takes from the recorded AWS side. */
+  const webAclWith = (change: (before: Json, after: Json) => Json): PlanJson => {
+    const acl = entry(ACL);
+    const before = acl.change.before as Record<string, Json>;
+    return {
+      ...wafPlan,
+      resource_drift: [
+        { ...acl, change: { ...acl.change, after: { ...before, ...(change(before, acl.change.after ?? null) as object) } } },
+      ],
+    };
+  };
+  /** The recorded rule at `index` with one of its keys as AWS returned it after the change. */
+  const ruleWith = (index: number, key: string) => (before: Json, after: Json) => {
+    const rules = (before as Record<string, Json[]>).rule;
+    const changed = ((after as Record<string, Json[]>).rule[index] as Record<string, Json>)[key];
+    return { rule: rules.map((r, i) => (i === index ? { ...(r as object), [key]: changed } : r)) };
+  };
+  const findings = (plan: PlanJson) => {
+    const a = analyseDrift(plan);
+    return { status: a.status, controls: a.controls, attributes: a.resources.flatMap((r) => r.attributes.map((x) => [x.path, x.after])) };
+  };
+
+  test("right after apply: a pool behind a logging web ACL shows no drift", () => {
+    expect(analyseDrift(recorded("drift-waf-none"))).toEqual({ status: "none", resources: [], controls: [], resourcesInState: 5 });
+  });
+
+  test("the rate rule's action switched from block to count is security drift (UserPoolWebAclRules)", () => {
+    expect(findings(webAclWith(ruleWith(0, "action")))).toEqual({
+      status: "security-drift",
+      controls: ["UserPoolWebAclRules"],
+      attributes: [
+        ["rule[0].action.block", "null"],
+        ["rule[0].action.count", '[{"custom_request_handling":[]}]'],
+      ],
+    });
+  });
+
+  test("the managed rule group's override switched from none to count is security drift (UserPoolWebAclRules)", () => {
+    expect(findings(webAclWith(ruleWith(1, "override_action")))).toEqual({
+      status: "security-drift",
+      controls: ["UserPoolWebAclRules"],
+      attributes: [
+        ["rule[1].override_action.count", "[{}]"],
+        ["rule[1].override_action.none", "null"],
+      ],
+    });
+  });
+
+  test("the default action switched from allow to block is security drift (UserPoolWebAcl)", () => {
+    expect(findings(webAclWith((_, after) => ({ default_action: (after as Record<string, Json>).default_action })))).toEqual({
+      status: "security-drift",
+      controls: ["UserPoolWebAcl"],
+      attributes: [
+        ["default_action.allow", "null"],
+        ["default_action.block", '[{"custom_response":[]}]'],
+      ],
+    });
+  });
+
+  test.each([
+    ["the pool disassociated from the web ACL", ASSOCIATION, "UserPoolWebAclAssociation"],
+    ["the request log deleted", LOGGING, "UserPoolWebAclRequestLog"],
+  ])("%s is security drift: the resource is reported deleted, with its control", (_, address, control) => {
+    const a = analyseDrift({ ...wafPlan, resource_drift: [entry(address)] });
+    expect(a).toMatchObject({
+      status: "security-drift",
+      controls: [control],
+      resources: [{ address, status: "deleted", controls: [control] }],
+    });
+  });
+
+  test("npm run drift on the whole recording: exit 5, drift.md names every WAF control in its CAUTION block", async () => {
+    const io = fakeIo({ capture: showing(wafPlan) });
+    expect(await drift(["dev"], io)).toBe(EXIT.SECURITY_DRIFT);
+    const md = readFileSync(join(io.root, "plans", "dev", "drift.md"), "utf8");
+    expect(md).toContain("> **Security drift: 4 controls changed outside Terraform.**");
+    expect(md).toContain(
+      `> - **UserPoolWebAclRules**: \`${ACL}\` \`rule[0].action.count\`: \`null\` → \`[{"custom_request_handling":[]}]\``,
+    );
+    expect(md).toContain(`> - **UserPoolWebAclAssociation**: \`${ASSOCIATION}\` was **deleted** outside Terraform`);
+    expect(md).toContain(`> - **UserPoolWebAclRequestLog**: \`${LOGGING}\` was **deleted** outside Terraform`);
+  });
+});

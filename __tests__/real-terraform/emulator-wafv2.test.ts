@@ -3,13 +3,17 @@
  * through @aws-sdk/client-wafv2 the way aws provider 5.100.0 calls it for aws_wafv2_web_acl and
  * aws_wafv2_web_acl_association. Response shapes are checked against the AWS WAF API reference
  * (https://docs.aws.amazon.com/waf/latest/APIReference/): API_CreateWebACL.html, API_GetWebACL.html,
- * API_ListTagsForResource.html, API_AssociateWebACL.html, API_GetWebACLForResource.html ("Response
- * Syntax" and "Errors" of each).
+ * API_ListTagsForResource.html, API_AssociateWebACL.html, API_GetWebACLForResource.html,
+ * API_PutLoggingConfiguration.html, API_GetLoggingConfiguration.html, API_DeleteLoggingConfiguration.html
+ * ("Response Syntax" and "Errors" of each).
  */
 import { CognitoIdentityProviderClient, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import {
   AssociateWebACLCommand,
   CreateWebACLCommand,
+  DeleteLoggingConfigurationCommand,
+  GetLoggingConfigurationCommand,
+  PutLoggingConfigurationCommand,
   GetWebACLCommand,
   GetWebACLForResourceCommand,
   ListTagsForResourceCommand,
@@ -140,6 +144,45 @@ describe("a web ACL is associated with a Cognito user pool by the pool's ARN, on
       name: "WAFNonexistentItemException",
     });
     await expect(waf.send(new GetWebACLForResourceCommand({ ResourceArn: ghost }))).rejects.toMatchObject({
+      name: "WAFNonexistentItemException",
+    });
+  });
+});
+
+describe("a web ACL logs to a CloudWatch Logs group named aws-waf-logs-*, as the provider writes and reads it back", () => {
+  const logGroupArn = (name: string) => `arn:aws:logs:${REGION}:123456789012:log-group:${name}`;
+  const redacted = [{ SingleHeader: { Name: "authorization" } }, { SingleHeader: { Name: "cookie" } }];
+
+  test("PutLoggingConfiguration, then GetLoggingConfiguration returns the destination and redacted headers; Delete removes it", async () => {
+    const { Summary } = await newWebAcl("taskflow-log-user-pool");
+    const config = {
+      ResourceArn: Summary!.ARN,
+      LogDestinationConfigs: [logGroupArn("aws-waf-logs-taskflow-log")],
+      RedactedFields: redacted,
+    };
+    const put = await waf.send(new PutLoggingConfigurationCommand({ LoggingConfiguration: config }));
+    expect(put.LoggingConfiguration).toMatchObject(config);
+    const { LoggingConfiguration } = await waf.send(new GetLoggingConfigurationCommand({ ResourceArn: Summary!.ARN }));
+    expect(LoggingConfiguration).toMatchObject(config);
+    await waf.send(new DeleteLoggingConfigurationCommand({ ResourceArn: Summary!.ARN }));
+    await expect(waf.send(new GetLoggingConfigurationCommand({ ResourceArn: Summary!.ARN }))).rejects.toMatchObject({
+      name: "WAFNonexistentItemException",
+    });
+  });
+
+  test("a log group whose name lacks the aws-waf-logs- prefix is refused with WAFInvalidParameterException", async () => {
+    const { Summary } = await newWebAcl("taskflow-badlog-user-pool");
+    const config = { ResourceArn: Summary!.ARN, LogDestinationConfigs: [logGroupArn("taskflow-waf-logs")] };
+    await expect(waf.send(new PutLoggingConfigurationCommand({ LoggingConfiguration: config }))).rejects.toMatchObject({
+      name: "WAFInvalidParameterException",
+    });
+  });
+
+  test("a web ACL that does not exist is refused with WAFNonexistentItemException", async () => {
+    const { Summary } = await newWebAcl("taskflow-nolog-user-pool");
+    const ghost = Summary!.ARN!.replace(/\/[^/]+$/, "/00000000-0000-0000-0000-000000000000");
+    const config = { ResourceArn: ghost, LogDestinationConfigs: [logGroupArn("aws-waf-logs-taskflow-ghost")] };
+    await expect(waf.send(new PutLoggingConfigurationCommand({ LoggingConfiguration: config }))).rejects.toMatchObject({
       name: "WAFNonexistentItemException",
     });
   });

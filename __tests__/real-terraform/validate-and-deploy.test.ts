@@ -37,6 +37,7 @@ import {
   ListTagsForResourceCommand,
   type RiskConfigurationType,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { GetLoggingConfigurationCommand, GetWebACLForResourceCommand } from "@aws-sdk/client-wafv2";
 import type { EnvironmentConfig } from "../../config";
 import { sdkTlsConfig, withAwsClients, type AwsEnv } from "./support/aws";
 import { EMULATOR_GAPS, type StackKind } from "./support/emulator-gaps";
@@ -540,11 +541,43 @@ describe.each(envs.map((env) => ({ name: env.name, env })))("$name, deployed int
             encrypted: !cognitoDestinations.includes(g.name as string),
           });
 
-        // Security-relevant Cognito changes reach the alert topic.
-        const rules = (await readRules(c)).filter((r) => asList(r.pattern?.source as string | string[]).includes("aws.cognito-idp"));
-        expect(rules.map((r) => ({ state: r.state, notifiesTopic: r.targets.includes(topic.arn) }))).toEqual([
-          { state: "ENABLED", notifiesTopic: true },
-        ]);
+        // Security-relevant Cognito changes (and, with a web ACL, AWS WAF ones: an $or of patterns) reach the alert topic.
+        const sources = (pattern: Record<string, unknown> | undefined): string[] =>
+          [pattern, ...asList((pattern?.$or ?? []) as Record<string, unknown>[])].flatMap((p) => asList(p?.source as string | string[]));
+        const rules = (await readRules(c)).filter((r) => sources(r.pattern).includes("aws.cognito-idp"));
+        expect(
+          rules.map((r) => ({
+            state: r.state,
+            notifiesTopic: r.targets.includes(topic.arn),
+            waf: sources(r.pattern).includes("aws.wafv2"),
+          })),
+        ).toEqual([{ state: "ENABLED", notifiesTopic: true, waf: env.waf.mode !== "off" }]);
+
+        // The web ACL guards this pool with its five rules in priority order (GetWebACL lists them in no set
+        // order: the provider holds them as a set), and logs every request to
+        // aws-waf-logs-taskflow-<env> with the credential headers redacted.
+        const { WebACL: acl } = await c.waf.send(new GetWebACLForResourceCommand({ ResourceArn: pool?.Arn }));
+        const expectedRules = [
+          "AWS-AmazonIpReputationList",
+          "AWS-KnownBadInputsRuleSet",
+          "RateLimitPerIp",
+          "RateLimitSignInApi",
+          "RateLimitManagedLogin",
+        ];
+        expect({
+          name: acl?.Name,
+          rules: [...(acl?.Rules ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0)).map((r) => r.Name),
+        }).toEqual(
+          env.waf.mode === "off" ? { name: undefined, rules: [] } : { name: `taskflow-${env.name}-user-pool`, rules: expectedRules },
+        );
+        if (acl) {
+          const { LoggingConfiguration: logging } = await c.waf.send(new GetLoggingConfigurationCommand({ ResourceArn: acl.ARN }));
+          expect(logging).toMatchObject({
+            LogDestinationConfigs: [`arn:aws:logs:${env.region}:${env.accountId}:log-group:aws-waf-logs-taskflow-${env.name}`],
+            RedactedFields: [{ SingleHeader: { Name: "authorization" } }, { SingleHeader: { Name: "cookie" } }],
+          });
+          expect(groups.map((g) => g.name)).toContain(`aws-waf-logs-taskflow-${env.name}`);
+        }
       }),
     );
   });

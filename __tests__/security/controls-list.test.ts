@@ -13,18 +13,19 @@ const COGNITO_TYPES = [
   "aws_cognito_user_pool_domain",
   "aws_cognito_risk_configuration",
 ];
+/** The user pool's web ACL (__tests__/security/waf-controls.test.ts). */
+const WAF_TYPES = ["aws_wafv2_web_acl", "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration"];
 
 const described = readdirSync(__dirname)
   .filter((f) => f.endsWith(".test.ts"))
   .flatMap((f) => [...readFileSync(join(__dirname, f), "utf8").matchAll(/describeControl\(\s*"(\w+)"/g)].map((m) => m[1]));
 
 describe("the security-control list and the control suites agree", () => {
-  test.each(SECURITY_CONTROLS.filter((c) => Object.keys(c.attributes).some((t) => COGNITO_TYPES.includes(t))).map((c) => c.name))(
-    "%s has a describeControl in __tests__/security",
-    (name) => {
-      expect(described).toContain(name);
-    },
-  );
+  test.each(
+    SECURITY_CONTROLS.filter((c) => Object.keys(c.attributes).some((t) => [...COGNITO_TYPES, ...WAF_TYPES].includes(t))).map((c) => c.name),
+  )("%s has a describeControl in __tests__/security", (name) => {
+    expect(described).toContain(name);
+  });
 
   test("every control names at least one attribute, and names are unique", () => {
     for (const c of SECURITY_CONTROLS) expect(Object.values(c.attributes).flat().length).toBeGreaterThan(0);

@@ -22,6 +22,7 @@ export interface SecurityControl {
 
 const POOL = "aws_cognito_user_pool";
 const CLIENT = "aws_cognito_user_pool_client";
+const WEB_ACL = "aws_wafv2_web_acl";
 
 export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   // User pool (__tests__/security/user-pool-controls.test.ts)
@@ -136,6 +137,30 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
     what: "managed login branding style of every app client (without one: sign-in unavailable)",
     attributes: { aws_cloudformation_stack: ["template_body", "parameters"] },
     addresses: ["aws_cloudformation_stack.managed_login_branding"],
+  },
+
+  // AWS WAF in front of the user pool (__tests__/security/waf-controls.test.ts)
+  {
+    name: "UserPoolWebAcl",
+    what: "the web ACL's default action and scope",
+    attributes: { [WEB_ACL]: ["default_action", "scope"] },
+  },
+  {
+    name: "UserPoolWebAclAssociation",
+    what: "which user pool the web ACL protects",
+    attributes: { aws_wafv2_web_acl_association: ["resource_arn", "web_acl_arn"] },
+  },
+  {
+    name: "UserPoolWebAclRules",
+    what: "the web ACL's rules: statements, limits, each rule's action or override (block or count)",
+    attributes: { [WEB_ACL]: ["rule"] },
+  },
+  {
+    name: "UserPoolWebAclRequestLog",
+    what: "the web ACL's request log: destination and redacted headers",
+    attributes: {
+      aws_wafv2_web_acl_logging_configuration: ["resource_arn", "log_destination_configs", "redacted_fields", "logging_filter"],
+    },
   },
 
   // Monitoring (__tests__/monitoring/monitoring.test.ts)

@@ -17,6 +17,12 @@ gets wrong for a user pool:
   AWS answers WAFNonexistentItemException for a missing resource, and leaves WebACL out for a
   resource without one (API reference, GetWebACLForResource: WebACL is optional).
 
+- PutLoggingConfiguration accepted any destination and any web ACL ARN. AWS refuses a destination
+  whose name does not start with aws-waf-logs- (API reference, LoggingConfiguration,
+  LogDestinationConfigs; Developer Guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs
+  log group") with WAFInvalidParameterException, and a web ACL that does not exist with
+  WAFNonexistentItemException. Here: both, for CloudWatch Logs destinations.
+
 Not emulated (no request-time evaluation in moto): whether AWS accepts the web ACL's contents for a
 user pool (e.g. the ATP rule group), rule evaluation, and the AWS/WAFV2 metrics.
 """
@@ -24,8 +30,10 @@ import json
 import re
 
 from moto.cognitoidp.models import cognitoidp_backends
-from moto.wafv2.exceptions import WAFNonexistentItemException
+from moto.wafv2.exceptions import WAFNonexistentItemException, WAFv2ClientError
 from moto.wafv2.responses import WAFV2Response
+
+_put_logging_configuration = WAFV2Response.put_logging_configuration
 
 # arn:partition:cognito-idp:region:account-id:userpool/user-pool-id (AssociateWebACL, ResourceArn)
 USER_POOL_ARN = re.compile(r"^arn:aws[\w-]*:cognito-idp:(?P<region>[\w-]+):(?P<account>\d{12}):userpool/(?P<pool>[\w-]+_[0-9a-zA-Z]+)$")
@@ -60,6 +68,26 @@ def get_web_acl_for_resource(self: WAFV2Response):
     return 200, {"Content-Type": "application/json"}, json.dumps(response)
 
 
+# arn:partition:logs:region:account-id:log-group:name (a CloudWatch Logs destination, without ":*")
+LOG_GROUP_ARN = re.compile(r"^arn:aws[\w-]*:logs:[\w-]+:\d{12}:log-group:(?P<name>[^:]+)$")
+
+
+class WAFInvalidParameterException(WAFv2ClientError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__("WAFInvalidParameterException", f"Error reason: {reason}, field: {field}")
+
+
+def put_logging_configuration(self: WAFV2Response):
+    config = json.loads(self.body)["LoggingConfiguration"]
+    self.wafv2_backend.get_web_acl(config["ResourceArn"], None, None)  # WAFNonexistentItemException
+    for destination in config["LogDestinationConfigs"]:
+        match = LOG_GROUP_ARN.match(destination)
+        if match and not match["name"].startswith("aws-waf-logs-"):
+            raise WAFInvalidParameterException("LOG_DESTINATION", f"the log group name must start with aws-waf-logs-, got {match['name']}")
+    return _put_logging_configuration(self)
+
+
 def install() -> None:
+    WAFV2Response.put_logging_configuration = put_logging_configuration
     WAFV2Response.associate_web_acl = associate_web_acl
     WAFV2Response.get_web_acl_for_resource = get_web_acl_for_resource

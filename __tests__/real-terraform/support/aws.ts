@@ -21,6 +21,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { assumeDeployRole, type Moto } from "./moto";
@@ -68,6 +69,7 @@ export interface AwsClients {
   readonly events: EventBridgeClient;
   readonly logs: CloudWatchLogsClient;
   readonly iam: IAMClient;
+  readonly waf: WAFV2Client;
 }
 
 /** Client configuration that trusts the CA bundle named by AWS_CA_BUNDLE (nothing else is configured in code). */
@@ -108,6 +110,7 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     events: new EventBridgeClient(tls),
     logs: new CloudWatchLogsClient(tls),
     iam: new IAMClient(tls),
+    waf: new WAFV2Client(tls),
   };
   try {
     return await fn(clients);

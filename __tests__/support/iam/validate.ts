@@ -36,7 +36,7 @@ const globRegex = (glob: string): RegExp =>
     "i",
   );
 
-/** Each answer computed once per test file: the checks ask the same questions of 34 documents. */
+/** Each answer computed once per test file: the checks ask the same questions of every document. */
 function memoized<T>(compute: (key: string) => Promise<T>): (key: string) => Promise<T> {
   const answers = new Map<string, Promise<T>>();
   return (key) => {

@@ -44,10 +44,9 @@ import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stac
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
-import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
 import { policyDocument } from "../policy-document";
-import type { ProjectLogs } from "../monitoring/log-groups";
+import { logDeliveryWriteStatement, type ProjectLogs } from "../monitoring/log-groups";
 import { auditLogGroupNames } from "./queries";
 import { resourcePrefix } from "../../../config/names";
 
@@ -132,17 +131,7 @@ export class UserActivityLogs extends Construct {
     const policy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
       policyName: `${resourcePrefix(env.name)}-cognito-log-delivery`,
       policyDocument: policyDocument([
-        {
-          Sid: "CognitoLogDeliveryWrites",
-          Effect: "Allow",
-          Principal: { Service: "delivery.logs.amazonaws.com" },
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: [`${this.userActivity.arn}:log-stream:*`, `${this.userNotification.arn}:log-stream:*`],
-          Condition: {
-            StringEquals: { "aws:SourceAccount": env.accountId },
-            ArnLike: { "aws:SourceArn": `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:*` },
-          },
-        },
+        logDeliveryWriteStatement(env, "CognitoLogDeliveryWrites", [this.userActivity.arn, this.userNotification.arn]),
       ]),
     });
     policy.overrideLogicalId(LOG_DELIVERY_ADDRESSES.policy);

@@ -10,6 +10,8 @@ export interface MonitoringProps {
   readonly env: EnvironmentConfig;
   /** The user pool's id (a Terraform reference at synth time). */
   readonly userPoolId: string;
+  /** The user pool's ARN (a Terraform reference): the security-event rule matches its DisassociateWebACL. */
+  readonly userPoolArn: string;
   /** The app client whose sign-ins are watched. */
   readonly userPoolClientId: string;
 }
@@ -27,12 +29,12 @@ export class Monitoring extends Construct {
   readonly alarms: Alarms;
   readonly dashboard: OperationsDashboard;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, userPoolClientId }: MonitoringProps) {
+  constructor(scope: Construct, id: string, { env, userPoolId, userPoolArn, userPoolClientId }: MonitoringProps) {
     super(scope, id);
     this.alertTopic = new AlertTopic(this, "alerts", { env });
     const topicArn = this.alertTopic.topic.arn;
     this.logs = new ProjectLogs(this, "logs", { env });
-    this.securityEvents = new SecurityEvents(this, "security-events", { env, topicArn, logs: this.logs });
+    this.securityEvents = new SecurityEvents(this, "security-events", { env, userPoolArn, topicArn, logs: this.logs });
     this.alarms = new Alarms(this, "alarms", {
       env,
       topicArn,

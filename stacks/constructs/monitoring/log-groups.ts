@@ -3,11 +3,33 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
+import type { PolicyStatement } from "../policy-document";
 import { resourcePrefix } from "../../../config/names";
 
 /** CloudWatch Logs' regional service principal (China regions end in .com.cn). */
 function logsPrincipal(region: string): string {
   return `logs.${region}.amazonaws.com${partitionOf(region) === "aws-cn" ? ".cn" : ""}`;
+}
+
+/**
+ * The resource-policy statement an AWS service's vended-log delivery needs to write to log groups:
+ * delivery.logs.amazonaws.com may CreateLogStream/PutLogEvents in these groups only, and only for
+ * deliveries made for this account and region (CloudWatch Logs User Guide, "Logs sent to CloudWatch
+ * Logs": the policy it would otherwise write itself, AWSLogDeliveryWrite20150319, with the
+ * confused-deputy conditions of the same page).
+ */
+export function logDeliveryWriteStatement(env: EnvironmentConfig, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: "delivery.logs.amazonaws.com" },
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: logGroupArns.map((arn) => `${arn}:log-stream:*`),
+    Condition: {
+      StringEquals: { "aws:SourceAccount": env.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:*` },
+    },
+  };
 }
 
 export interface ProjectLogsProps {

@@ -6,6 +6,8 @@ import type { EnvironmentConfig } from "../../../config";
 import { policyDocument } from "../policy-document";
 import { ruleNamePrefix } from "./alert-topic";
 import type { ProjectLogs } from "./log-groups";
+import { wafSecurityEventPatterns } from "./waf-events";
+import { webAclName } from "../waf/names";
 
 /** A group of audited Cognito API calls and what a match means for the operator on call. */
 export interface SecurityEventGroup {
@@ -113,6 +115,8 @@ export const securityEventPattern = {
 
 export interface SecurityEventsProps {
   readonly env: EnvironmentConfig;
+  /** The user pool's ARN: DisassociateWebACL names it (a Terraform reference). */
+  readonly userPoolArn: string;
   readonly topicArn: string;
   readonly logs: ProjectLogs;
 }
@@ -123,14 +127,19 @@ export class SecurityEvents extends Construct {
   /** The rule's name as a plain string (known at synth time). */
   readonly ruleName: string;
 
-  constructor(scope: Construct, id: string, { env, topicArn, logs }: SecurityEventsProps) {
+  constructor(scope: Construct, id: string, { env, userPoolArn, topicArn, logs }: SecurityEventsProps) {
     super(scope, id);
     const name = `${ruleNamePrefix(env)}cognito-security-changes`;
     this.ruleName = name;
+    // With a web ACL, the calls that switch it off too: either pattern matches ($or, EventBridge User
+    // Guide "Creating event patterns": "$or matching").
+    const waf = env.waf.mode !== "off";
     this.rule = new CloudwatchEventRule(this, "rule", {
       name,
-      description: `TaskFlow ${env.name}: security-relevant Cognito changes (CloudTrail) to the alert topic`,
-      eventPattern: JSON.stringify(securityEventPattern),
+      description: `TaskFlow ${env.name}: security-relevant Cognito ${waf ? "and AWS WAF " : ""}changes (CloudTrail) to the alert topic`,
+      eventPattern: JSON.stringify(
+        waf ? { $or: [securityEventPattern, ...wafSecurityEventPatterns(env, userPoolArn)] } : securityEventPattern,
+      ),
       state: "ENABLED",
     });
 
@@ -149,10 +158,14 @@ export class SecurityEvents extends Construct {
           time: "$.time",
           account: "$.account",
           region: "$.region",
+          ...(waf ? { service: "$.source" } : {}),
         },
         inputTemplate:
-          `TaskFlow ${env.name}: Cognito security change <event> on user pool <pool> by <actor> from <sourceIp> at <time> ` +
-          `(account <account>, <region>). If nobody planned it, treat it as an incident. Full event: log group ${logGroupName}.`,
+          (waf
+            ? `TaskFlow ${env.name}: security change <event> (<service>) by <actor> from <sourceIp> at <time> ` +
+              `(account <account>, <region>); user pool <pool> (blank for AWS WAF calls: they concern web ACL ${webAclName(env)}). `
+            : `TaskFlow ${env.name}: Cognito security change <event> on user pool <pool> by <actor> from <sourceIp> at <time> ` +
+              `(account <account>, <region>). `) + `If nobody planned it, treat it as an incident. Full event: log group ${logGroupName}.`,
       },
     });
 

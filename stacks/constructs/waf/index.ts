@@ -2,9 +2,12 @@ import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
-import { RATE_RULE, wafRules, webAclName } from "./names";
+import type { ProjectLogs } from "../monitoring/log-groups";
+import { wafRules, webAclName } from "./names";
+import { rateStatement } from "./statements";
+import { WafRequestLog } from "./request-log";
 
-export { RATE_RULE, wafRules, webAclName } from "./names";
+export { MANAGED_LOGIN_RATE_RULE, RATE_RULE, SIGN_IN_API_RATE_RULE, wafLogGroupName, wafRules, webAclName } from "./names";
 
 /** Pinned Terraform addresses: aws_wafv2_web_acl.user_pool_web_acl and aws_wafv2_web_acl_association.user_pool_web_acl. */
 export const WEB_ACL_LOGICAL_ID = "user_pool_web_acl";
@@ -14,6 +17,8 @@ export interface UserPoolWafProps {
   readonly env: EnvironmentConfig;
   /** ARN of the user pool to protect (a Terraform reference). */
   readonly userPoolArn: string;
+  /** The environment's log groups factory: the request log's retention and key come from there. */
+  readonly logs: ProjectLogs;
 }
 
 /** CloudWatch metrics on for the web ACL and every rule: the alarm and the console's traffic overview read them. */
@@ -25,19 +30,22 @@ const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, me
  * sees managed login and the unauthenticated user pools API, and blocked requests do not count
  * against Cognito's request quotas. Rules:
  * - AWS managed IP reputation list (known bots and malicious sources) and known bad inputs;
- * - a rate-based rule per source IP (`waf.rateLimitPerIp` per `waf.rateWindowSeconds`), which is
- *   what slows credential stuffing and sign-up floods: rules cannot match usernames or passwords,
- *   Cognito hides them from AWS WAF;
+ * - rate-based rules per source IP (`waf.rateWindowSeconds`): every request (`waf.rateLimitPerIp`),
+ *   and, tighter, the sign-in operations of the API and of managed login (`waf.signInRateLimits`,
+ *   statements.ts), which is what slows credential stuffing and sign-up floods: rules cannot match
+ *   usernames or passwords, Cognito hides them from AWS WAF;
  * - any extra AWS managed groups from config (never Fraud Control: rules.ts refuses it).
  * In "count" mode every rule only counts (managed groups with override_action count), so staging
  * can measure false positives before prod blocks. Only Block and Count: a CAPTCHA can break managed
- * login's TOTP registration. Nothing is created when waf.mode is "off".
+ * login's TOTP registration. Every request is logged (request-log.ts). Nothing is created when
+ * waf.mode is "off".
  */
 export class UserPoolWaf extends Construct {
   readonly webAcl: Wafv2WebAcl;
   readonly association: Wafv2WebAclAssociation;
+  readonly requestLog: WafRequestLog;
 
-  constructor(scope: Construct, id: string, { env, userPoolArn }: UserPoolWafProps) {
+  constructor(scope: Construct, id: string, { env, userPoolArn, logs }: UserPoolWafProps) {
     super(scope, id);
     const block = env.waf.mode === "block";
     const rules: Wafv2WebAclRule[] = wafRules(env).map((rule, priority) =>
@@ -52,23 +60,17 @@ export class UserPoolWaf extends Construct {
             visibilityConfig: visibility(rule.name),
           }
         : {
-            name: RATE_RULE,
+            name: rule.name,
             priority,
             action: block ? { block: {} } : { count: {} },
-            statement: {
-              rate_based_statement: {
-                limit: env.waf.rateLimitPerIp,
-                evaluation_window_sec: env.waf.rateWindowSeconds,
-                aggregate_key_type: "IP",
-              },
-            },
-            visibilityConfig: visibility(RATE_RULE),
+            statement: rateStatement(env, rule.rateScope ?? "all"),
+            visibilityConfig: visibility(rule.name),
           },
     );
 
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {
       name: webAclName(env),
-      description: `TaskFlow ${env.name}: rate limit per IP, IP reputation and known bad inputs in front of user pool ${env.userPool.name} (${env.waf.mode})`,
+      description: `TaskFlow ${env.name}: rate limits per IP, IP reputation and known bad inputs in front of user pool ${env.userPool.name} (${env.waf.mode})`,
       // REGIONAL: a user pool is a regional resource (CLOUDFRONT is only for distributions).
       scope: "REGIONAL",
       defaultAction: { allow: {} },
@@ -82,5 +84,7 @@ export class UserPoolWaf extends Construct {
       webAclArn: this.webAcl.arn,
     });
     this.association.overrideLogicalId(WEB_ACL_ASSOCIATION_LOGICAL_ID);
+
+    this.requestLog = new WafRequestLog(this, "request-log", { env, webAclArn: this.webAcl.arn, logs });
   }
 }
