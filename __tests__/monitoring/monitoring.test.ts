@@ -5,6 +5,7 @@
  */
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { EXPORTING } from "../audit/helpers";
+import { controlName } from "../security/helpers";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
 import { AUDITED_COGNITO_EVENTS } from "./fixtures/audited-cognito-events";
 
@@ -183,7 +184,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
   const topicRef = `\${aws_sns_topic.${topicName}.arn}`;
   const partition = "aws";
 
-  describe("the alert topic is encrypted with a rotating customer-managed key that CloudWatch and EventBridge can use (alias/aws/sns drops alarm notifications)", () => {
+  describe(`${controlName("AlertTopicEncryptionAndPolicy")}: the alert topic is encrypted with a rotating customer-managed key that CloudWatch and EventBridge can use (alias/aws/sns drops alarm notifications)`, () => {
     const key = referenced(json, topic.kms_master_key_id, "aws_kms_key");
     const statements = statementsOf(key.policy);
 
@@ -219,7 +220,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("only this account's alarms and EventBridge rules may publish to the topic (no one else can fake or flood alerts)", () => {
+  describe(`${controlName("AlertTopicEncryptionAndPolicy")}: only this account's alarms and EventBridge rules may publish to the topic (no one else can fake or flood alerts)`, () => {
     const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
     const statements = policies.flatMap((p) => statementsOf(p.policy));
     const allows = statements.filter((s) => s.Effect === "Allow");
@@ -258,7 +259,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every alarm notifies the topic when it fires and when it recovers, and treats no data as not breaching (silent alarms are worse than none)", () => {
+  describe(`${controlName("AlarmNotifiesTopic")}: every alarm notifies the topic when it fires and when it recovers, and treats no data as not breaching (silent alarms are worse than none)`, () => {
     test.each(alarmsOf(json).map((a) => [a.alarm_name, a]))("%s", (alarmName, alarm) => {
       expect(alarmName).toMatch(new RegExp(`^TaskFlow-${name}-\\w+$`));
       expect(alarm.alarm_actions).toEqual([topicRef]);
@@ -316,7 +317,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("the sign-in failure rate is computed from SampleCount (attempts) and Sum (successes) of SignInSuccesses per pool and client (failures are not published)", () => {
+  describe(`${controlName("AlarmThresholds")}: the sign-in failure rate is computed from SampleCount (attempts) and Sum (successes) of SignInSuccesses per pool and client (failures are not published)`, () => {
     const rate = env.monitoring.signInFailureRate;
     const alarm = alarmNamed(json, `TaskFlow-${name}-SignInFailureRate`);
     const queries: TfJson[] = alarm.metric_query;
@@ -350,7 +351,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("throttled sign-ins, sign-ups and token refreshes alarm (users are locked out by quota)", () => {
+  describe(`${controlName("AlarmThresholds")}: throttled sign-ins, sign-ups and token refreshes alarm (users are locked out by quota)`, () => {
     test.each(["SignInThrottles", "SignUpThrottles", "TokenRefreshThrottles"])("%s: Sum per pool and client", (metric) => {
       const alarm = alarmNamed(json, `TaskFlow-${name}-${metric}`);
       expect(alarm).toMatchObject({
@@ -364,7 +365,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("high-risk account takeover and compromised credentials alarm wherever threat protection runs (they are attacks in progress)", () => {
+  describe(`${controlName("AlarmThresholds")}: high-risk account takeover and compromised credentials alarm wherever threat protection runs (they are attacks in progress)`, () => {
     const riskAlarms = alarmsOf(json).filter((a) =>
       alarmMetrics(a).some((m) => ["AccountTakeoverRisk", "CompromisedCredentialRisk"].includes(m.metricName)),
     );
@@ -391,7 +392,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     }
   });
 
-  describe("the TaskFlow API's Lambda and API Gateway alarm on errors, throttles and slow responses (the app behind sign-in)", () => {
+  describe(`${controlName("AlarmThresholds")}: the TaskFlow API's Lambda and API Gateway alarm on errors, throttles and slow responses (the app behind sign-in)`, () => {
     const m = env.monitoring;
     test.each([
       [
@@ -476,7 +477,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("security-relevant Cognito changes are sent to the alert topic as they happen (an attacker's first step is to weaken the pool)", () => {
+  describe(`${controlName("SecurityEventsRule")}: security-relevant Cognito changes are sent to the alert topic as they happen (an attacker's first step is to weaken the pool)`, () => {
     const rule = Object.values(resourcesOf(json, "aws_cloudwatch_event_rule"))[0];
     const pattern = JSON.parse(rule.event_pattern);
     const ruleRef = Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(
@@ -520,7 +521,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires", () => {
+  describe(`${controlName("LogGroupRetentionAndEncryption")}: every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires`, () => {
     // AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration: "The log group must not be encrypted with AWS KMS".
     const cognitoDestinations: string[] = env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : [];
     const all = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
