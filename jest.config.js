@@ -44,6 +44,10 @@ module.exports = {
     {
       ...common,
       displayName: "unit",
+      // Synthesizes the shipped app once per run and removes every folder the tests' cdktf apps write
+      // (__tests__/support/synth.ts).
+      globalSetup: "<rootDir>/__tests__/support/unit-global-setup.ts",
+      globalTeardown: "<rootDir>/__tests__/support/unit-global-teardown.ts",
       testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/real-terraform/"],
     },

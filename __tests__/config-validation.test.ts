@@ -106,16 +106,18 @@ const cases: RefusalCase[] = [
   {
     rule: "MFA mode is OFF, OPTIONAL or ON",
     env: "staging",
-    compliant: { userPool: { mfa: "OPTIONAL" } },
+    // staging ships OPTIONAL (the default); ON is refused there while passkeys are on, OFF is accepted.
+    compliant: { userPool: { mfa: "OFF" } },
     nonCompliant: { userPool: { mfa: "SOMETIMES" } },
     problem: 'staging.userPool.mfa: must be one of "OFF", "OPTIONAL", "ON", got "SOMETIMES"',
   },
   {
     rule: "unknown settings are refused",
     env: "prod",
-    compliant: { userPool: { mfa: "OPTIONAL" } },
-    nonCompliant: { userPool: { mfaa: "ON" } },
-    problem: "prod.userPool.mfaa: is not a known setting (check the spelling against config/schema.ts)",
+    // The same value under the known key is read (prod ships the default minimum of 12).
+    compliant: { userPool: { passwordPolicy: { minimumLength: 14 } } },
+    nonCompliant: { userPool: { passwordPolicy: { minimumLenght: 14 } } },
+    problem: "prod.userPool.passwordPolicy.minimumLenght: is not a known setting (check the spelling against config/schema.ts)",
   },
 ];
 

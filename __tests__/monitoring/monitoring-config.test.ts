@@ -3,6 +3,8 @@
  * and a non-compliant one refused with a message naming environment and field. (Alert email format
  * and presence are in __tests__/config-validation.test.ts.)
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseEnvironmentConfig } from "../../config";
 import { describeRefusals, type RefusalCase } from "../support/config-problems";
 import { rawEnv } from "../support/synth";
@@ -99,16 +101,60 @@ const cases: RefusalCase[] = [
 
 describeRefusals(cases);
 
-describe("defaults are the documented ones", () => {
+/**
+ * The alarm table of stacks/constructs/monitoring/README.md documents each alarm's default ("fires
+ * when (default)"): the defaults config gives must be those, so the operator's table cannot drift
+ * from what is deployed. Which config setting drives which alarm is written here.
+ */
+describe("defaults are the documented ones (stacks/constructs/monitoring/README.md, alarm table)", () => {
   const m = parseEnvironmentConfig(rawEnv("prod", { monitoring: undefined }), "prod").monitoring;
-  test("sign-in failure rate: over 50 % for 3 periods of 5 minutes, from 10 attempts per period", () => {
-    expect(m.signInFailureRate).toEqual({ thresholdPercent: 50, periodSeconds: 300, evaluationPeriods: 3, minimumAttempts: 10 });
+  const readme = readFileSync(join(__dirname, "..", "..", "stacks", "constructs", "monitoring", "README.md"), "utf8");
+  /** The "fires when (default)" cell of an alarm's row. */
+  const firesWhen = (alarm: string): string => {
+    const row = readme.split("\n").find((l) => l.startsWith(`| \`${alarm}\``));
+    if (!row) throw new Error(`no row for ${alarm} in the monitoring README's alarm table`);
+    return row.split("|")[5].trim();
+  };
+  /** threshold, periods and period length from "> 10 for 2 × 300 s" or "≥ 1 in 1 × 300 s". */
+  const documented = (alarm: string) => {
+    const match = /^(?:>|≥) (\d+)(?: %| ms)? (?:for|in) (\d+) × (\d+) s/.exec(firesWhen(alarm));
+    if (!match) throw new Error(`${alarm}: cannot read "${firesWhen(alarm)}"`);
+    return { threshold: Number(match[1]), evaluationPeriods: Number(match[2]), periodSeconds: Number(match[3]) };
+  };
+  const ALARM_SETTINGS = [
+    ["SignInThrottles", "throttles"],
+    ["SignUpThrottles", "throttles"],
+    ["TokenRefreshThrottles", "throttles"],
+    ["AccountTakeoverHighRisk", "riskEvents"],
+    ["CompromisedCredentialsHighRisk", "riskEvents"],
+    ["RiskyRequestsBackstop", "riskBackstop"],
+    ["ApiLambdaErrors", "lambdaErrors"],
+    ["ApiLambdaThrottles", "lambdaThrottles"],
+    ["Api5xxErrors", "api5xx"],
+    ["ApiLatencyP99", "apiLatencyP99Ms"],
+  ] as const;
+
+  test.each(ALARM_SETTINGS)("%s: monitoring.%s defaults to the documented threshold and periods", (alarm, setting) => {
+    expect(m[setting]).toEqual(documented(alarm));
   });
-  test("Lambda errors: more than 10 for 2 periods; function and API named TaskFlowApi", () => {
-    expect(m.lambdaErrors).toEqual({ threshold: 10, periodSeconds: 300, evaluationPeriods: 2 });
-    expect([m.lambdaFunctionName, m.apiGatewayName]).toEqual(["TaskFlowApi", "TaskFlowApi"]);
+
+  test("the Lambda function and the REST API default to the documented names, log retention to the documented days", () => {
+    const defaultName = (setting: string) => new RegExp(`\`${setting}\` \\(default \`([\\w-]+)\`\\)`).exec(readme)?.[1];
+    expect([m.lambdaFunctionName, m.apiGatewayName]).toEqual([
+      defaultName("monitoring.lambdaFunctionName"),
+      defaultName("monitoring.apiGatewayName"),
+    ]);
+    expect(m.logRetentionDays).toBe(Number(/`monitoring\.logRetentionDays` \(default (\d+) days/.exec(readme)?.[1]));
   });
-  test("logs are kept 365 days", () => {
-    expect(m.logRetentionDays).toBe(365);
+
+  test("SignInFailureRate: monitoring.signInFailureRate defaults to the documented rate, periods and minimum attempts", () => {
+    const { threshold, evaluationPeriods, periodSeconds } = documented("SignInFailureRate");
+    const attempts = /only with more than (\d+) attempts per period/.exec(firesWhen("SignInFailureRate"));
+    expect(m.signInFailureRate).toEqual({
+      thresholdPercent: threshold,
+      evaluationPeriods,
+      periodSeconds,
+      minimumAttempts: Number(attempts?.[1]),
+    });
   });
 });

@@ -4,6 +4,8 @@
  * not imported from stacks/constructs/monitoring/metrics.ts: a typo there must fail here.
  */
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
+import { EXPORTING } from "../audit/helpers";
+import { controlName } from "../security/helpers";
 import { ENV_NAMES, resourcesOf, shippedConfigs, synthStack, type TfJson } from "../support/synth";
 import { AUDITED_COGNITO_EVENTS } from "./fixtures/audited-cognito-events";
 import { eventMatches } from "../support/event-pattern";
@@ -179,7 +181,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
   const topicRef = `\${aws_sns_topic.${topicName}.arn}`;
   const partition = "aws";
 
-  describe("the alert topic is encrypted with a rotating customer-managed key that CloudWatch and EventBridge can use (alias/aws/sns drops alarm notifications)", () => {
+  describe(`${controlName("AlertTopicEncryptionAndPolicy")}: the alert topic is encrypted with a rotating customer-managed key that CloudWatch and EventBridge can use (alias/aws/sns drops alarm notifications)`, () => {
     const key = referenced(json, topic.kms_master_key_id, "aws_kms_key");
     const statements = statementsOf(key.policy);
 
@@ -215,7 +217,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("only this account's alarms and EventBridge rules may publish to the topic (no one else can fake or flood alerts)", () => {
+  describe(`${controlName("AlertTopicEncryptionAndPolicy")}: only this account's alarms and EventBridge rules may publish to the topic (no one else can fake or flood alerts)`, () => {
     const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
     const statements = policies.flatMap((p) => statementsOf(p.policy));
     const allows = statements.filter((s) => s.Effect === "Allow");
@@ -254,7 +256,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every alarm notifies the topic when it fires and when it recovers, and treats no data as not breaching (silent alarms are worse than none)", () => {
+  describe(`${controlName("AlarmNotifiesTopic")}: every alarm notifies the topic when it fires and when it recovers, and treats no data as not breaching (silent alarms are worse than none)`, () => {
     test.each(alarmsOf(json).map((a) => [a.alarm_name, a]))("%s", (alarmName, alarm) => {
       expect(alarmName).toMatch(new RegExp(`^TaskFlow-${name}-\\w+$`));
       expect(alarm.alarm_actions).toEqual([topicRef]);
@@ -276,14 +278,12 @@ describe.each(ENV_NAMES)("%s", (name) => {
 
     // Metric filters publish without dimensions unless they declare some; these declare none.
     const own = all.filter((m) => fromFilters.has(`${m.namespace} ${m.metricName}`));
-    if (own.length) {
-      test.each(own.map((m) => [`${m.where}: ${m.namespace} ${m.metricName}`, m]))(
-        "%s is published by a metric filter of this stack, without dimensions",
-        (_label, m) => {
-          expect(m.dimensions).toEqual({});
-        },
-      );
-    }
+    const exporting = (EXPORTING as readonly string[]).includes(name);
+    test(`each metric of this stack's metric filters is read (${exporting ? "the stack exports user activity" : "none: the stack exports no user activity"}), without dimensions`, () => {
+      expect(own.length > 0).toBe(exporting);
+      expect(new Set(own.map((m) => `${m.namespace} ${m.metricName}`))).toEqual(fromFilters);
+      expect(own.filter((m) => Object.keys(m.dimensions).length > 0)).toEqual([]);
+    });
 
     test("there is no SignInFailures metric anywhere (AWS does not publish one)", () => {
       expect(metrics.filter((m) => m.metricName === "SignInFailures")).toEqual([]);
@@ -299,16 +299,22 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
 
     test("Cognito dimensions point at this stack's user pool and app client", () => {
-      for (const m of metrics.filter((x) => x.namespace === "AWS/Cognito")) {
-        const pool = m.dimensions.UserPool ?? m.dimensions.UserPoolId;
-        expect(pool).toMatch(/^\$\{aws_cognito_user_pool\.[\w-]+\.id\}$/);
-        if (m.dimensions.UserPoolClient !== undefined)
-          expect(m.dimensions.UserPoolClient).toMatch(/^\$\{aws_cognito_user_pool_client\.[\w-]+\.id\}$/);
-      }
+      const idOf = (type: string) => {
+        const names = Object.keys(resourcesOf(json, type));
+        expect(names).toHaveLength(1);
+        return `\${${type}.${names[0]}.id}`;
+      };
+      const cognito = metrics.filter((x) => x.namespace === "AWS/Cognito");
+      const clients = cognito.filter((m) => m.dimensions.UserPoolClient !== undefined);
+      expect(clients.length).toBeGreaterThan(0);
+      expect(cognito.map((m) => m.dimensions.UserPool ?? m.dimensions.UserPoolId)).toEqual(
+        cognito.map(() => idOf("aws_cognito_user_pool")),
+      );
+      expect(clients.map((m) => m.dimensions.UserPoolClient)).toEqual(clients.map(() => idOf("aws_cognito_user_pool_client")));
     });
   });
 
-  describe("the sign-in failure rate is computed from SampleCount (attempts) and Sum (successes) of SignInSuccesses per pool and client (failures are not published)", () => {
+  describe(`${controlName("AlarmThresholds")}: the sign-in failure rate is computed from SampleCount (attempts) and Sum (successes) of SignInSuccesses per pool and client (failures are not published)`, () => {
     const rate = env.monitoring.signInFailureRate;
     const alarm = alarmNamed(json, `TaskFlow-${name}-SignInFailureRate`);
     const queries: TfJson[] = alarm.metric_query;
@@ -342,7 +348,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("throttled sign-ins, sign-ups and token refreshes alarm (users are locked out by quota)", () => {
+  describe(`${controlName("AlarmThresholds")}: throttled sign-ins, sign-ups and token refreshes alarm (users are locked out by quota)`, () => {
     test.each(["SignInThrottles", "SignUpThrottles", "TokenRefreshThrottles"])("%s: Sum per pool and client", (metric) => {
       const alarm = alarmNamed(json, `TaskFlow-${name}-${metric}`);
       expect(alarm).toMatchObject({
@@ -356,7 +362,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("high-risk account takeover and compromised credentials alarm wherever threat protection runs (they are attacks in progress)", () => {
+  describe(`${controlName("AlarmThresholds")}: high-risk account takeover and compromised credentials alarm wherever threat protection runs (they are attacks in progress)`, () => {
     const riskAlarms = alarmsOf(json).filter((a) =>
       alarmMetrics(a).some((m) => ["AccountTakeoverRisk", "CompromisedCredentialRisk"].includes(m.metricName)),
     );
@@ -383,7 +389,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     }
   });
 
-  describe("the TaskFlow API's Lambda and API Gateway alarm on errors, throttles and slow responses (the app behind sign-in)", () => {
+  describe(`${controlName("AlarmThresholds")}: the TaskFlow API's Lambda and API Gateway alarm on errors, throttles and slow responses (the app behind sign-in)`, () => {
     const m = env.monitoring;
     test.each([
       [
@@ -468,7 +474,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("security-relevant Cognito changes are sent to the alert topic as they happen (an attacker's first step is to weaken the pool)", () => {
+  describe(`${controlName("SecurityEventsRule")}: security-relevant Cognito changes are sent to the alert topic as they happen (an attacker's first step is to weaken the pool)`, () => {
     const rule = Object.values(resourcesOf(json, "aws_cloudwatch_event_rule"))[0];
     const pattern = JSON.parse(rule.event_pattern);
     const ruleRef = Object.entries(resourcesOf(json, "aws_cloudwatch_event_rule")).map(
@@ -514,7 +520,7 @@ describe.each(ENV_NAMES)("%s", (name) => {
     });
   });
 
-  describe("every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires", () => {
+  describe(`${controlName("LogGroupRetentionAndEncryption")}: every log group the project owns keeps logs for the configured retention, encrypted with a key CloudWatch Logs may use only for log groups (logs are evidence); Cognito's export destinations have no KMS key, as AWS requires`, () => {
     // AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration: "The log group must not be encrypted with AWS KMS".
     const cognitoDestinations: string[] = env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : [];
     const all = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));

@@ -5,6 +5,7 @@
  */
 import { parseEnvironmentConfig } from "../../config";
 import { standardTags } from "../../stacks/aws-provider";
+import { controlName } from "../security/helpers";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
 import {
   BUCKET,
@@ -22,19 +23,27 @@ import {
 
 const bucketRef = ref(BUCKET, "bucket");
 
-controlInEveryStateStack("bucket name", "the environment backend's bucket, from config", (json, env) => {
-  expect(resourceAt(json, BUCKET).bucket).toBe(env.state.bucket);
-});
-
-controlInEveryStateStack("versioning", "every write keeps the previous state as a version to roll back to", (json) => {
-  expect(resourceAt(json, "aws_s3_bucket_versioning.state_bucket_versioning")).toMatchObject({
-    bucket: bucketRef,
-    versioning_configuration: { status: "Enabled" },
-  });
-});
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: bucket name`,
+  "the environment backend's bucket, from config",
+  (json, env) => {
+    expect(resourceAt(json, BUCKET).bucket).toBe(env.state.bucket);
+  },
+);
 
 controlInEveryStateStack(
-  "SSE-KMS with the customer-managed key",
+  `${controlName("StateBucketProtection")}: versioning`,
+  "every write keeps the previous state as a version to roll back to",
+  (json) => {
+    expect(resourceAt(json, "aws_s3_bucket_versioning.state_bucket_versioning")).toMatchObject({
+      bucket: bucketRef,
+      versioning_configuration: { status: "Enabled" },
+    });
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: SSE-KMS with the customer-managed key`,
   "state holds secrets; our key, with a bucket key to cut KMS calls",
   (json) => {
     const sse = resourceAt(json, "aws_s3_bucket_server_side_encryption_configuration.state_bucket_encryption");
@@ -48,32 +57,44 @@ controlInEveryStateStack(
   },
 );
 
-controlInEveryStateStack("public access block", "all four flags: state is never public, whatever a later policy or ACL says", (json) => {
-  expect(resourceAt(json, "aws_s3_bucket_public_access_block.state_bucket_public_access_block")).toMatchObject({
-    bucket: bucketRef,
-    block_public_acls: true,
-    block_public_policy: true,
-    ignore_public_acls: true,
-    restrict_public_buckets: true,
-  });
-});
-
-controlInEveryStateStack("ACLs disabled", "BucketOwnerEnforced: only IAM and the bucket policy grant access", (json) => {
-  expect(resourceAt(json, "aws_s3_bucket_ownership_controls.state_bucket_ownership")).toMatchObject({
-    bucket: bucketRef,
-    rule: { object_ownership: "BucketOwnerEnforced" },
-  });
-});
-
-controlInEveryStateStack("TLS-only bucket policy", "requests without TLS are denied for the bucket and every object", (json) => {
-  const policy = resourceAt(json, "aws_s3_bucket_policy.state_bucket_policy");
-  expect(policy.bucket).toBe(bucketRef);
-  const arn = ref(BUCKET, "arn");
-  expect(JSON.parse(policy.policy).Statement).toContainEqual(deniesInsecureTransport(arn));
-});
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: public access block`,
+  "all four flags: state is never public, whatever a later policy or ACL says",
+  (json) => {
+    expect(resourceAt(json, "aws_s3_bucket_public_access_block.state_bucket_public_access_block")).toMatchObject({
+      bucket: bucketRef,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  },
+);
 
 controlInEveryStateStack(
-  "lifecycle",
+  `${controlName("StateBucketProtection")}: ACLs disabled`,
+  "BucketOwnerEnforced: only IAM and the bucket policy grant access",
+  (json) => {
+    expect(resourceAt(json, "aws_s3_bucket_ownership_controls.state_bucket_ownership")).toMatchObject({
+      bucket: bucketRef,
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: TLS-only bucket policy`,
+  "requests without TLS are denied for the bucket and every object",
+  (json) => {
+    const policy = resourceAt(json, "aws_s3_bucket_policy.state_bucket_policy");
+    expect(policy.bucket).toBe(bucketRef);
+    const arn = ref(BUCKET, "arn");
+    expect(JSON.parse(policy.policy).Statement).toContainEqual(deniesInsecureTransport(arn));
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: lifecycle`,
   "noncurrent versions expire after the configured days; abandoned uploads are aborted",
   (json, env) => {
     const lifecycle = resourceAt(json, "aws_s3_bucket_lifecycle_configuration.state_bucket_lifecycle");
@@ -91,14 +112,18 @@ controlInEveryStateStack(
   },
 );
 
-controlInEveryStateStack("prevent_destroy, no force_destroy", "Terraform refuses to delete the bucket, and never empties it", (json) => {
-  const bucket = resourceAt(json, BUCKET);
-  expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
-  expect(bucket.force_destroy).toBe(false);
-});
+controlInEveryStateStack(
+  `${controlName("StateBucketProtection")}: prevent_destroy, no force_destroy`,
+  "Terraform refuses to delete the bucket, and never empties it",
+  (json) => {
+    const bucket = resourceAt(json, BUCKET);
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(bucket.force_destroy).toBe(false);
+  },
+);
 
 controlInEveryStateStack(
-  "access logging from staging up",
+  `${controlName("StateBucketProtection")}: access logging from staging up`,
   "staging and prod log into the bucket state-<env> creates; dev has no logging (shipped config)",
   (json, env) => {
     const logging = resourcesOf(json, "aws_s3_bucket_logging");
@@ -109,57 +134,89 @@ controlInEveryStateStack(
 
 // Lock table
 
-controlInEveryStateStack("table name", "the environment backend's dynamodb_table, from config", (json, env) => {
-  expect(resourceAt(json, TABLE).name).toBe(env.state.lockTable);
-});
-
-controlInEveryStateStack("key LockID (string)", "the only key the S3 backend writes lock items with", (json) => {
-  const table = resourceAt(json, TABLE);
-  expect(table.hash_key).toBe("LockID");
-  expect(table.range_key).toBeUndefined();
-  expect(table.attribute).toEqual([{ name: "LockID", type: "S" }]);
-});
-
-controlInEveryStateStack("on-demand billing", "a few requests per apply: never throttled, no capacity to manage", (json) => {
-  const table = resourceAt(json, TABLE);
-  expect(table.billing_mode).toBe("PAY_PER_REQUEST");
-  expect(table.read_capacity).toBeUndefined();
-  expect(table.write_capacity).toBeUndefined();
-});
-
-controlInEveryStateStack("point-in-time recovery", "a deleted or overwritten lock item can be restored", (json) => {
-  expect(resourceAt(json, TABLE).point_in_time_recovery).toEqual({ enabled: true });
-});
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: table name`,
+  "the environment backend's dynamodb_table, from config",
+  (json, env) => {
+    expect(resourceAt(json, TABLE).name).toBe(env.state.lockTable);
+  },
+);
 
 controlInEveryStateStack(
-  "encryption with the state key",
+  `${controlName("StateLockTableProtection")}: key LockID (string)`,
+  "the only key the S3 backend writes lock items with",
+  (json) => {
+    const table = resourceAt(json, TABLE);
+    expect(table.hash_key).toBe("LockID");
+    expect(table.range_key).toBeUndefined();
+    expect(table.attribute).toEqual([{ name: "LockID", type: "S" }]);
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: on-demand billing`,
+  "a few requests per apply: never throttled, no capacity to manage",
+  (json) => {
+    const table = resourceAt(json, TABLE);
+    expect(table.billing_mode).toBe("PAY_PER_REQUEST");
+    expect(table.read_capacity).toBeUndefined();
+    expect(table.write_capacity).toBeUndefined();
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: point-in-time recovery`,
+  "a deleted or overwritten lock item can be restored",
+  (json) => {
+    expect(resourceAt(json, TABLE).point_in_time_recovery).toEqual({ enabled: true });
+  },
+);
+
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: encryption with the state key`,
   "lock items carry state digests: same customer-managed key as the bucket",
   (json) => {
     expect(resourceAt(json, TABLE).server_side_encryption).toEqual({ enabled: true, kms_key_arn: ref(KEY, "arn") });
   },
 );
 
-controlInEveryStateStack("deletion protection", "DynamoDB itself refuses DeleteTable, whoever asks", (json) => {
-  expect(resourceAt(json, TABLE).deletion_protection_enabled).toBe(true);
-});
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: deletion protection`,
+  "DynamoDB itself refuses DeleteTable, whoever asks",
+  (json) => {
+    expect(resourceAt(json, TABLE).deletion_protection_enabled).toBe(true);
+  },
+);
 
-controlInEveryStateStack("prevent_destroy", "Terraform refuses any plan that would delete the table", (json) => {
-  expect(resourceAt(json, TABLE).lifecycle).toEqual({ prevent_destroy: true });
-});
+controlInEveryStateStack(
+  `${controlName("StateLockTableProtection")}: prevent_destroy`,
+  "Terraform refuses any plan that would delete the table",
+  (json) => {
+    expect(resourceAt(json, TABLE).lifecycle).toEqual({ prevent_destroy: true });
+  },
+);
 
 // Key and stack
 
-controlInEveryStateStack("customer-managed key with rotation", "one rotating key of ours encrypts bucket and table", (json, env) => {
-  expect(resourceAt(json, KEY)).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-  expect(resourceAt(json, "aws_kms_alias.state_key_alias")).toMatchObject({
-    name: env.state.kmsKeyAlias,
-    target_key_id: ref(KEY, "key_id"),
-  });
-});
+controlInEveryStateStack(
+  `${controlName("CustomerManagedKeys")}: customer-managed key with rotation`,
+  "one rotating key of ours encrypts bucket and table",
+  (json, env) => {
+    expect(resourceAt(json, KEY)).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(resourceAt(json, "aws_kms_alias.state_key_alias")).toMatchObject({
+      name: env.state.kmsKeyAlias,
+      target_key_id: ref(KEY, "key_id"),
+    });
+  },
+);
 
-controlInEveryStateStack("key prevent_destroy", "a key scheduled for deletion makes every state version unreadable", (json) => {
-  expect(resourceAt(json, KEY).lifecycle).toEqual({ prevent_destroy: true });
-});
+controlInEveryStateStack(
+  `${controlName("CustomerManagedKeys")}: key prevent_destroy`,
+  "a key scheduled for deletion makes every state version unreadable",
+  (json) => {
+    expect(resourceAt(json, KEY).lifecycle).toEqual({ prevent_destroy: true });
+  },
+);
 
 controlInEveryStateStack(
   "provider pinned like the environment's",

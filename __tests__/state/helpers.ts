@@ -1,12 +1,11 @@
 /**
- * Helpers for the remote-state suites: run one control against every shipped state-<env> stack.
- * Bootstrap stacks are synthesized on their own (not through the whole app), so these suites do not
- * pay for the environment stacks; backends.test.ts checks them inside the shipped app.
+ * Helpers for the remote-state suites: run one control against every shipped state-<env> stack
+ * (the shipped app's JSON, synthesized once per run), or against one built from a patched config.
  */
 import { Testing } from "cdktf";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
 import { StateStack } from "../../stacks/state-stack";
-import type { EnvName, TfJson } from "../support/synth";
+import { synthStack, testApp, type EnvName, type TfJson } from "../support/synth";
 
 export const STATE_ENV_NAMES: readonly EnvName[] = ["dev", "staging", "prod"];
 
@@ -15,14 +14,10 @@ export const configOf = (name: EnvName): EnvironmentConfig => configs.get(name)!
 
 /** Synthesized JSON of state-<env> built from a config (default: the shipped one). */
 export function synthStateStack(env: EnvironmentConfig): TfJson {
-  return JSON.parse(Testing.synth(new StateStack(Testing.app(), env)));
+  return JSON.parse(Testing.synth(new StateStack(testApp(), env)));
 }
 
-const cache = new Map<EnvName, TfJson>();
-const shippedStateStack = (name: EnvName): TfJson => {
-  if (!cache.has(name)) cache.set(name, synthStateStack(configOf(name)));
-  return cache.get(name)!;
-};
+const shippedStateStack = (name: EnvName): TfJson => synthStack(`state-${name}`);
 
 /** One describe per control; one test per environment, titled with the control's reason. */
 export function controlInEveryStateStack(control: string, reason: string, check: (json: TfJson, env: EnvironmentConfig) => void): void {

@@ -6,27 +6,30 @@ import { describeRefusals, type RefusalCase } from "../support/config-problems";
 import type { EnvName } from "../support/synth";
 
 const LOWERCASE = "must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit";
-const bucket = (env: EnvName, name: string, message: string): RefusalCase => ({
-  rule: `bucket ${name.length > 40 ? `of ${name.length} characters` : JSON.stringify(name)} is refused`,
+/** A refused bucket name beside the nearest name that is accepted, so each case shows where the rule's edge lies. */
+const bucket = (env: EnvName, name: string, nearest: string, message: string): RefusalCase => ({
+  rule: `bucket ${name.length > 40 ? `of ${name.length} characters` : JSON.stringify(name)} is refused, ${nearest.length > 40 ? `${nearest.length} characters` : JSON.stringify(nearest)} accepted`,
   env,
-  compliant: { state: { bucket: "taskflow-tfstate-prod-1" } },
+  compliant: { state: { bucket: nearest } },
   nonCompliant: { state: { bucket: name } },
   problem: `${env}.state.bucket: ${message}, got ${JSON.stringify(name)}`,
 });
 
+const RESERVED_PREFIX = "must not start with xn--, sthree- or amzn-s3-demo-";
+const RESERVED_SUFFIX = "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
 const cases: RefusalCase[] = [
-  bucket("prod", "TaskFlow-State", LOWERCASE),
-  bucket("prod", "ab", "must be 3 to 63 characters"),
-  bucket("prod", "a".repeat(64), "must be 3 to 63 characters"),
-  bucket("prod", "-taskflow-state", LOWERCASE),
-  bucket("prod", "taskflow_state", LOWERCASE),
-  bucket("prod", "192.168.5.4", "must not look like an IP address"),
-  bucket("prod", "xn--taskflow-state", "must not start with xn--, sthree- or amzn-s3-demo-"),
-  bucket("prod", "sthree-taskflow", "must not start with xn--, sthree- or amzn-s3-demo-"),
-  bucket("prod", "taskflow-state-s3alias", "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"),
-  bucket("prod", "taskflow-state--ol-s3", "must not end with a reserved S3 suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"),
-  bucket("dev", "taskflow.state", "must not contain dots (TLS to virtual-hosted buckets fails with dotted names)"),
-  bucket("dev", "taskflow..state", "must not contain two adjacent dots"),
+  bucket("prod", "TaskFlow-State", "taskflow-state", LOWERCASE),
+  bucket("prod", "ab", "abc", "must be 3 to 63 characters"),
+  bucket("prod", "a".repeat(64), "a".repeat(63), "must be 3 to 63 characters"),
+  bucket("prod", "-taskflow-state", "a-taskflow-state", LOWERCASE),
+  bucket("prod", "taskflow_state", "taskflow-state", LOWERCASE),
+  bucket("prod", "192.168.5.4", "192-168-5-4", "must not look like an IP address"),
+  bucket("prod", "xn--taskflow-state", "xn-taskflow-state", RESERVED_PREFIX),
+  bucket("prod", "sthree-taskflow", "sthree1-taskflow", RESERVED_PREFIX),
+  bucket("prod", "taskflow-state-s3alias", "taskflow-state-s3aliases", RESERVED_SUFFIX),
+  bucket("prod", "taskflow-state--ol-s3", "taskflow-state-ol-s3", RESERVED_SUFFIX),
+  bucket("dev", "taskflow.state", "taskflow-state", "must not contain dots (TLS to virtual-hosted buckets fails with dotted names)"),
+  bucket("dev", "taskflow..state", "taskflow--state", "must not contain two adjacent dots"),
   {
     rule: "access log bucket follows the S3 naming rules",
     env: "prod",

@@ -45,6 +45,8 @@ export interface AwsApi {
 
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? "";
 const statusOf = (e: unknown): number | undefined => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+/** S3's answer for an object that is not there: NoSuchKey, or a bare 404 (a delete marker as the current version). Any other error is not an answer. */
+export const isMissingObject = (e: unknown): boolean => errorName(e) === "NoSuchKey" || statusOf(e) === 404;
 
 /** PutObject input for a state or lock file: JSON, and SSE-KMS with the state key when one is given. */
 const jsonObject = (bucket: string, key: string, body: Buffer, kmsKeyId?: string): import("@aws-sdk/client-s3").PutObjectCommandInput => ({
@@ -93,8 +95,7 @@ export function realAws(env: EnvironmentConfig, profile?: string): AwsApi {
         const res = await s3Client().send(new (S3().GetObjectCommand)({ Bucket: bucket, Key: key, VersionId: versionId }));
         return Buffer.from((await res.Body?.transformToByteArray()) ?? []);
       } catch (e) {
-        // NoSuchKey for a missing object; a delete marker as the current version answers 404 too.
-        if (errorName(e) === "NoSuchKey" || statusOf(e) === 404) return undefined;
+        if (isMissingObject(e)) return undefined;
         throw e;
       }
     },

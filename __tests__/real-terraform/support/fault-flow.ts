@@ -4,6 +4,7 @@
  * cut the connection or hold requests back, and the checks every fault scenario ends with.
  */
 import { AdminCreateUserCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { isMissingObject } from "../../../scripts/lib/aws";
 import { EXIT } from "../../../scripts/lib/exit-codes";
 import { stripColours } from "../../../scripts/lib/colours";
 import { startApiProxy, type ApiProxy } from "./api-proxy";
@@ -100,7 +101,12 @@ export const lockOf = (flow: Flow) =>
   aws(flow, (c) => lockItem(c, flow.env.state.lockTable, `${flow.env.state.bucket}/${flow.env.state.key}`));
 export const lockfileExists = (flow: Flow) => aws(flow, (c) => objectExists(c, flow.env.state.bucket, `${flow.env.state.key}.tflock`));
 export const stateOf = (flow: Flow) => aws(flow, (c) => readRemoteState(c, flow.env.state.bucket, flow.env.state.key));
-export const stateOrNone = (flow: Flow) => stateOf(flow).catch(() => undefined);
+/** The remote state, or undefined when there is no state object; any other failure to read it (TLS, AccessDenied) throws. */
+export const stateOrNone = (flow: Flow) =>
+  stateOf(flow).catch((e: unknown) => {
+    if (isMissingObject(e)) return undefined;
+    throw e;
+  });
 export const lockIdOf = async (flow: Flow) => (JSON.parse((await lockOf(flow))?.Info ?? "{}") as { ID?: string }).ID;
 
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 150): Promise<T> {
