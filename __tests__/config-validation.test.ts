@@ -106,17 +106,18 @@ const cases: RefusalCase[] = [
   {
     rule: "MFA mode is OFF, OPTIONAL or ON",
     env: "staging",
-    // staging ships OPTIONAL (the default); ON is refused there while passkeys are on, OFF is accepted.
-    compliant: { userPool: { mfa: "OFF" } },
+    // staging ships OPTIONAL (the default); ON is refused there while passkeys are on, OFF is accepted
+    // once email MFA, which needs MFA, is off too.
+    compliant: { userPool: { mfa: "OFF", emailMfa: { enabled: false } } },
     nonCompliant: { userPool: { mfa: "SOMETIMES" } },
     problem: 'staging.userPool.mfa: must be one of "OFF", "OPTIONAL", "ON", got "SOMETIMES"',
   },
   {
     rule: "unknown settings are refused",
     env: "prod",
-    // The same value under the known key is read (prod ships the default minimum of 12).
-    compliant: { userPool: { passwordPolicy: { minimumLength: 14 } } },
-    nonCompliant: { userPool: { passwordPolicy: { minimumLenght: 14 } } },
+    // The same value under the known key is read (prod ships the default minimum of 15).
+    compliant: { userPool: { passwordPolicy: { minimumLength: 16 } } },
+    nonCompliant: { userPool: { passwordPolicy: { minimumLenght: 16 } } },
     problem: "prod.userPool.passwordPolicy.minimumLenght: is not a known setting (check the spelling against config/schema.ts)",
   },
 ];

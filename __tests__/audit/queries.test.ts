@@ -37,7 +37,9 @@ describe("the query data (what `npm run investigate` runs)", () => {
     expect(read.map((r) => r.query)).toEqual(["user-events", "failed-sign-ins-by-ip", "high-risk-events", "compromised-credentials"]);
     expect(read.filter((r) => r.fields.length === 0)).toEqual([]);
     expect(
-      read.flatMap((r) => r.fields.filter((f) => !DOCUMENTED_MESSAGE_FIELDS.includes(f)).map((f) => `${r.query}: message.${f}`)),
+      read.flatMap((r) =>
+        r.fields.filter((f) => !(DOCUMENTED_MESSAGE_FIELDS as readonly string[]).includes(f)).map((f) => `${r.query}: message.${f}`),
+      ),
     ).toEqual([]);
   });
 
