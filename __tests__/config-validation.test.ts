@@ -105,12 +105,12 @@ const cases: RefusalCase[] = [
   },
   {
     rule: "MFA mode is OFF, OPTIONAL or ON",
-    env: "staging",
-    // staging ships OPTIONAL (the default); ON is refused there while passkeys are on, OFF is accepted
-    // once email MFA, which needs MFA, is off too.
-    compliant: { userPool: { mfa: "OFF", emailMfa: { enabled: false } } },
+    env: "dev",
+    // dev ships OPTIONAL (the default) without threat protection or email MFA, so OFF is accepted there
+    // (ON is refused while passkeys are on; staging and prod need MFA for their email codes).
+    compliant: { userPool: { mfa: "OFF" } },
     nonCompliant: { userPool: { mfa: "SOMETIMES" } },
-    problem: 'staging.userPool.mfa: must be one of "OFF", "OPTIONAL", "ON", got "SOMETIMES"',
+    problem: 'dev.userPool.mfa: must be one of "OFF", "OPTIONAL", "ON", got "SOMETIMES"',
   },
   {
     rule: "unknown settings are refused",
