@@ -83,7 +83,13 @@ export function verifyPins(
     const key = `${p.repo}@${p.ref}#${p.tag}`;
     if (seen.has(key) || !p.tag) continue;
     seen.add(key);
-    const commit = lookup(p.repo, p.tag);
+    let commit: string | undefined;
+    try {
+      commit = lookup(p.repo, p.tag);
+    } catch (e) {
+      problems.push(`${p.file}:${p.line} ${p.action}: cannot read the tags of ${p.repo}: ${(e as Error).message.trim()}`);
+      continue;
+    }
     if (commit === p.ref) ok.push(`${p.repo} ${p.tag} = ${commit}`);
     else
       problems.push(`${p.file}:${p.line} ${p.action}@${p.ref} # ${p.tag}: the tag names ${commit ?? "nothing (no such tag)"} in ${p.repo}`);

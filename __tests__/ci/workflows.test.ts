@@ -229,7 +229,7 @@ describe("ActionsPinnedToVerifiedCommits", () => {
     expect([...shas].filter(([, set]) => set.size > 1)).toEqual([]);
   });
 
-  test("5. the verifier accepts the commit a tag names and reports any other, annotated tags peeled, against a real git repository", () => {
+  test("5. the verifier accepts the commit a tag names, reports any other commit, a missing tag and an unreadable repository (a real git repository, annotated tag peeled)", () => {
     const repo = mkdtempSync(join(tmpdir(), "taskflow-action-repo-"));
     try {
       const git = (...args: string[]) =>
@@ -249,6 +249,12 @@ describe("ActionsPinnedToVerifiedCommits", () => {
       ]);
       expect(verifyPins([pin(released, "v9.9.9")], lookup).problems).toEqual([
         `w.yml:1 o/a@${released} # v9.9.9: the tag names nothing (no such tag) in o/a`,
+      ]);
+      const offline = () => {
+        throw new Error("git ls-remote failed: Could not resolve host");
+      };
+      expect(verifyPins([pin(released, "v1.0.0")], offline).problems).toEqual([
+        "w.yml:1 o/a: cannot read the tags of o/a: git ls-remote failed: Could not resolve host",
       ]);
     } finally {
       rmSync(repo, { recursive: true, force: true });
