@@ -88,7 +88,7 @@ describe("ProviderFromMirrorOrRegistry", () => {
     expect(first.dir).toBe(join(dir, "cache", "taskflow", "terraform-providers", `aws-5.100.0-${PLATFORM}`));
     expect(first.dir).toBe(registryCacheDir(AWS, PLATFORM, env));
     expect(existsSync(join(first.dir, ...BINARY))).toBe(true);
-    expect(readFileSync(calls, "utf8")).toMatch(/^-chdir=\S+ init -backend=false -input=false\n$/);
+    expect(readFileSync(calls, "utf8")).toMatch(/^-chdir=\S+ init -backend=false -input=false -no-color\n$/);
     // A second run finds the cache and does not call Terraform again.
     expect(mirrorFromRegistry(terraform, AWS, env, PLATFORM)).toEqual(first);
     expect(readFileSync(calls, "utf8").trim().split("\n")).toHaveLength(1);

@@ -61,7 +61,7 @@ export function mirrorFromRegistry(
     const config = { terraform: { required_providers: { [type]: { source: `${namespace}/${type}`, version: provider.version } } } };
     writeFileSync(join(work, "providers.tf.json"), JSON.stringify(config));
     mkdirSync(join(work, "mirror"));
-    const r = spawnSync(terraform, [`-chdir=${work}`, "init", "-backend=false", "-input=false"], {
+    const r = spawnSync(terraform, [`-chdir=${work}`, "init", "-backend=false", "-input=false", "-no-color"], {
       encoding: "utf8",
       env: { ...env, TF_PLUGIN_CACHE_DIR: join(work, "mirror"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
       timeout: 600_000,
