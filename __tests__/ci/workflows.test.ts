@@ -51,9 +51,11 @@ interface StepRun {
 const STAND_INS = ["node", "python", "python3", "pip", "terraform"];
 
 /**
- * Runs every `run:` step of a job, in order, with bash -e (GitHub's default shell for run steps) in a
- * scratch folder, `env` as the job's variables, and `npm` a function that records its arguments and
- * prints `print(args)` (ci-role's output, say). `uses:` steps are listed, not run.
+ * Runs every `run:` step of a job, in order, as GitHub runs a step without `shell:` on Linux (`bash -e
+ * {0}`: "Workflow syntax for GitHub Actions", jobs.<job_id>.steps[*].shell; not pipefail, which only `shell: bash` sets)
+ * in a scratch folder, with `env` as the job's variables and `npm` a shell function that records its
+ * arguments, runs the shell snippet `print` (ci-role's output lines, say) and returns `npmStatus`.
+ * `uses:` steps are listed, not run.
  */
 function runJob(
   file: string,
@@ -101,8 +103,9 @@ function runJob(
   }
 }
 
-/** Index of the first step that called npm with exactly `args`, or that uses the action `action`. */
+/** Index of the first step that called npm with exactly `args`. */
 const callIndex = (runs: StepRun[], args: string[]) => runs.findIndex((r) => r.npm.some((c) => c.join(" ") === args.join(" ")));
+/** Index of the first step that uses the action `action` (any ref). */
 const usesIndex = (runs: StepRun[], action: string) => runs.findIndex((r) => String(r.step.uses ?? "").startsWith(`${action}@`));
 
 describe("WorkflowSchema", () => {
