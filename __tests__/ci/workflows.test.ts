@@ -1,14 +1,18 @@
 /**
  * The GitHub Actions workflows (.github/workflows): valid for GitHub's schema, every command a real
- * npm script, credentials only through OIDC, every action pinned to a release that was checked, and
- * the three flows wired the way the README describes them.
+ * npm script, credentials only through OIDC, every third-party action pinned to a commit SHA with its
+ * tag (checked against the action's repository by action-pins.ts), one Node.js version everywhere,
+ * and the three flows wired the way the README describes them. The flows' steps are run here, in
+ * bash, with a stand-in for npm that records what each step calls it with.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { load } from "js-yaml";
 import { loadEnvironments } from "../../config";
+import { actionPins, pinProblems, tagCommit, verifyPins } from "./action-pins";
+import { MIN_TERRAFORM } from "../real-terraform/support/tools";
 
 const ROOT = resolve(__dirname, "..", "..");
 const DIR = join(ROOT, ".github", "workflows");
@@ -27,18 +31,82 @@ const allSteps = (): { file: string; job: string; step: any }[] =>
 
 const ENVS = loadEnvironments().map((e) => e.name);
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- workflow YAML is untyped data */
+interface StepRun {
+  /** The step's index in its job. */
+  readonly index: number;
+  readonly step: any;
+  /** Each `npm` call the step made, as its argument list. */
+  readonly npm: string[][];
+  /** Every call of a stand-in (npm included), the tool's name first. */
+  readonly commands: string[][];
+  readonly status: number | null;
+  /** What the step appended to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY. */
+  readonly output: string;
+  readonly summary: string;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Tools a step may call that never run here: each is a shell function that records its arguments. */
+const STAND_INS = ["node", "python", "python3", "pip", "terraform"];
+
 /**
- * Every action a workflow uses, with where its exact release was verified. Adding or bumping an
- * action means verifying the tag (or commit) in the action's repository and recording it here.
+ * Runs every `run:` step of a job, in order, as GitHub runs a step without `shell:` on Linux (`bash -e
+ * {0}`: "Workflow syntax for GitHub Actions", jobs.<job_id>.steps[*].shell; not pipefail, which only `shell: bash` sets)
+ * in a scratch folder, with `env` as the job's variables and `npm` a shell function that records its
+ * arguments, runs the shell snippet `print` (ci-role's output lines, say) and returns `npmStatus`.
+ * `uses:` steps are listed, not run.
  */
-const VERIFIED_ACTIONS: Record<string, string> = {
-  "actions/checkout@v4.2.2": "actions/checkout CHANGELOG.md lists v4.2.2",
-  "actions/setup-node@v4.0.3": "actions/setup-node release notes (v4.0.3 compare link from v4.0.2)",
-  "hashicorp/setup-terraform@v3.1.2": "hashicorp/setup-terraform CHANGELOG.md lists 3.1.2; tags are v-prefixed (compare links)",
-  "aws-actions/configure-aws-credentials@v4.2.1": "aws-actions/configure-aws-credentials release notes: compare v4.2.0...v4.2.1",
-  "actions/upload-artifact@v4.6.2": "actions/upload-artifact release notes list v4.6.2",
-  "actions/download-artifact@v4.1.8": "actions/download-artifact release notes list v4.1.8",
-};
+function runJob(
+  file: string,
+  job: string,
+  env: Record<string, string>,
+  options: { print?: string; npmStatus?: number; files?: Record<string, string> } = {},
+): StepRun[] {
+  const dir = mkdtempSync(join(tmpdir(), "taskflow-workflow-run-"));
+  try {
+    for (const [name, text] of Object.entries(options.files ?? {})) {
+      mkdirSync(join(dir, name, ".."), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return stepsOf(file, job).map((step, index) => {
+      const calls = join(dir, `calls-${index}`);
+      const output = join(dir, `output-${index}`);
+      const summary = join(dir, `summary-${index}`);
+      const status = step.run
+        ? spawnSync(
+            "bash",
+            [
+              "-e",
+              "-c",
+              [
+                // npm prints what `print` says and exits npmStatus; the other tools a step may call only record.
+                `npm() { record npm "$@"; ${options.print ?? ""} return ${options.npmStatus ?? 0}; }`,
+                ...STAND_INS.map((tool) => `${tool}() { record ${tool} "$@"; }`),
+                `record() { printf '%s\\0' "$@" >> "${calls}"; printf '\\n' >> "${calls}"; }`,
+                step.run,
+              ].join("\n"),
+            ],
+            { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary } },
+          ).status
+        : null;
+      const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+      const commands = read(calls)
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\0").filter(Boolean));
+      const npm = commands.filter((c) => c[0] === "npm").map((c) => c.slice(1));
+      return { index, step, npm, commands, status, output: read(output), summary: read(summary) };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Index of the first step that called npm with exactly `args`. */
+const callIndex = (runs: StepRun[], args: string[]) => runs.findIndex((r) => r.npm.some((c) => c.join(" ") === args.join(" ")));
+/** Index of the first step that uses the action `action` (any ref). */
+const usesIndex = (runs: StepRun[], action: string) => runs.findIndex((r) => String(r.step.uses ?? "").startsWith(`${action}@`));
 
 describe("WorkflowSchema", () => {
   test("there are the pull-request, deploy and drift workflows and their reusable parts", () => {
@@ -131,28 +199,126 @@ describe("NoLongLivedAwsKeys", () => {
   });
 });
 
-describe("ActionsPinned", () => {
-  const uses = allSteps()
-    .map(({ step }) => step.uses as string | undefined)
-    .filter((u): u is string => u !== undefined);
+describe("ActionsPinnedToVerifiedCommits", () => {
+  const pins = actionPins(DIR);
 
-  test("every action is pinned to an exact release tag (vX.Y.Z) or a full commit SHA", () => {
-    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+  test("1. the workflows use third-party actions (so the checks below have something to check)", () => {
+    expect(new Set(pins.map((p) => p.repo)).size).toBeGreaterThanOrEqual(6);
   });
 
-  test("every pinned action is one whose release was verified (VERIFIED_ACTIONS)", () => {
-    expect([...new Set(uses)].filter((u) => !(u in VERIFIED_ACTIONS))).toEqual([]);
+  test("2. every third-party action is pinned to a full commit SHA with its release tag as a comment", () => {
+    expect(pinProblems(pins)).toEqual([]);
   });
 
-  test("reusable workflows are called from this repository only", () => {
+  test("3. control: a tag ref, a short SHA and a SHA without its tag comment are each refused", () => {
+    const bad = [
+      { file: "x.yml", line: 1, action: "actions/checkout", repo: "actions/checkout", ref: "v4.2.2", tag: undefined },
+      { file: "x.yml", line: 2, action: "actions/checkout", repo: "actions/checkout", ref: "11bd719", tag: "v4.2.2" },
+      {
+        file: "x.yml",
+        line: 3,
+        action: "actions/checkout",
+        repo: "actions/checkout",
+        ref: "11bd71901bbe5b1630ceea73d27597364c9af683",
+        tag: undefined,
+      },
+    ];
+    expect(pinProblems(bad)).toHaveLength(3);
+  });
+
+  test("4. one action at one tag has one SHA in every workflow", () => {
+    const shas = new Map<string, Set<string>>();
+    for (const p of pins) shas.set(`${p.repo}@${p.tag}`, (shas.get(`${p.repo}@${p.tag}`) ?? new Set()).add(p.ref));
+    expect([...shas].filter(([, set]) => set.size > 1)).toEqual([]);
+  });
+
+  test("5. the verifier accepts the commit a tag names, reports any other commit, a missing tag and an unreadable repository (a real git repository, annotated tag peeled)", () => {
+    const repo = mkdtempSync(join(tmpdir(), "taskflow-action-repo-"));
+    try {
+      const git = (...args: string[]) =>
+        spawnSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { encoding: "utf8" }).stdout.trim();
+      git("init", "-q");
+      git("commit", "-q", "--allow-empty", "-m", "release");
+      const released = git("rev-parse", "HEAD");
+      git("tag", "-a", "v1.0.0", "-m", "v1.0.0");
+      git("commit", "-q", "--allow-empty", "-m", "later");
+      const later = git("rev-parse", "HEAD");
+      expect(tagCommit(repo, "v1.0.0")).toBe(released);
+      const pin = (ref: string, tag: string) => ({ file: "w.yml", line: 1, action: "o/a", repo: "o/a", ref, tag });
+      const lookup = (_repo: string, tag: string) => tagCommit(repo, tag);
+      expect(verifyPins([pin(released, "v1.0.0")], lookup).problems).toEqual([]);
+      expect(verifyPins([pin(later, "v1.0.0")], lookup).problems).toEqual([
+        `w.yml:1 o/a@${later} # v1.0.0: the tag names ${released} in o/a`,
+      ]);
+      expect(verifyPins([pin(released, "v9.9.9")], lookup).problems).toEqual([
+        `w.yml:1 o/a@${released} # v9.9.9: the tag names nothing (no such tag) in o/a`,
+      ]);
+      const offline = () => {
+        throw new Error("git ls-remote failed: Could not resolve host");
+      };
+      expect(verifyPins([pin(released, "v1.0.0")], offline).problems).toEqual([
+        "w.yml:1 o/a: cannot read the tags of o/a: git ls-remote failed: Could not resolve host",
+      ]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  test("6. the checks job verifies every pin against the actions' repositories, right after npm ci", () => {
+    const runs = runJob("checks.yml", "checks", {});
+    const verify = runs.findIndex((r) => r.commands.some((c) => c.join(" ") === "node scripts/run-ts.js __tests__/ci/action-pins.ts"));
+    expect(verify).toBe(callIndex(runs, ["ci", "--no-audit", "--no-fund"]) + 1);
+  });
+
+  test("7. Dependabot keeps the actions and the npm packages up to date", () => {
+    const config = load(readFileSync(join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string; directory: string }[];
+    };
+    expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
+      ["github-actions", "/"],
+      ["npm", "/"],
+    ]);
+  });
+
+  test("8. reusable workflows are called from this repository only", () => {
     const called = FILES.flatMap((f) => Object.values(jobsOf(f)).map((j) => j.uses as string | undefined)).filter(Boolean);
     expect(called.length).toBeGreaterThan(0);
     for (const c of called) expect(c).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
   });
 });
 
+describe("OneNodeVersion", () => {
+  const nvmrc = readFileSync(join(ROOT, ".nvmrc"), "utf8").trim();
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+
+  test("1. .nvmrc names Node.js 22 (the supported LTS), and package.json's engines and @types/node agree", () => {
+    expect(nvmrc).toBe("22");
+    expect(pkg.engines.node).toBe(`>=${nvmrc}`);
+    expect(pkg.devDependencies["@types/node"]).toMatch(new RegExp(`^${nvmrc}\\.\\d+\\.\\d+$`));
+  });
+
+  test("2. every setup-node step reads .nvmrc", () => {
+    const setups = allSteps().filter(({ step }) => String(step.uses ?? "").startsWith("actions/setup-node@"));
+    expect(setups.length).toBeGreaterThanOrEqual(5);
+    expect(setups.map(({ step }) => step.with)).toEqual(setups.map(() => ({ "node-version-file": ".nvmrc", cache: "npm" })));
+  });
+
+  test("3. .ci/run installs the pinned Node.js of .nvmrc's major before npm ci", () => {
+    const script = readFileSync(join(ROOT, ".ci", "use-node.sh"), "utf8");
+    expect(script).toMatch(new RegExp(`^NODE_VERSION=${nvmrc}\\.\\d+\\.\\d+$`, "m"));
+    const run = readFileSync(join(ROOT, ".ci", "run"), "utf8");
+    expect(run.indexOf(". .ci/use-node.sh")).toBeGreaterThan(0);
+    expect(run.indexOf(". .ci/use-node.sh")).toBeLessThan(run.indexOf("npm ci"));
+  });
+});
+
+/** The stack the caller passed, named like no environment so that a step naming one itself shows. */
+const STACK = "stack-from-input";
+const STACK_ENV = { STACK, MAX_PLAN_AGE: "720" };
+const ROLE_LINES = "echo role_arn=arn:aws:iam::111111111111:role/taskflow-dev-ci-plan; echo aws_region=eu-west-1;";
+
 describe("PullRequestFlow", () => {
-  test("on pull requests to main: the checks only, with no id-token (no role trusts a pull request's OIDC subject)", () => {
+  test("1. on pull requests to main: the checks only, with no id-token (no role trusts a pull request's OIDC subject)", () => {
     expect(workflows["pull-request.yml"].on).toEqual({ pull_request: { branches: ["main"] } });
     const jobs = jobsOf("pull-request.yml");
     expect(Object.keys(jobs)).toEqual(["checks"]);
@@ -160,50 +326,87 @@ describe("PullRequestFlow", () => {
     expect(JSON.stringify(workflows["pull-request.yml"])).not.toContain("id-token");
   });
 
-  test("the checks: npm ci, typecheck, lint, format check, unit tests, synth, in that order", () => {
-    expect(stepsOf("checks.yml", "checks").flatMap((s) => (s.run ? [s.run] : []))).toEqual([
-      "npm ci --no-audit --no-fund",
-      "npm run typecheck",
-      "npm run lint",
-      "npm run format:check",
-      "npm run test:unit",
-      "npm run synth",
+  test("2. the checks call npm ci, then typecheck, lint, format:check, test:unit, synth, in that order", () => {
+    const calls = runJob("checks.yml", "checks", {}).flatMap((r) => r.npm);
+    expect(calls).toEqual([
+      ["ci", "--no-audit", "--no-fund"],
+      ...["typecheck", "lint", "format:check", "test:unit", "synth"].map((s) => ["run", s]),
     ]);
   });
 
-  test("a plan job: plan role, plan, record; review.md in the summary and uploaded with tfplan even when the plan fails (exit 3)", () => {
-    const steps = stepsOf("plan-stack.yml", "plan");
-    const index = (pred: (s: any) => boolean) => steps.findIndex(pred); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const role = index((s) => s.run === 'npm run --silent ci-role -- "$STACK" --role plan >> "$GITHUB_OUTPUT"');
-    const creds = index((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-    const plan = index((s) => s.run === 'npm run plan -- "$STACK"');
-    const record = index((s) => s.run === 'npm run plan-record -- "$STACK"');
-    const summary = index((s) => String(s.run).includes('cat "plans/$STACK/review.md" >> "$GITHUB_STEP_SUMMARY"'));
-    const upload = index((s) => String(s.uses).startsWith("actions/upload-artifact@"));
-    expect([role, creds, plan, record, summary, upload].every((i) => i >= 0)).toBe(true);
-    expect(role < creds && creds < plan && plan < record && record < summary && summary < upload).toBe(true);
-    // A failed plan step (exit 3) fails the job, and these two still run: the CAUTION block stays visible.
-    expect(steps[summary].if).toBe("${{ !cancelled() }}");
-    expect(steps[upload].if).toBe("${{ !cancelled() }}");
-    expect(steps[plan]["continue-on-error"]).toBeUndefined();
-    expect(steps[upload].with.path.split("\n").filter(Boolean)).toEqual([
+  test("3. every checks step that calls npm fails when npm fails: no check is tolerated", () => {
+    const runs = runJob("checks.yml", "checks", {}, { npmStatus: 1 }).filter((r) => r.npm.length);
+    expect(runs.map((r) => r.status)).toEqual(runs.map(() => 1));
+    expect(runs.filter((r) => r.step["continue-on-error"] !== undefined || r.step.if !== undefined)).toEqual([]);
+  });
+
+  test("4. the real-Terraform job: Terraform >= 1.10 without its wrapper, Python with a pinned moto, then npm run test:real", () => {
+    const runs = runJob("checks.yml", "real-terraform", {});
+    const terraform = runs[usesIndex(runs, "hashicorp/setup-terraform")].step.with;
+    expect(terraform.terraform_wrapper).toBe(false);
+    const [major, minor] = String(terraform.terraform_version).split(".").map(Number);
+    expect(major * 100 + minor).toBeGreaterThanOrEqual(MIN_TERRAFORM[0] * 100 + MIN_TERRAFORM[1]);
+    expect(runs[usesIndex(runs, "actions/setup-python")].step.with["python-version"]).toMatch(/^3\.\d+$/);
+    expect(runs.flatMap((r) => r.commands).filter((c) => c[0] !== "npm")).toEqual([
+      ["python", "-m", "pip", "install", "moto[server]==5.2.1"],
+    ]);
+    expect(runs.flatMap((r) => r.npm)).toEqual([
+      ["ci", "--no-audit", "--no-fund"],
+      ["run", "test:real"],
+    ]);
+  });
+
+  test("5. a plan job: plan role, credentials, plan and record of the stack; the role's lines go to $GITHUB_OUTPUT", () => {
+    expect(jobsOf("plan-stack.yml").plan.env).toEqual({ STACK: "${{ inputs.stack }}" });
+    const runs = runJob("plan-stack.yml", "plan", STACK_ENV, { print: ROLE_LINES });
+    const role = callIndex(runs, ["run", "--silent", "ci-role", "--", STACK, "--role", "plan"]);
+    const creds = usesIndex(runs, "aws-actions/configure-aws-credentials");
+    const plan = callIndex(runs, ["run", "plan", "--", STACK]);
+    const record = callIndex(runs, ["run", "plan-record", "--", STACK]);
+    const upload = usesIndex(runs, "actions/upload-artifact");
+    expect([role, creds, plan, record, upload].every((i) => i >= 0)).toBe(true);
+    expect(role < creds && creds < plan && plan < record && record < upload).toBe(true);
+    expect(runs[role].output).toContain("role_arn=arn:aws:iam::111111111111:role/taskflow-dev-ci-plan\naws_region=eu-west-1\n");
+    expect(runs[role].step.id).toBe("role");
+    expect(runs[creds].step.with["role-to-assume"]).toBe("${{ steps.role.outputs.role_arn }}");
+  });
+
+  test("6. the plan job's summary is review.md when the plan wrote one, and says the plan failed when not; both it and the upload run after a failed plan (exit 3)", () => {
+    const written = runJob("plan-stack.yml", "plan", STACK_ENV, {
+      files: { [`plans/${STACK}/review.md`]: "> [!CAUTION]\n> replaces the pool\n" },
+    });
+    const missing = runJob("plan-stack.yml", "plan", STACK_ENV);
+    const summary = written.findIndex((r) => r.summary !== "");
+    expect(written[summary].summary).toBe("> [!CAUTION]\n> replaces the pool\n");
+    expect(missing[summary].summary).toBe(`No review of ${STACK}: the plan failed before writing one (see the log).\n`);
+    const upload = usesIndex(written, "actions/upload-artifact");
+    expect(summary).toBeLessThan(upload);
+    expect(written[summary].step.if).toBe("${{ !cancelled() }}");
+    expect(written[upload].step.if).toBe("${{ !cancelled() }}");
+    expect(written[callIndex(written, ["run", "plan", "--", STACK])].step["continue-on-error"]).toBeUndefined();
+    expect(written[upload].step.with.path.split("\n").filter(Boolean)).toEqual([
       "plans/${{ inputs.stack }}/review.md",
       "plans/${{ inputs.stack }}/tfplan",
       "plans/${{ inputs.stack }}/reviewed-plan.json",
     ]);
-    expect(steps[upload].with.name).toBe("plan-${{ inputs.stack }}");
+    expect(written[upload].step.with.name).toBe("plan-${{ inputs.stack }}");
+  });
+
+  test("7. a step that calls npm fails its job when npm fails (bash -e), so a failed plan stops the job", () => {
+    const runs = runJob("plan-stack.yml", "plan", STACK_ENV, { npmStatus: 3 });
+    expect(runs[callIndex(runs, ["run", "plan", "--", STACK])].status).toBe(3);
   });
 });
 
 describe("DeployFlow", () => {
   const jobs = jobsOf("deploy.yml");
 
-  test("on pushes to main, one run at a time, never cancelling an apply", () => {
+  test("1. on pushes to main, one run at a time, never cancelling an apply", () => {
     expect(workflows["deploy.yml"].on).toEqual({ push: { branches: ["main"] } });
     expect(workflows["deploy.yml"].concurrency).toEqual({ group: "deploy-main", "cancel-in-progress": false });
   });
 
-  test("every environment is planned then applied, in promotion order: each plan waits for the previous environment's apply", () => {
+  test("2. every environment is planned then applied, in promotion order: each plan waits for the previous environment's apply", () => {
     let previous = "checks";
     for (const env of ENVS) {
       expect(jobs[`plan-${env}`]).toMatchObject({ needs: previous, uses: "./.github/workflows/plan-stack.yml", with: { stack: env } });
@@ -216,60 +419,59 @@ describe("DeployFlow", () => {
     }
   });
 
-  test("the apply job runs in the GitHub environment of the stack (its required reviewers gate staging and prod)", () => {
+  test("3. the apply job runs in the GitHub environment of the stack (its required reviewers gate staging and prod)", () => {
     expect(jobsOf("apply-stack.yml").apply.environment).toBe("${{ inputs.stack }}");
   });
 
-  test("an apply job: this run's plan artifact, synth, plan-verify before any credential, then the apply role and npm run apply --yes", () => {
-    const steps = stepsOf("apply-stack.yml", "apply");
-    const text = steps.map((s) => s.run ?? s.uses);
-    const at = (pred: (t: string) => boolean) => text.findIndex((t) => pred(String(t)));
-    const download = at((t) => t.startsWith("actions/download-artifact@"));
-    const synth = at((t) => t === "npm run synth");
-    const verify = at((t) => t === 'npm run plan-verify -- "$STACK" --max-age-minutes "$MAX_PLAN_AGE"');
-    const role = at((t) => t === 'npm run --silent ci-role -- "$STACK" --role apply >> "$GITHUB_OUTPUT"');
-    const creds = at((t) => t.startsWith("aws-actions/configure-aws-credentials@"));
-    const apply = at((t) => t === 'npm run apply -- "$STACK" --yes');
+  test("4. an apply job: this run's plan artifact, synth, plan-verify with the age limit before any credential, then the apply role and apply --yes", () => {
+    expect(jobsOf("apply-stack.yml").apply.env).toEqual({
+      STACK: "${{ inputs.stack }}",
+      MAX_PLAN_AGE: "${{ inputs.max-plan-age-minutes }}",
+    });
+    const runs = runJob("apply-stack.yml", "apply", STACK_ENV, { print: ROLE_LINES });
+    const download = usesIndex(runs, "actions/download-artifact");
+    const synth = callIndex(runs, ["run", "synth"]);
+    const verify = callIndex(runs, ["run", "plan-verify", "--", STACK, "--max-age-minutes", "720"]);
+    const role = callIndex(runs, ["run", "--silent", "ci-role", "--", STACK, "--role", "apply"]);
+    const creds = usesIndex(runs, "aws-actions/configure-aws-credentials");
+    const apply = callIndex(runs, ["run", "apply", "--", STACK, "--yes"]);
     expect([download, synth, verify, role, creds, apply].every((i) => i >= 0)).toBe(true);
     expect(download < synth && synth < verify && verify < role && role < creds && creds < apply).toBe(true);
-    expect(steps[download].with).toEqual({ name: "plan-${{ inputs.stack }}", path: "plans/${{ inputs.stack }}" });
+    expect(runs[role].output).toContain("role_arn=");
+    expect(runs[download].step.with).toEqual({ name: "plan-${{ inputs.stack }}", path: "plans/${{ inputs.stack }}" });
     // No step may be skipped or tolerated on failure between the verification and the apply.
-    for (const s of steps) {
-      expect(s.if).toBeUndefined();
-      expect(s["continue-on-error"]).toBeUndefined();
-    }
+    expect(runs.filter((r) => r.step.if !== undefined || r.step["continue-on-error"] !== undefined)).toEqual([]);
+  });
+
+  test("5. a refused plan-verify (exit 4) fails its step, and no later step runs after a failure: the apply role is never read", () => {
+    const runs = runJob("apply-stack.yml", "apply", STACK_ENV, { npmStatus: 4 });
+    const verify = callIndex(runs, ["run", "plan-verify", "--", STACK, "--max-age-minutes", "720"]);
+    expect(runs[verify].status).toBe(4);
+    expect(runs.slice(verify + 1).filter((r) => r.step.if !== undefined)).toEqual([]);
   });
 });
 
 describe("DriftFlow", () => {
-  test("daily (and on demand), in every environment's account with its read-only plan role", () => {
+  test("1. daily (and on demand), in every environment's account with its read-only plan role", () => {
     const drift = workflows["drift.yml"];
     expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
     expect(drift.on).toHaveProperty("workflow_dispatch");
     expect(drift.jobs.drift.strategy.matrix.environment).toEqual(ENVS);
-    expect(stepsOf("drift.yml", "drift").map((s) => s.run)).toContain(
-      'npm run --silent ci-role -- "$ENVIRONMENT" --role plan >> "$GITHUB_OUTPUT"',
-    );
+    const runs = runJob("drift.yml", "drift", { ENVIRONMENT: "prod" }, { print: ROLE_LINES });
+    const role = callIndex(runs, ["run", "--silent", "ci-role", "--", "prod", "--role", "plan"]);
+    expect(role).toBeGreaterThan(0);
+    expect(runs[role].output).toContain("role_arn=");
+    expect(callIndex(runs, ["run", "drift", "--", "--all"])).toBeGreaterThan(usesIndex(runs, "aws-actions/configure-aws-credentials"));
   });
 
-  test("npm run drift -- --all: exit 2 (drift, no security control) is a warning, any other failure (5: security drift) fails the run", () => {
-    const step = stepsOf("drift.yml", "drift").find((s) => String(s.run).includes("npm run drift -- --all"));
-    const script = String(step.run);
-    expect(script).toContain("npm run drift -- --all || status=$?");
-    expect(script).toMatch(/if \[ "\$status" -eq 2 \]; then .*exit 0; fi/);
-    expect(script.trim().split("\n").pop()).toBe('exit "$status"');
-    // Run the step's own shell logic with a stand-in for npm that exits as drift would.
-    for (const [code, expected] of [
-      [0, 0],
-      [2, 0],
-      [5, 5],
-      [1, 1],
-    ]) {
-      const r = spawnSync("bash", ["-e", "-c", `npm() { return ${code}; }\n${script}`], {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, ENVIRONMENT: "prod" },
-      });
-      expect({ code, status: r.status }).toEqual({ code, status: expected });
-    }
+  test.each([
+    [0, 0],
+    [2, 0],
+    [5, 5],
+    [1, 1],
+  ])("2. npm run drift -- --all exiting %i ends the step with %i (2, drift without a security control, is a warning)", (code, expected) => {
+    const runs = runJob("drift.yml", "drift", { ENVIRONMENT: "prod" }, { npmStatus: code });
+    const drift = runs[callIndex(runs, ["run", "drift", "--", "--all"])];
+    expect(drift.status).toBe(expected);
   });
 });

@@ -5,10 +5,11 @@
  *   mirror? Then there is no registry to talk to, and cdktf's provider-lock step (`terraform
  *   providers lock`, which queries the registry) must be skipped; `terraform init` still records the
  *   mirror's hashes in .terraform.lock.hcl.
- * - findProviderMirror(): where the aws provider can be installed from on this machine (these
- *   machines reach no registry). Never hard-coded: TASKFLOW_TF_PROVIDER_MIRROR names it; without it,
- *   the CLI configuration's filesystem_mirror, the places Terraform itself and common set-ups use,
- *   then a bounded `find`; nothing found fails with what to set.
+ * - findProviderMirror(): a mirror on this machine that holds the aws provider, for machines that
+ *   reach no registry. Never hard-coded: TASKFLOW_TF_PROVIDER_MIRROR names it (and must then hold
+ *   it); without it, the CLI configuration's filesystem_mirror, the places Terraform itself and
+ *   common set-ups use, then a bounded `find`. Nothing found is undefined: the caller then installs
+ *   the provider from the registry.
  *
  * CLI configurations are read with a real HCL parser, so a commented-out mirror never counts.
  * A mirror is the folder above `registry.terraform.io`, in either of Terraform's layouts:
@@ -142,12 +143,14 @@ function findMirrorOnDisk(provider: ProviderRequirement, platform: string): stri
 
 /**
  * The mirror to install the provider from: $TASKFLOW_TF_PROVIDER_MIRROR when set (and then it must
- * hold the provider), else the first candidate that holds it, else a bounded search of the disk.
+ * hold the provider), else the first candidate that holds it, else a bounded search of the disk,
+ * else undefined (`tried` lists where it looked, for the caller's message).
  */
 export async function findProviderMirror(
   provider: ProviderRequirement = requiredAwsProvider(),
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ dir: string; from: string }> {
+  tried: string[] = [],
+): Promise<{ dir: string; from: string } | undefined> {
   const platform = terraformPlatform();
   const wanted = `${provider.source} ${provider.version} (${platform})`;
   const explicit = env[MIRROR_ENV];
@@ -162,16 +165,12 @@ export async function findProviderMirror(
     }
     return { dir, from: `$${MIRROR_ENV}` };
   }
-  const tried: string[] = [];
   for (const c of await candidateMirrors(env)) {
     if (mirrorHolds(c.dir, provider, platform)) return c;
     tried.push(`${c.dir} (${c.from})`);
   }
   const found = findMirrorOnDisk(provider, platform);
   if (found) return { dir: found, from: "bounded find" };
-  throw new Error(
-    `No Terraform provider mirror with ${wanted} was found.\n` +
-      `Set ${MIRROR_ENV} to the folder that contains registry.terraform.io/ (a filesystem mirror, e.g. made with ` +
-      `\`terraform providers mirror <dir>\` on a machine with registry access).\nTried:\n  ${tried.join("\n  ")}\n  and a bounded find.`,
-  );
+  tried.push("a bounded find");
+  return undefined;
 }

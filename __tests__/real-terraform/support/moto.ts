@@ -11,7 +11,7 @@ import { request as httpsRequest } from "node:https";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireMotoPython } from "./tools";
+import { requireMotoPython, requireTool } from "./tools";
 
 /** moto plus this project's extensions (see emulator/launcher.py). */
 export const LAUNCHER = join(__dirname, "..", "emulator", "launcher.py");
@@ -71,7 +71,7 @@ export function makeCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, "emulator-cert.pem");
   const key = join(dir, "emulator-key.pem");
   const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert];
-  const r = spawnSync("openssl", [...args, "-days", "1", "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=IP:${HOST}`], {
+  const r = spawnSync(requireTool("openssl"), [...args, "-days", "1", "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=IP:${HOST}`], {
     encoding: "utf8",
   });
   if (r.status !== 0)

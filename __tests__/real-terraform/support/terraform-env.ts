@@ -1,11 +1,13 @@
 /**
  * The environment the suites give Terraform and cdktf: their own CLI config (in a temp dir: the
- * user's ~/.terraformrc or $TF_CLI_CONFIG_FILE is never read or written), the provider from the
- * local mirror only, no plugin cache, no checkpoint calls, and non-interactive cdktf output.
+ * user's ~/.terraformrc or $TF_CLI_CONFIG_FILE is never read or written), the provider from one
+ * filesystem mirror only (this machine's, or the registry's download: provider-mirror.ts), no plugin
+ * cache, no checkpoint calls, and non-interactive cdktf output.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findProviderMirror, requiredAwsProvider } from "./provider-mirror";
+import { providerSource, requiredAwsProvider, type ProviderSource } from "./provider-mirror";
+import { requireTerraform } from "./tools";
 
 /** Host of the provider's source address (registry.terraform.io). */
 const registryHost = () => requiredAwsProvider().source.split("/")[0];
@@ -50,7 +52,7 @@ export function cleanBaseEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 
 export interface TerraformSetup {
   /** Where the provider comes from, and how it was found. */
-  readonly mirror: { dir: string; from: string };
+  readonly mirror: ProviderSource;
   readonly cliConfigFile: string;
   /** Environment for terraform and cdktf (no AWS credentials: add them per account). */
   readonly env: NodeJS.ProcessEnv;
@@ -58,7 +60,7 @@ export interface TerraformSetup {
 
 /** CLI config under `tempDir`, and the environment that uses it. */
 export async function terraformSetup(tempDir: string): Promise<TerraformSetup> {
-  const mirror = await findProviderMirror();
+  const mirror = await providerSource(requireTerraform().path);
   const cliConfigFile = writeCliConfig(join(tempDir, "terraform-cli"), mirror.dir);
   return {
     mirror,

@@ -12,6 +12,7 @@ export const MIN_TERRAFORM = [1, 10] as const;
 const INSTALL_HINTS: Record<string, string> = {
   terraform: `Terraform CLI >= ${MIN_TERRAFORM.join(".")} (https://developer.hashicorp.com/terraform/install; on Debian/Ubuntu: the hashicorp apt repository, \`apt-get install terraform\`)`,
   python3: 'Python 3 with moto and its server extra: `pip install "moto[server]>=5.2,<5.3"`',
+  openssl: "OpenSSL's command-line tool (it makes the emulator's TLS certificate; on Debian/Ubuntu: `apt-get install openssl`)",
 };
 
 /** Absolute path of an executable on PATH, or undefined. */
@@ -29,11 +30,11 @@ export function which(name: string, path: string = process.env.PATH ?? ""): stri
 }
 
 /** Path of a required tool; throws naming what to install when it is missing. */
-export function requireTool(name: keyof typeof INSTALL_HINTS & string): string {
-  const found = which(name);
+export function requireTool(name: keyof typeof INSTALL_HINTS & string, path: string = process.env.PATH ?? ""): string {
+  const found = which(name, path);
   if (!found) {
     throw new Error(
-      `The real-Terraform suites need \`${name}\` on PATH, and it was not found (PATH=${process.env.PATH}).\n` +
+      `The real-Terraform suites need \`${name}\` on PATH, and it was not found (PATH=${path}).\n` +
         `Install ${INSTALL_HINTS[name]}.\nThese suites never skip: CI must have the tool.`,
     );
   }
@@ -41,8 +42,8 @@ export function requireTool(name: keyof typeof INSTALL_HINTS & string): string {
 }
 
 /** Terraform's version, checked against MIN_TERRAFORM. */
-export function requireTerraform(): { path: string; version: string } {
-  const path = requireTool("terraform");
+export function requireTerraform(searchPath?: string): { path: string; version: string } {
+  const path = requireTool("terraform", searchPath);
   const r = spawnSync(path, ["version", "-json"], {
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
@@ -61,8 +62,8 @@ export function requireTerraform(): { path: string; version: string } {
 }
 
 /** The Python that runs the emulator launcher: python3 on PATH, able to import moto's server. */
-export function requireMotoPython(): string {
-  const python = requireTool("python3");
+export function requireMotoPython(searchPath?: string): string {
+  const python = requireTool("python3", searchPath);
   const r = spawnSync(python, ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
   if (r.status !== 0) {
     throw new Error(
