@@ -23,7 +23,10 @@ def account_of(arn: str) -> str | None:
 
 
 def params_of(response: Any) -> dict[str, Any]:
-    """The request's parameters: the JSON body (JSON protocols) or the query/form parameters (query protocols)."""
+    """The request's parameters: moto's own parse where it has one, else the JSON body or the query parameters."""
+    parsed = getattr(response, "params", None)
+    if getattr(response, "automated_parameter_parsing", False) and isinstance(parsed, dict):
+        return parsed
     if response.querystring.get("Action"):
         params: dict[str, Any] = {}
         for key, value in sorted(response.querystring.items()):
@@ -47,6 +50,16 @@ def members(params: dict[str, Any], name: str) -> list[Any]:
     return [v for k, v in sorted(params.items(), key=lambda kv: kv[0]) if k.startswith(prefix) and k.count(".") == 2]
 
 
+def kms_key_arn(key_id: str, account: str, region: str) -> str:
+    """The ARN of the key a key id, key ARN, alias name or alias ARN names (KMS authorizes on the key)."""
+    if key_id.startswith("arn:") and ":key/" in key_id:
+        return key_id
+    try:
+        return f"arn:aws:kms:{region}:{account}:key/{kms_backends[account][region].any_id_to_key_id(key_id)}"
+    except Exception:  # no such key or alias: KMS answers NotFound itself
+        return f"arn:aws:kms:{region}:{account}:{key_id if key_id.startswith('alias/') else f'key/{key_id}'}"
+
+
 class Request:
     def __init__(self, response: Any, service: str, operation: str, region: str, account: str) -> None:
         self.response = response
@@ -67,12 +80,7 @@ class Request:
         return [r for r in found if r]
 
     def kms_key_arn(self, key_id: str) -> str:
-        if key_id.startswith("arn:") and ":key/" in key_id:
-            return key_id
-        try:
-            return self.arn("kms", f"key/{kms_backends[self.account][self.region].any_id_to_key_id(key_id)}")
-        except Exception:
-            return self.arn("kms", key_id if key_id.startswith("alias/") else f"key/{key_id}")
+        return kms_key_arn(key_id, self.account, self.region)
 
     # --- the resource's own policy ----------------------------------------------------------------------------
 

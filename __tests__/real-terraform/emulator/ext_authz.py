@@ -117,7 +117,8 @@ def decide(question: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """Asks the evaluator, logs the decision and returns the answer."""
     assert _evaluator is not None
     answer = _evaluator.ask(question)
-    _log.write({**entry, "principal": question["principal"], "action": question["action"], **answer, "mode": MODE})
+    context = {k: v for k, v in question["context"].items() if k != "aws:CurrentTime"}
+    _log.write({**entry, "principal": question["principal"], "action": question["action"], **answer, "context": context, "mode": MODE})
     return answer
 
 
@@ -305,7 +306,7 @@ def evaluate_s3(request: Any, region: str, action: str, resource: str, bucket: A
     from moto.kms.models import kms_backends
 
     kms_action = "kms:Decrypt" if request.method.upper() in ("GET", "HEAD") else "kms:GenerateDataKey"
-    key_arn = key_id if key_id.startswith("arn:") else f"arn:aws:kms:{region}:{account}:key/{key_id}"
+    key_arn = authz_resources.kms_key_arn(key_id, account, region)
     try:
         key_policy = json.loads(kms_backends[account][region].get_key_policy(key_arn.split(":key/")[1]))
     except Exception:

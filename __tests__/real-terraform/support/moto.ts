@@ -247,7 +247,13 @@ export async function ensureAdministratorRole(
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "sts:AssumeRole" }],
   });
-  const created = await query(moto, "iam", region, { Action: "CreateRole", RoleName: roleName, AssumeRolePolicyDocument: trust }, accountId);
+  const created = await query(
+    moto,
+    "iam",
+    region,
+    { Action: "CreateRole", RoleName: roleName, AssumeRolePolicyDocument: trust },
+    accountId,
+  );
   if (created.status !== 200 && !created.text.includes("EntityAlreadyExists"))
     throw new Error(`could not create the administrator role ${roleName} in ${accountId} (${created.status}):\n${created.text}`);
   const put = await query(
@@ -291,7 +297,10 @@ export async function assumeDeployRole(
   return sessionFrom(res, `moto STS AssumeRole for ${accountId}`);
 }
 
-function sessionFrom(res: { status: number; text: string }, what: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+function sessionFrom(
+  res: { status: number; text: string },
+  what: string,
+): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
   const xml = res.text;
   const field = (name: string) => xml.match(new RegExp(`<${name}>([^<]+)</${name}>`))?.[1];
   const [accessKeyId, secretAccessKey, sessionToken] = [field("AccessKeyId"), field("SecretAccessKey"), field("SessionToken")];
