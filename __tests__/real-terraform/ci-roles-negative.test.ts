@@ -101,7 +101,10 @@ beforeAll(async () => {
   keyPolicies = new Map(
     await withAwsClients(shared.awsEnv("prod"), (c) =>
       Promise.all(
-        keys.map(async (k) => [k, JSON.parse((await c.kms.send(new GetKeyPolicyCommand({ KeyId: k }))).Policy ?? "{}")] as const),
+        keys.map(
+          async (k) =>
+            [k, JSON.parse((await c.kms.send(new GetKeyPolicyCommand({ KeyId: k, PolicyName: "default" }))).Policy ?? "{}")] as const,
+        ),
       ),
     ),
   );

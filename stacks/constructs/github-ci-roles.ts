@@ -182,6 +182,8 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Sid: "ReadStateStorage",
       Effect: "Allow",
       Action: [
+        // HeadBucket of the access-log bucket (the provider's existence check) is authorized as s3:ListBucket.
+        "s3:ListBucket",
         "s3:GetBucket*",
         "s3:GetAccelerateConfiguration",
         "s3:GetEncryptionConfiguration",
