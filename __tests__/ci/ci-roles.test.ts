@@ -138,6 +138,8 @@ const STAR_ALLOWED: Record<string, string> = {
   CreateKeys: "kms:CreateKey has no resource type",
   ManageLogResourcePolicy: "logs:PutResourcePolicy/DeleteResourcePolicy have no resource type",
   RequestCertificate: "acm:RequestCertificate has no resource type",
+  ManageSavedQueries: "logs:PutQueryDefinition/DescribeQueryDefinitions have no resource type",
+  ReadSavedQueries: "logs:DescribeQueryDefinitions has no resource type",
 };
 
 controlInEveryStateStack("CiApplyRoleScoped", "services and name prefixes of this project, never *:*", (json, env) => {
@@ -154,8 +156,12 @@ controlInEveryStateStack("CiApplyRoleScoped", "services and name prefixes of thi
         continue;
       }
       if (resource.startsWith("${")) continue; // the state key, a reference within this stack
-      // Every named resource is in this environment's account (S3 ARNs carry no account: the state bucket).
-      if (resource.startsWith("arn:aws:s3:::")) expect(resource.startsWith(`arn:aws:s3:::${env.state.bucket}`)).toBe(true);
+      // Every named resource is in this environment's account (S3 ARNs carry no account: the state bucket,
+      // or the access-log bucket whose name carries the account).
+      if (resource.startsWith("arn:aws:s3:::"))
+        expect([env.state.bucket, `taskflow-tfstate-logs-${env.accountId}-`].some((b) => resource.startsWith(`arn:aws:s3:::${b}`))).toBe(
+          true,
+        );
       else expect(resource).toMatch(new RegExp(`^arn:aws:[a-z0-9-]+:[a-z0-9-]*:${env.accountId}:`));
     }
   }
@@ -170,7 +176,12 @@ controlInEveryStateStack("CiApplyRoleNamePrefixes", "writes only to TaskFlow-<en
     `arn:aws:cloudwatch::${env.accountId}:dashboard/TaskFlow-${env.name}-*`,
   ]);
   expect(byId.ManageAlertTopic.Resource).toBe(`${at("sns")}taskflow-${env.name}-*`);
-  expect(byId.ManageLogGroups.Resource).toBe(`${at("logs")}log-group:/aws/events/taskflow-${env.name}-*`);
+  const ownLogGroups = [
+    `${at("logs")}log-group:/aws/events/taskflow-${env.name}-`,
+    `${at("logs")}log-group:/aws/vendedlogs/cognito/taskflow-${env.name}/`,
+  ];
+  expect(list(byId.ManageLogGroups.Resource)).toContain(`${at("logs")}log-group:/aws/events/taskflow-${env.name}-*`);
+  expect(list(byId.ManageLogGroups.Resource).filter((g) => !ownLogGroups.some((p) => g.startsWith(p)))).toEqual([]);
   expect(byId.ManageSecurityEventRule.Resource).toBe(`${at("events")}rule/taskflow-${env.name}-*`);
   expect(list(byId.ManageKeys.Resource)).toEqual([`${at("kms")}key/*`]);
   expect(list(byId.ManageKeyAliases.Resource)).toEqual([`${at("kms")}alias/taskflow-${env.name}-*`]);
@@ -189,6 +200,42 @@ controlInEveryStateStack("CiApplyRoleStateKeyProtected", "key/* must not reach t
   expect(deny).toHaveLength(1);
   expect(deny[0].Resource).toBe(ref(KEY, "arn"));
   expect(list(deny[0].Action)).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"]));
+});
+
+describe("CiApplyRoleCoversWafAndAuditTrail", () => {
+  const statementsOf = (name: "dev" | "staging" | "prod") =>
+    Object.fromEntries(policyOf(synthStateStack(configOf(name)), "apply").map((s) => [s.Sid, s]));
+  test.each(["staging", "prod"] as const)(
+    "1. %s (web ACL, exported Cognito logs, saved queries): the apply role may create and read exactly those, by name",
+    (name) => {
+      const env = configOf(name);
+      const at = (service: string) => `arn:aws:${service}:${env.region}:${env.accountId}:`;
+      const byId = statementsOf(name);
+      expect(byId.ManageWebAcl.Action).toEqual([
+        "wafv2:CreateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:ListTagsForResource",
+        "wafv2:AssociateWebACL",
+        "wafv2:GetWebACLForResource",
+      ]);
+      expect(list(byId.ManageWebAcl.Resource)).toEqual([
+        `${at("wafv2")}regional/webacl/taskflow-${name}-user-pool/*`,
+        `${at("cognito-idp")}userpool/*`,
+      ]);
+      expect(byId.ManageLogDeliveryStack.Action).toEqual([
+        "cloudformation:CreateStack",
+        "cloudformation:DescribeStacks",
+        "cloudformation:GetTemplate",
+      ]);
+      expect(byId.ManageLogDeliveryStack.Resource).toBe(`${at("cloudformation")}stack/taskflow-${name}-cognito-log-delivery/*`);
+      expect(byId.ManageAuditMetricFilters.Action).toEqual(["logs:PutMetricFilter", "logs:DescribeMetricFilters"]);
+      expect(byId.ManageSavedQueries.Action).toEqual(["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"]);
+    },
+  );
+  test("2. dev (no web ACL, no exported logs): none of those statements", () => {
+    const byId = statementsOf("dev");
+    expect(["ManageWebAcl", "ManageLogDeliveryStack", "ManageAuditMetricFilters"].filter((sid) => sid in byId)).toEqual([]);
+  });
 });
 
 describe("CiApplyRoleUserPoolDeletion", () => {

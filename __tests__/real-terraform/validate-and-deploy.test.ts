@@ -11,11 +11,12 @@
  *    cdktf CLI and aws provider, each stack's synthesized JSON unmodified:
  *
  *      npm run synth                                                                  (once)
- *      npx cdktf deploy state-<env> --auto-approve --skip-synth --skip-provider-lock  (local backend)
- *      npx cdktf deploy <env>       --auto-approve --skip-synth --skip-provider-lock  (S3 backend)
+ *      npx cdktf deploy state-<env> --auto-approve --skip-synth --skip-provider-lock  (local backend, break-glass)
+ *      npm run plan -- <env>; npm run apply -- <env> --yes                            (CI plan role, CI apply role)
  *
  *    This suite reads every setting back through the AWS API, then runs `terraform plan
- *    -detailed-exitcode` on each stack, which must exit 0: nothing to change right after apply.
+ *    -detailed-exitcode` on each stack as the daily drift check does, with the CI plan role, which
+ *    must exit 0: nothing to change right after apply (and no read the plan role lacks).
  *    The emulator serves HTTPS only to the tools, so the state bucket's TLS-only policy stays in
  *    place throughout, and a plain-HTTP request to the same bucket is shown to be denied by it.
  *
@@ -23,6 +24,7 @@
  *    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION): see support/aws.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { ciRoleEnv, jobSubject } from "./support/ci-deploy";
 import { dirname, join, resolve } from "node:path";
 import {
   DeleteBucketLifecycleCommand,
@@ -129,13 +131,16 @@ afterAll(async () => {
 const stateKeyArn = async (env: EnvironmentConfig) =>
   withAwsClients(awsEnv(env), async (c) => (await readKey(c, env.state.kmsKeyAlias)).arn);
 
+/** The plan role's credentials, as drift.yml's job on the main branch gets them. */
+const planRoleEnv = (env: EnvironmentConfig): Promise<AwsEnv> => ciRoleEnv(shared, awsEnv(env), env, "plan", jobSubject(env, "main-push"));
+
 /** The plan right after apply: exit 0 (no changes), or only diffs the emulator-gap list explains. */
 async function expectNoChanges(env: EnvironmentConfig, stack: string, kind: StackKind): Promise<void> {
   const planFile = join(copy.root, `${stack}.tfplan`);
   const plan = await terraform(
     stack,
     ["plan", "-detailed-exitcode", "-json", "-input=false", "-lock-timeout=60s", `-out=${planFile}`],
-    awsEnv(env),
+    await planRoleEnv(env),
     `terraform plan -detailed-exitcode  ${stack}`,
   );
   if (plan.code === 0) return;

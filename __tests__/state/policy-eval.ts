@@ -1,10 +1,11 @@
 /**
- * A small evaluator of the Deny statements of a bucket policy, for the condition forms the state
- * buckets use (and only those: anything else throws, so a new form cannot pass unnoticed):
- * Bool, StringNotEquals, ArnNotLike. Semantics from the IAM User Guide, "IAM JSON policy elements:
- * Condition operators": a negated operator (StringNotEquals, ArnNotLike) matches when the key is
- * missing from the request; Bool does not.
+ * The Deny statements of a bucket policy that refuse a request, decided by the same evaluator the
+ * emulator uses for every request (../real-terraform/emulator/authz-evaluator.ts: @cloud-copilot/iam-simulate,
+ * AGPL-3.0, test-only). The caller is given an allow-all identity policy, so only the bucket policy's
+ * explicit denies can refuse the request.
  */
+import { decide } from "../real-terraform/emulator/authz-evaluator";
+
 export interface Statement {
   Sid?: string;
   Effect: "Allow" | "Deny";
@@ -21,38 +22,26 @@ export interface Request {
   context: Record<string, string | undefined>;
 }
 
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const glob = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  ).test(value);
+/** Synthesized policies name the bucket by a Terraform reference: the evaluator needs an ARN. */
+const BUCKET_REFERENCE = /\$\{aws_s3_bucket\.[a-z0-9_]+\.arn\}/g;
+const BUCKET_ARN = "arn:aws:s3:::synthesized-bucket";
 
-function conditionHolds(operator: string, key: string, expected: string[], actual: string | undefined): boolean {
-  switch (operator) {
-    case "Bool":
-      return actual !== undefined && expected.includes(actual);
-    case "StringNotEquals":
-      return actual === undefined || !expected.includes(actual);
-    case "ArnNotLike":
-      return actual === undefined || !expected.some((p) => glob(p, actual));
-    default:
-      throw new Error(`condition operator ${operator} (key ${key}) is not one the state bucket policies may use`);
-  }
-}
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
 /** The Sids of the Deny statements that refuse the request ([] = not denied by the policy). */
-export function denyingStatements(statements: Statement[], request: Request): string[] {
-  return statements
-    .filter((s) => s.Effect === "Deny" && s.Principal === "*")
-    .filter((s) => list(s.Action).some((a) => glob(a, request.action)))
-    .filter((s) => list(s.Resource).some((r) => glob(r, request.resource)))
-    .filter((s) =>
-      Object.entries(s.Condition ?? {}).every(([operator, byKey]) =>
-        Object.entries(byKey).every(([key, value]) => conditionHolds(operator, key, list(value).map(String), request.context[key])),
-      ),
-    )
-    .map((s) => s.Sid ?? "(no Sid)");
+export async function denyingStatements(statements: Statement[], request: Request): Promise<string[]> {
+  const role = request.context["aws:PrincipalArn"] ?? "arn:aws:iam::333333333333:role/caller";
+  const [, , , , account, path] = role.split(":");
+  const context = Object.fromEntries(Object.entries(request.context).filter((e): e is [string, string] => e[1] !== undefined));
+  const answer = await decide({
+    principal: `arn:aws:sts::${account}:assumed-role/${path.replace(/^role\//, "")}/session`,
+    action: request.action,
+    resource: request.resource.replace(BUCKET_REFERENCE, BUCKET_ARN),
+    resourceAccount: account,
+    identityPolicies: [{ name: "caller", policy: ALLOW_ALL }],
+    resourcePolicy: JSON.parse(JSON.stringify({ Version: "2012-10-17", Statement: statements }).replace(BUCKET_REFERENCE, BUCKET_ARN)),
+    context,
+  });
+  if (answer.decision === "Error") throw new Error(`the evaluator could not decide ${request.action}: ${answer.error}`);
+  return answer.decision === "ExplicitlyDenied" ? answer.statements.map((s) => s.slice(s.indexOf("/") + 1)) : [];
 }

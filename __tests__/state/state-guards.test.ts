@@ -1,9 +1,8 @@
 /**
  * Guards on the state storage beyond TLS: the bucket refuses writes that are not SSE-KMS and
  * refuses erasing state history (s3:DeleteObjectVersion) except by break-glass principals; the
- * state key decrypts only through S3 and DynamoDB. The emulator does not evaluate KMS key
- * policies, so the policies are read and (for the bucket) evaluated here with the documented
- * semantics of their condition operators (policy-eval.ts).
+ * state key decrypts only through S3 and DynamoDB. The bucket policy is evaluated by the emulator's
+ * IAM evaluator (policy-eval.ts).
  */
 import { parseEnvironmentConfig } from "../../config";
 import { rawEnv, type TfJson } from "../support/synth";
@@ -38,20 +37,20 @@ const backendPut = (key: string) => ({
 
 describe("StateBucketWritesOnlySseKms: objects are written only with SSE-KMS (the backend's own state and lock writes pass)", () => {
   const statements = bucketPolicy(synthStateStack(configOf("prod")));
-  test("1. compliant: the backend's state object write is not denied", () => {
-    expect(denyingStatements(statements, backendPut("taskflow/prod/terraform.tfstate"))).toEqual([]);
+  test("1. compliant: the backend's state object write is not denied", async () => {
+    expect(await denyingStatements(statements, backendPut("taskflow/prod/terraform.tfstate"))).toEqual([]);
   });
-  test("2. compliant: the backend's .tflock write (use_lockfile) is not denied", () => {
-    expect(denyingStatements(statements, backendPut("taskflow/prod/terraform.tfstate.tflock"))).toEqual([]);
+  test("2. compliant: the backend's .tflock write (use_lockfile) is not denied", async () => {
+    expect(await denyingStatements(statements, backendPut("taskflow/prod/terraform.tfstate.tflock"))).toEqual([]);
   });
-  test("3. non-compliant: a write without the encryption header is denied", () => {
+  test("3. non-compliant: a write without the encryption header is denied", async () => {
     const { context, ...rest } = backendPut("taskflow/prod/terraform.tfstate");
     const plain = { ...rest, context: { ...context, "s3:x-amz-server-side-encryption": undefined } };
-    expect(denyingStatements(statements, plain)).toEqual(["DenyStateWritesWithoutSseKms"]);
+    expect(await denyingStatements(statements, plain)).toEqual(["DenyStateWritesWithoutSseKms"]);
   });
-  test("4. non-compliant: a write asking for SSE-S3 (AES256) is denied", () => {
+  test("4. non-compliant: a write asking for SSE-S3 (AES256) is denied", async () => {
     const { context, ...rest } = backendPut("taskflow/prod/terraform.tfstate");
-    expect(denyingStatements(statements, { ...rest, context: { ...context, "s3:x-amz-server-side-encryption": "AES256" } })).toEqual([
+    expect(await denyingStatements(statements, { ...rest, context: { ...context, "s3:x-amz-server-side-encryption": "AES256" } })).toEqual([
       "DenyStateWritesWithoutSseKms",
     ]);
   });
@@ -79,22 +78,22 @@ describe("StateBucketHistoryNotErasable: deleting state versions is denied to ev
     context: { "aws:SecureTransport": "true", "aws:PrincipalArn": principal },
   });
 
-  test("1. compliant (shipped, no break-glass): nobody may delete a version, the deploy role included", () => {
+  test("1. compliant (shipped, no break-glass): nobody may delete a version, the deploy role included", async () => {
     const statements = bucketPolicy(synthStateStack(configOf("prod")));
-    expect(denyingStatements(statements, deleteVersion(DEPLOY_ROLE))).toEqual(["DenyStateHistoryErasure"]);
+    expect(await denyingStatements(statements, deleteVersion(DEPLOY_ROLE))).toEqual(["DenyStateHistoryErasure"]);
     expect(statements.find((s) => s.Sid === "DenyStateHistoryErasure")?.Condition).toBeUndefined();
   });
-  test("2. compliant: a break-glass principal from config may; any other principal may not", () => {
+  test("2. compliant: a break-glass principal from config may; any other principal may not", async () => {
     const statements = bucketPolicy(synthProd({ breakGlassPrincipalArns: [BREAK_GLASS] }));
-    expect(denyingStatements(statements, deleteVersion(BREAK_GLASS))).toEqual([]);
-    expect(denyingStatements(statements, deleteVersion(DEPLOY_ROLE))).toEqual(["DenyStateHistoryErasure"]);
+    expect(await denyingStatements(statements, deleteVersion(BREAK_GLASS))).toEqual([]);
+    expect(await denyingStatements(statements, deleteVersion(DEPLOY_ROLE))).toEqual(["DenyStateHistoryErasure"]);
     expect(statements.find((s) => s.Sid === "DenyStateHistoryErasure")?.Condition).toEqual({
       ArnNotLike: { "aws:PrincipalArn": [BREAK_GLASS] },
     });
   });
-  test("3. compliant: an ordinary delete (a delete marker, history kept) is not affected", () => {
+  test("3. compliant: an ordinary delete (a delete marker, history kept) is not affected", async () => {
     const statements = bucketPolicy(synthStateStack(configOf("prod")));
-    expect(denyingStatements(statements, { ...deleteVersion(DEPLOY_ROLE), action: "s3:DeleteObject" })).toEqual([]);
+    expect(await denyingStatements(statements, { ...deleteVersion(DEPLOY_ROLE), action: "s3:DeleteObject" })).toEqual([]);
   });
   test("4. non-compliant: a break-glass principal of another account is refused in config", () => {
     expect(() =>

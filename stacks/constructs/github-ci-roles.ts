@@ -8,6 +8,10 @@ import type { EnvironmentConfig } from "../../config";
 import { standardTags } from "../aws-provider";
 import { ruleNamePrefix } from "./monitoring/alert-topic";
 import { alarmNamePrefix, bootstrapStateKey, resourcePrefix } from "../../config/names";
+import { logDeliveryStackName } from "./audit/log-delivery";
+import { auditLogGroupNames, investigationQueries } from "./audit/queries";
+import { webAclName } from "./waf/names";
+import { accessLogTarget } from "./access-log-bucket";
 
 /** GitHub's OIDC issuer; the condition keys of its tokens are `<host>:aud` and `<host>:sub`. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -134,6 +138,47 @@ function namesOf(env: EnvironmentConfig, stateKeyArn: string): Names {
   };
 }
 
+/** The access-log bucket state-<env> creates, if it creates one (its settings are in state-<env>'s plan). */
+function createdLogBucketArns(env: EnvironmentConfig, n: Names): string[] {
+  const target = accessLogTarget(env);
+  return target.kind === "create" ? [`arn:${n.partition}:s3:::${target.bucket}`] : [];
+}
+
+/**
+ * Reads of the web ACL and the audit trail's resources (a plan refreshes each), as the emulator's
+ * decision log of the plan role's drift check showed them: only where config creates those resources.
+ */
+function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
+  const { partition, region, account } = n;
+  const statements: IdentityStatement[] = [];
+  if (env.waf.mode !== "off") {
+    statements.push({
+      Sid: "ReadWebAcl",
+      Effect: "Allow",
+      Action: ["wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:GetWebACLForResource"],
+      Resource: [
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
+        `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
+      ],
+    });
+  }
+  if (env.audit.userActivityLogs) {
+    statements.push(
+      { Sid: "ReadAuditMetricFilters", Effect: "Allow", Action: ["logs:DescribeMetricFilters"], Resource: auditLogGroupArns(env, n) },
+      {
+        Sid: "ReadLogDeliveryStack",
+        Effect: "Allow",
+        Action: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
+        Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${logDeliveryStackName(env)}/*`,
+      },
+    );
+  }
+  // DescribeQueryDefinitions has no resource type (list_amazoncloudwatchlogs.html).
+  if (investigationQueries(env).length > 0)
+    statements.push({ Sid: "ReadSavedQueries", Effect: "Allow", Action: ["logs:DescribeQueryDefinitions"], Resource: "*" });
+  return statements;
+}
+
 /** Reads for a plan or a drift check of `<env>` and `state-<env>`, plus the state read and lock. */
 function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
   const { partition, account } = n;
@@ -144,6 +189,8 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Sid: "ReadStateStorage",
       Effect: "Allow",
       Action: [
+        // HeadBucket of the access-log bucket (the provider's existence check) is authorized as s3:ListBucket.
+        "s3:ListBucket",
         "s3:GetBucket*",
         "s3:GetAccelerateConfiguration",
         "s3:GetEncryptionConfiguration",
@@ -154,8 +201,9 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
         "dynamodb:DescribeTimeToLive",
         "dynamodb:ListTagsOfResource",
       ],
-      Resource: [n.bucketArn, n.tableArn],
+      Resource: [n.bucketArn, n.tableArn, ...createdLogBucketArns(env, n)],
     },
+    ...readStatements(env, n),
     {
       Sid: "ReadCiIdentity",
       Effect: "Allow",
@@ -246,6 +294,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
     "kms:UpdateAlias",
     "kms:DeleteAlias",
   ];
+  const eventLogGroups = `arn:${partition}:logs:${region}:${account}:log-group:/aws/events/${name}-*`;
   const statements: IdentityStatement[] = [
     ...planStatements(env, n),
     { Sid: "StateWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${n.bucketArn}/${env.state.key}` },
@@ -378,7 +427,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "logs:TagLogGroup",
         "logs:UntagLogGroup",
       ],
-      Resource: `arn:${partition}:logs:${region}:${account}:log-group:/aws/events/${name}-*`,
+      Resource: env.audit.userActivityLogs ? [eventLogGroups, ...auditLogGroupArns(env, n)] : eventLogGroups,
     },
     {
       // No resource type and no service condition key: this Region is all AWS lets a policy narrow.
@@ -402,6 +451,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env)}*`,
     },
   ];
+  statements.push(...auditStatements(env, n), ...wafStatements(env, n));
   if (env.authDomain.kind === "custom" && !env.authDomain.certificateArn) {
     statements.push(
       { Sid: "RequestCertificate", Effect: "Allow", Action: ["acm:RequestCertificate"], Resource: "*" },
@@ -415,6 +465,71 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
     );
   }
   return statements;
+}
+
+/** The exported Cognito log groups, as the group's ARN and as the ":*" form some Logs actions are authorized on. */
+const auditLogGroupArns = (env: EnvironmentConfig, n: Names): string[] =>
+  Object.values(auditLogGroupNames(env)).flatMap((g) => {
+    const arn = `arn:${n.partition}:logs:${n.region}:${n.account}:log-group:${g}`;
+    return [arn, `${arn}:*`];
+  });
+
+/**
+ * What the audit trail's resources need, as the emulator's decision log of the CI apply showed them:
+ * metric filters on the exported log groups, the saved Logs Insights queries (PutQueryDefinition and
+ * DescribeQueryDefinitions have no resource type: list_amazoncloudwatchlogs.html), and the CloudFormation
+ * stack that turns on Cognito's log delivery (aws_cloudformation_stack creates it, reads it back and
+ * reads its template).
+ */
+function auditStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
+  const { partition, region, account } = n;
+  const statements: IdentityStatement[] = [];
+  if (env.audit.userActivityLogs) {
+    statements.push(
+      {
+        Sid: "ManageAuditMetricFilters",
+        Effect: "Allow",
+        Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters"],
+        Resource: auditLogGroupArns(env, n),
+      },
+      {
+        Sid: "ManageLogDeliveryStack",
+        Effect: "Allow",
+        Action: ["cloudformation:CreateStack", "cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
+        Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${logDeliveryStackName(env)}/*`,
+      },
+    );
+  }
+  if (investigationQueries(env).length > 0) {
+    statements.push({
+      Sid: "ManageSavedQueries",
+      Effect: "Allow",
+      Action: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"],
+      Resource: "*",
+    });
+  }
+  return statements;
+}
+
+/**
+ * The user pool's web ACL (AWS WAF Developer Guide, "Associate a web ACL with a user pool"): created, read
+ * and tagged by name; AssociateWebACL and GetWebACLForResource are authorized on the web ACL and on the
+ * protected resource, the user pool (list_awswafv2.html).
+ */
+function wafStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
+  if (env.waf.mode === "off") return [];
+  const { partition, region, account } = n;
+  return [
+    {
+      Sid: "ManageWebAcl",
+      Effect: "Allow",
+      Action: ["wafv2:CreateWebACL", "wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:AssociateWebACL", "wafv2:GetWebACLForResource"],
+      Resource: [
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
+        `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
+      ],
+    },
+  ];
 }
 
 export interface GithubCiRolesProps {

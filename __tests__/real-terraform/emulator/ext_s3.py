@@ -43,6 +43,8 @@ from moto.s3.exceptions import S3AccessDeniedError
 from moto.s3.responses import S3Response
 from moto.sts.models import sts_backends
 
+import ext_authz
+
 _request = threading.local()
 
 ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
@@ -307,10 +309,16 @@ def _check(self: S3Response, request: Any, full_url: str, key_name: str | None) 
     if action.endswith("BucketPolicy") and ctx["aws:principalarn"] == f"arn:aws:iam::{self.current_account}:root":
         return
     policy = _bucket_policy(bucket_name, self.backend)
-    if policy is None:
-        return
     resource = f"arn:aws:s3:::{bucket_name}/{key_name}" if key_name is not None else f"arn:aws:s3:::{bucket_name}"
     _request.key_action = (resource, action) if key_name is not None else None
+    try:
+        bucket = self.backend.get_bucket(bucket_name)
+    except Exception:
+        bucket = None
+    if ext_authz.evaluate_s3(request, self.region, action, resource, bucket, key_name, policy):
+        raise S3AccessDeniedError()
+    if policy is None:
+        return
     if evaluate(policy, action, resource, ctx) == PermissionResult.DENIED:
         raise S3AccessDeniedError()
 

@@ -12,9 +12,14 @@ One flag of its own: --plain-http-port N also serves the same emulator (same pro
 plain HTTP on N, next to the main port (HTTPS when --ssl-cert/--ssl-key are given). It exists so a test
 can send a request without TLS and see a TLS-only bucket policy deny it (ext_s3.py reads the scheme).
 
-Usage: python3 launcher.py [--plain-http-port N] [moto_server arguments, e.g. -H 127.0.0.1 -p 5000 -c cert -k key]
+Two more: --authz record|enforce turns on IAM authorization of every request (ext_authz.py: "record" decides
+and logs, "enforce" also refuses what AWS would refuse; off without the flag), --authz-log FILE names the
+decision log (one JSON line per decision).
+
+Usage: python3 launcher.py [--plain-http-port N] [--authz MODE --authz-log FILE] [moto_server arguments, e.g. -H 127.0.0.1 -p 5000 -c cert -k key]
 """
 import importlib
+import os
 import pathlib
 import sys
 import threading
@@ -56,8 +61,14 @@ def serve_plain_http(host: str, port: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    installed = install_extensions()
     plain_port, argv = take_option(argv, "--plain-http-port")
+    # ext_authz.py reads these when it is installed.
+    mode, argv = take_option(argv, "--authz")
+    log, argv = take_option(argv, "--authz-log")
+    os.environ["TASKFLOW_AUTHZ_MODE"] = mode or "off"
+    if log is not None:
+        os.environ["TASKFLOW_AUTHZ_LOG"] = log
+    installed = install_extensions()
     print(f"emulator: moto with {', '.join(installed) or 'no extensions'}", file=sys.stderr, flush=True)
     import moto.server
 

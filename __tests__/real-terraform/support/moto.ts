@@ -112,7 +112,14 @@ async function waitUntilReady(
  * certificate on one port, plain HTTP on another, and waits until both answer. Fails loudly when moto
  * or openssl is missing.
  */
-export async function startMoto(options: { readyTimeoutMs?: number; attempts?: number } = {}): Promise<Moto> {
+/** IAM authorization in the emulator (emulator/ext_authz.py): "record" decides and logs, "enforce" also refuses. */
+export interface AuthzOptions {
+  readonly mode: "record" | "enforce";
+  /** The decision log: one JSON line per decision (principal, action, resource, decision, deciding statements). */
+  readonly log: string;
+}
+
+export async function startMoto(options: { readyTimeoutMs?: number; attempts?: number; authz?: AuthzOptions } = {}): Promise<Moto> {
   const python = requireMotoPython();
   const certDir = mkdtempSync(join(tmpdir(), "taskflow-emulator-tls-"));
   const { cert, key } = makeCertificate(certDir);
@@ -123,8 +130,13 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
     const endpoint = `https://${HOST}:${port}`;
     const plainEndpoint = `http://${HOST}:${plainPort}`;
     // Only the variables moto needs: no AWS_* (MOTO_ACCOUNT_ID etc. would change how it assigns accounts).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("MOTO_")));
-    const args = [LAUNCHER, "--plain-http-port", String(plainPort), "-H", HOST, "-p", String(port), "-c", cert, "-k", key];
+    // The evaluator ext_authz.py starts runs on this Node binary.
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("MOTO_"))),
+      TASKFLOW_AUTHZ_NODE: process.execPath,
+    };
+    const authz = options.authz ? ["--authz", options.authz.mode, "--authz-log", options.authz.log] : [];
+    const args = [LAUNCHER, "--plain-http-port", String(plainPort), ...authz, "-H", HOST, "-p", String(port), "-c", cert, "-k", key];
     const child = spawn("/bin/sh", ["-c", WATCHDOG, python, ...args], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     let output = "";
     const keep = (d: string) => {
@@ -192,8 +204,71 @@ function postForm(
   });
 }
 
+/** The harness's break-glass administrator in every account: what the suites act as unless they name a role. */
+export const BREAK_GLASS_ROLE = "taskflow-deploy";
+
+/** AdministratorAccess's document (AWS managed policy reference), as the role's inline policy. */
+const ADMINISTRATOR_ACCESS = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
 /**
- * Credentials of a session in `accountId`, issued by moto's STS (AssumeRole of a deploy role there).
+ * Sends one query-protocol request (IAM, STS) to the emulator. `asAccountRoot` sends it as that account's
+ * root user: credentials the emulator did not issue, with moto's x-moto-account-id header naming the
+ * account. Only the harness does that, to create each account's break-glass role (on AWS an administrator
+ * creates it once, outside these stacks).
+ */
+async function query(
+  moto: Pick<Moto, "endpoint" | "caBundle">,
+  service: "iam" | "sts",
+  region: string,
+  params: Record<string, string>,
+  asAccountRoot?: string,
+): Promise<{ status: number; text: string }> {
+  const version = service === "iam" ? "2010-05-08" : "2011-06-15";
+  return postForm(moto.endpoint, moto.caBundle, new URLSearchParams({ ...params, Version: version }), {
+    "content-type": "application/x-www-form-urlencoded",
+    // moto routes by the credential scope's service; it does not check signatures.
+    authorization: `AWS4-HMAC-SHA256 Credential=AKIAREALTERRAFORMSUITE/20250101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    ...(asAccountRoot ? { "x-moto-account-id": asAccountRoot } : {}),
+  });
+}
+
+/**
+ * Makes sure `roleName` exists in `accountId` as an administrator (AdministratorAccess inline, trusted by
+ * the account), so the emulator's authorization knows the harness's identity instead of meeting an unknown
+ * principal.
+ */
+export async function ensureAdministratorRole(
+  moto: Pick<Moto, "endpoint" | "caBundle">,
+  accountId: string,
+  region: string,
+  roleName: string,
+): Promise<void> {
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "sts:AssumeRole" }],
+  });
+  const created = await query(
+    moto,
+    "iam",
+    region,
+    { Action: "CreateRole", RoleName: roleName, AssumeRolePolicyDocument: trust },
+    accountId,
+  );
+  if (created.status !== 200 && !created.text.includes("EntityAlreadyExists"))
+    throw new Error(`could not create the administrator role ${roleName} in ${accountId} (${created.status}):\n${created.text}`);
+  const put = await query(
+    moto,
+    "iam",
+    region,
+    { Action: "PutRolePolicy", RoleName: roleName, PolicyName: "AdministratorAccess", PolicyDocument: ADMINISTRATOR_ACCESS },
+    accountId,
+  );
+  if (put.status !== 200) throw new Error(`could not give ${roleName} in ${accountId} its policy (${put.status}):\n${put.text}`);
+}
+
+/**
+ * Credentials of a session in `accountId`, issued by moto's STS: AssumeRole of the administrator role
+ * `roleName` there (created first if missing).
  *
  * Why not AWS_ACCESS_KEY_ID=<account id>: moto 5.2 does not derive the account from a 12-digit key
  * (that is LocalStack's convention); it puts every unknown key in 123456789012. It does map the
@@ -204,24 +279,60 @@ export async function assumeDeployRole(
   moto: Pick<Moto, "endpoint" | "caBundle">,
   accountId: string,
   region: string,
-  roleName = "taskflow-deploy",
+  roleName = BREAK_GLASS_ROLE,
 ): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
-  const body = new URLSearchParams({
-    Action: "AssumeRole",
-    Version: "2011-06-15",
-    RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-    RoleSessionName: "real-terraform-suite",
-    DurationSeconds: "43200",
-  });
-  const res = await postForm(moto.endpoint, moto.caBundle, body, {
-    "content-type": "application/x-www-form-urlencoded",
-    // moto routes by the credential scope's service; it does not check signatures.
-    authorization: `AWS4-HMAC-SHA256 Credential=AKIAREALTERRAFORMSUITE/20250101/${region}/sts/aws4_request, SignedHeaders=host, Signature=0`,
-  });
+  await ensureAdministratorRole(moto, accountId, region, roleName);
+  const res = await query(
+    moto,
+    "sts",
+    region,
+    {
+      Action: "AssumeRole",
+      RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+      RoleSessionName: "real-terraform-suite",
+      DurationSeconds: "43200",
+    },
+    accountId,
+  );
+  return sessionFrom(res, `moto STS AssumeRole for ${accountId}`);
+}
+
+function sessionFrom(
+  res: { status: number; text: string },
+  what: string,
+): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
   const xml = res.text;
   const field = (name: string) => xml.match(new RegExp(`<${name}>([^<]+)</${name}>`))?.[1];
   const [accessKeyId, secretAccessKey, sessionToken] = [field("AccessKeyId"), field("SecretAccessKey"), field("SessionToken")];
-  if (res.status !== 200 || !accessKeyId || !secretAccessKey || !sessionToken)
-    throw new Error(`moto STS AssumeRole for ${accountId} failed (${res.status}):\n${xml}`);
+  if (res.status !== 200 || !accessKeyId || !secretAccessKey || !sessionToken) throw new Error(`${what} failed (${res.status}):\n${xml}`);
   return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+/**
+ * A session from AssumeRoleWithWebIdentity with a GitHub Actions OIDC token (unsigned here: the emulator
+ * checks the role's trust policy against the token's `aud` and `sub`, not the signature). Throws with the
+ * emulator's answer when the trust policy refuses the token.
+ */
+export async function assumeRoleWithWebIdentity(
+  moto: Pick<Moto, "endpoint" | "caBundle">,
+  roleArn: string,
+  claims: { sub: string; aud?: string },
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const token = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({
+    iss: "https://token.actions.githubusercontent.com",
+    aud: claims.aud ?? "sts.amazonaws.com",
+    sub: claims.sub,
+  })}.unsigned`;
+  const body = new URLSearchParams({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: roleArn,
+    RoleSessionName: "github-actions",
+    WebIdentityToken: token,
+    DurationSeconds: "3600",
+  });
+  // Unsigned, as the AWS SDK sends it (AWS STS API Reference: no credentials needed).
+  const res = await postForm(moto.endpoint, moto.caBundle, body, { "content-type": "application/x-www-form-urlencoded" });
+  return sessionFrom(res, `AssumeRoleWithWebIdentity of ${roleArn} as ${claims.sub}`);
 }

@@ -12,7 +12,7 @@
  * A suite that changes infrastructure works in a copy the set-up prepares for it at the same time, with
  * an environment in an account of its own, in the same emulator (prepared-copies.ts).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../../config";
 import { awsEnvFor, type AwsEnv } from "./aws";
@@ -25,6 +25,16 @@ import { makeWorkingCopy, type WorkingCopy } from "./workdir";
 import { cdktfDeploy } from "./cdktf-deploy";
 import { PREPARED_COPIES, PREPARED_DIR_VAR, prepareCopy, type PreparedCopyName } from "./prepared-copies";
 import { stateStackId } from "../../../config/names";
+import { ciDeploy } from "./ci-deploy";
+
+/**
+ * How the shared emulator authorizes requests (emulator/ext_authz.py): "enforce" refuses what AWS would
+ * refuse. Every decision goes to `authz-decisions.jsonl` in the shared copy (SharedDeployment.authzLog).
+ * To find every permission a change needs in one run: TASKFLOW_AUTHZ_MODE=record (decide and log, refuse
+ * nothing) and TASKFLOW_KEEP_AUTHZ_LOG=<file> (the log is copied there when the run ends).
+ */
+export const SHARED_AUTHZ_MODE = process.env.TASKFLOW_AUTHZ_MODE === "record" ? "record" : "enforce";
+const KEEP_AUTHZ_LOG_VAR = "TASKFLOW_KEEP_AUTHZ_LOG";
 
 export const SHARED_DEPLOYMENT_VAR = "TASKFLOW_SHARED_DEPLOYMENT";
 
@@ -52,6 +62,7 @@ interface SharedDeploymentFile {
   /** `terraform validate` of every synthesized stack and the control, by stack id (or the error that stopped it). */
   readonly validation: Record<string, StackValidation> | { error: string };
   readonly motoLog: string;
+  readonly authzLog: string;
 }
 
 export interface SharedDeployment {
@@ -74,6 +85,8 @@ export interface SharedDeployment {
   step(stack: string): StepRecord;
   /** Path of the emulator's request log (kept while the run lasts). */
   readonly motoLogFile: string;
+  /** The emulator's IAM decision log (one JSON line per decision), with the set-up's decisions first. */
+  readonly authzLog: string;
   /**
    * `terraform init -backend=false` + `terraform validate` of every synthesized stack (and the control
    * stack of support/validate.ts), run by the set-up while the bootstraps wait on the emulator.
@@ -114,7 +127,10 @@ export async function setUpSharedDeployment(): Promise<string> {
   const terraformVersion = requireTerraform().version;
   const copy = makeWorkingCopy("shared");
   const tf = await terraformSetup(copy.root);
-  const moto = await timer.time("start the emulator (HTTPS + plain HTTP, until both answer)", () => startMoto());
+  const authzLog = join(copy.root, "authz-decisions.jsonl");
+  const moto = await timer.time("start the emulator (HTTPS + plain HTTP, until both answer)", () =>
+    startMoto({ authz: { mode: SHARED_AUTHZ_MODE, log: authzLog } }),
+  );
   const motoLogFile = join(copy.root, "emulator.log");
   // The emulator's log lives in this process; suites read the copy of it kept in a file.
   const logTimer = setInterval(() => writeFileSync(motoLogFile, moto.log()), 2000);
@@ -155,13 +171,17 @@ export async function setUpSharedDeployment(): Promise<string> {
         // Environments are independent (own accounts): all deploy at once. Within one, the bootstrap comes
         // first (its bucket holds the environment's state). A bootstrap is mostly the provider's fixed wait
         // for the lifecycle configuration (README.md, "Timings"), so running them side by side costs one wait.
+        // The bootstrap is applied by an administrator (break-glass); the environment by the pipeline's CI
+        // roles, plan then apply of that plan (support/ci-deploy.ts).
         await Promise.all(
           envs.map(async (env) => {
-            for (const stack of [stateStackId(env.name), env.name]) {
-              const r = await cdktfDeploy(copy, tf, awsEnvs[env.name], stack, `cdktf deploy ${stack}`, timer);
-              steps[stack] = record(r);
-              if (r.code !== 0) return;
-            }
+            const state = stateStackId(env.name);
+            const r = await cdktfDeploy(copy, tf, awsEnvs[env.name], state, `cdktf deploy ${state}`, timer);
+            steps[state] = record(r);
+            if (r.code !== 0) return;
+            const ci = await ciDeploy(moto, copy, tf, awsEnvs[env.name], env, timer);
+            steps[`plan ${env.name}`] = record(ci.plan);
+            steps[env.name] = record(ci.apply ?? ci.plan);
           }),
         );
         await validating;
@@ -184,6 +204,7 @@ export async function setUpSharedDeployment(): Promise<string> {
       steps,
       validation,
       motoLog: motoLogFile,
+      authzLog,
     });
     publish();
     timer.record("shared deployment ready (from the start of globalSetup)", Date.now() - t0);
@@ -199,6 +220,8 @@ export async function tearDownSharedDeployment(): Promise<void> {
   const prepared = await running.preparing;
   clearInterval(running.logTimer);
   await running.moto.stop();
+  const keep = process.env[KEEP_AUTHZ_LOG_VAR];
+  if (keep) copyFileSync(join(running.copy.root, "authz-decisions.jsonl"), keep);
   for (const copy of prepared) copy.remove();
   running.copy.remove();
   delete (globalThis as WithRunning)[RUNNING];
@@ -261,6 +284,7 @@ export async function sharedDeployment(): Promise<SharedDeployment> {
     },
     step: (stack) => f.steps[stack] ?? { command: `(${stack} was not run: an earlier step failed)`, code: null, ms: 0, described: "" },
     motoLogFile: f.motoLog,
+    authzLog: f.authzLog,
     validation: () => {
       if ("error" in f.validation) throw new Error(`the set-up's validation failed: ${String(f.validation.error)}`);
       return new Map(Object.entries(f.validation as Record<string, StackValidation>));

