@@ -137,18 +137,18 @@ const ERASING = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleCo
 
 describe("StateAccessLogNotErasable: nobody but break-glass principals deletes access logs or shortens their lifecycle; deleted logs stay 30 days", () => {
   // Reason: the access log is the evidence of who read state; whoever can erase it within a day can hide that read.
-  test.each(ERASING)("1. compliant (shipped prod, no break-glass): %s is denied to the deploy role", (action) => {
-    expect(denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest(action, DEPLOY_ROLE))).toEqual([
+  test.each(ERASING)("1. compliant (shipped prod, no break-glass): %s is denied to the deploy role", async (action) => {
+    expect(await denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest(action, DEPLOY_ROLE))).toEqual([
       "DenyAccessLogErasure",
     ]);
   });
-  test.each(ERASING)("2. compliant: %s is allowed to a break-glass principal from config, denied to anyone else", (action) => {
+  test.each(ERASING)("2. compliant: %s is allowed to a break-glass principal from config, denied to anyone else", async (action) => {
     const statements = logPolicy(synthWith("prod", { breakGlassPrincipalArns: [BREAK_GLASS] }));
-    expect(denyingStatements(statements, logRequest(action, BREAK_GLASS))).toEqual([]);
-    expect(denyingStatements(statements, logRequest(action, DEPLOY_ROLE))).toEqual(["DenyAccessLogErasure"]);
+    expect(await denyingStatements(statements, logRequest(action, BREAK_GLASS))).toEqual([]);
+    expect(await denyingStatements(statements, logRequest(action, DEPLOY_ROLE))).toEqual(["DenyAccessLogErasure"]);
   });
-  test("3. compliant: the logging service's delivery (PutObject over TLS) is not denied", () => {
-    expect(denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest("s3:PutObject", DEPLOY_ROLE))).toEqual([]);
+  test("3. compliant: the logging service's delivery (PutObject over TLS) is not denied", async () => {
+    expect(await denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest("s3:PutObject", DEPLOY_ROLE))).toEqual([]);
   });
   test.each(["staging", "prod"] as const)("4. compliant: %s keeps deleted or overwritten logs 30 days as noncurrent versions", (env) => {
     const [rule] = resourceAt(synthStateStack(configOf(env)), LIFECYCLE).rule;
