@@ -4,6 +4,7 @@
  */
 import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { simulate, type SimulatedRequest } from "../support/iam/simulate";
+import { ciRolePolicies } from "../support/ci-role-policies";
 import { synthStack } from "../support/synth";
 
 // The first decisions read AWS's reference data (thousands of small JSON files) from disk: slow on a busy 2-core machine.
@@ -16,7 +17,7 @@ const REPO = "repo:example-org/taskflow-auth-infra";
 const roleOf = (kind: "plan" | "apply") => ({
   arn: arnOf(state, `aws_iam_role.ci_${kind}`),
   trust: resolvedPolicy(state, state.resource.aws_iam_role[`ci_${kind}`].assume_role_policy),
-  policies: { [`ci_${kind}`]: resolvedPolicy(state, state.resource.aws_iam_role_policy[`ci_${kind}`].policy) },
+  policies: Object.fromEntries(Object.entries(ciRolePolicies(state, kind)).map(([id, policy]) => [id, resolvedPolicy(state, policy)])),
 });
 const plan = roleOf("plan");
 const apply = roleOf("apply");
@@ -69,7 +70,7 @@ describe("CiStateLockItemsOnly: lock writes reach this environment's lock items 
     for (const action of ["dynamodb:PutItem", "dynamodb:DeleteItem"])
       expect(await simulate(as(plan, action, TABLE, { "dynamodb:LeadingKeys": [LOCK] }))).toEqual({
         decision: "Allowed",
-        decidedBy: ["identity:ci_plan/StateLockTable"],
+        decidedBy: ["identity:ci_read/StateLockTable"],
       });
   });
   test("2. compliant: the plan role reads the digest item (the backend's consistency check)", async () => {

@@ -95,11 +95,11 @@ describe("PolicyResourcesFitActions: every Resource fits a resource type of an a
     expect(await problemsOfAll(mismatchedResources)).toEqual([]);
   });
   test("2. non-compliant: a topic ARN as the Resource of state object reads", async () => {
-    const doc = mutated(site("state-prod", "aws_iam_role_policy.ci_plan.policy"), "StateRead", (s) => {
+    const doc = mutated(site("state-prod", "aws_iam_policy.ci_read.policy"), "StateRead", (s) => {
       s.Resource = "arn:aws:sns:ap-northeast-1:333333333333:taskflow-prod-alerts";
     });
     expect(await mismatchedResources(doc)).toEqual([
-      "state-prod aws_iam_role_policy.ci_plan.policy StateRead: resource arn:aws:sns:ap-northeast-1:333333333333:taskflow-prod-alerts fits no resource type of s3:GetObject",
+      "state-prod aws_iam_policy.ci_read.policy StateRead: resource arn:aws:sns:ap-northeast-1:333333333333:taskflow-prod-alerts fits no resource type of s3:GetObject",
     ]);
   });
 });
@@ -109,11 +109,11 @@ describe("PolicyStatementsCanApply: no statement or action in it that can never 
     expect(await problemsOfAll(statementsThatNeverApply)).toEqual([]);
   });
   test("2. non-compliant: an action without resource type given a specific ARN", async () => {
-    const doc = mutated(site("state-prod", "aws_iam_role_policy.ci_plan.policy"), "StateList", (s) => {
+    const doc = mutated(site("state-prod", "aws_iam_policy.ci_read.policy"), "StateList", (s) => {
       s.Action = ["s3:ListAllMyBuckets"];
     });
     expect(await statementsThatNeverApply(doc)).toEqual([
-      "state-prod aws_iam_role_policy.ci_plan.policy StateList: s3:ListAllMyBuckets applies to none of its resources (arn:aws:s3:::taskflow-tfstate-333333333333-ap-northeast-1)",
+      "state-prod aws_iam_policy.ci_read.policy StateList: s3:ListAllMyBuckets applies to none of its resources (arn:aws:s3:::taskflow-tfstate-333333333333-ap-northeast-1)",
     ]);
   });
   test("3. non-compliant: Bool on a String key is never true", async () => {

@@ -3,6 +3,7 @@
  * request (principal, action, resource, context as the cited AWS page describes it) against the
  * policies read from the synthesized prod / state-prod JSON, and one change AWS would deny.
  */
+import { ciRolePolicies } from "../support/ci-role-policies";
 import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { simulate, type PolicyJson, type SimulatedRequest } from "../support/iam/simulate";
 import { synthStack, type TfJson } from "../support/synth";
@@ -56,7 +57,10 @@ const stateBucketPolicy = policyOf(state, "aws_s3_bucket_policy", "state_bucket_
 const stateKey = arnOf(state, "aws_kms_key.state_key");
 const stateKeyPolicy = policyOf(state, "aws_kms_key", "state_key");
 const applyRole = arnOf(state, "aws_iam_role.ci_apply");
-const applyPolicy = { "taskflow-prod-ci-apply": policyOf(state, "aws_iam_role_policy", "ci_apply") };
+/** The apply role's policies by logical id: the managed read policy (state read, lock, key) and its inline changes. */
+const applyPolicy = Object.fromEntries(
+  Object.entries(ciRolePolicies(state, "apply")).map(([id, policy]) => [id, resolvedPolicy(state, policy)]),
+);
 const stateObject = `${stateBucket}/${prod.terraform.backend.s3.key}`;
 const sesIdentity: string = prod.resource.aws_cognito_user_pool[onlyOne(prod, "aws_cognito_user_pool")].email_configuration.source_arn;
 const EMAIL_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/email.cognito-idp.amazonaws.com/AWSServiceRoleForAmazonCognitoIdpEmailService`;
@@ -301,7 +305,7 @@ const ROWS: Row[] = [
       resourcePolicy: stateBucketPolicy,
       context: { "s3:x-amz-server-side-encryption": "aws:kms", "aws:SecureTransport": "true", "aws:PrincipalArn": applyRole },
     },
-    allowedBy: ["identity:taskflow-prod-ci-apply/StateWrite"],
+    allowedBy: ["identity:ci_apply/StateWrite"],
     denied: {
       change: "the write without the SSE-KMS header",
       request: {
@@ -327,7 +331,7 @@ const ROWS: Row[] = [
       resourcePolicy: stateKeyPolicy,
       context: { "kms:ViaService": `s3.${REGION}.amazonaws.com`, "kms:CallerAccount": ACCOUNT },
     },
-    allowedBy: ["identity:taskflow-prod-ci-apply/StateKey", "resource/StateDataOnlyThroughS3AndDynamoDB"],
+    allowedBy: ["identity:ci_read/StateKey", "resource/StateDataOnlyThroughS3AndDynamoDB"],
     denied: {
       change: "the same call made directly, not through S3",
       request: {
@@ -369,7 +373,7 @@ const ROWS: Row[] = [
       resourcePolicy: stateKeyPolicy,
       context: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com`, "kms:CallerAccount": ACCOUNT },
     },
-    allowedBy: ["identity:taskflow-prod-ci-apply/StateKey", "resource/StateDataOnlyThroughS3AndDynamoDB"],
+    allowedBy: ["identity:ci_read/StateKey", "resource/StateDataOnlyThroughS3AndDynamoDB"],
     denied: {
       change: "a caller of another account through DynamoDB",
       request: {
@@ -396,7 +400,7 @@ const ROWS: Row[] = [
       identityPolicies: applyPolicy,
       context: { "aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:RequestedRegion": REGION },
     },
-    allowedBy: ["identity:taskflow-prod-ci-apply/ManageLogResourcePolicy"],
+    allowedBy: ["identity:ci_apply/ManageLogResourcePolicy"],
     denied: {
       change: "the same call in another Region",
       request: {

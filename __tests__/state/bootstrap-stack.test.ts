@@ -275,7 +275,9 @@ controlInEveryStateStack(
         "aws_iam_openid_connect_provider.github_actions",
         "aws_iam_role.ci_plan",
         "aws_iam_role.ci_apply",
-        "aws_iam_role_policy.ci_plan",
+        "aws_iam_policy.ci_read",
+        "aws_iam_role_policy_attachment.ci_plan_read",
+        "aws_iam_role_policy_attachment.ci_apply_read",
         "aws_iam_role_policy.ci_apply",
       ].sort(),
     );

@@ -1,7 +1,9 @@
 import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
@@ -21,6 +23,8 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 export type CiRoleKind = "plan" | "apply";
 
 export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind): string => `${resourcePrefix(env.name)}-ci-${kind}`;
+/** The managed policy both CI roles have: reads for a plan or a drift check, and the state lock. */
+export const ciReadPolicyName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-ci-read`;
 export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind): string =>
   `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${ciRoleName(env, kind)}`;
 
@@ -207,9 +211,18 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
     {
       Sid: "ReadCiIdentity",
       Effect: "Allow",
-      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetOpenIDConnectProvider"],
+      Action: [
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:GetOpenIDConnectProvider",
+      ],
       Resource: [
         `arn:${partition}:iam::${account}:role/${resourcePrefix(env.name)}-ci-*`,
+        `arn:${partition}:iam::${account}:policy/${ciReadPolicyName(env)}`,
         `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
       ],
     },
@@ -296,7 +309,6 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
   ];
   const eventLogGroups = `arn:${partition}:logs:${region}:${account}:log-group:/aws/events/${name}-*`;
   const statements: IdentityStatement[] = [
-    ...planStatements(env, n),
     { Sid: "StateWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${n.bucketArn}/${env.state.key}` },
     {
       // Terraform updates the digest item of the state it writes; the next read compares it.
@@ -570,7 +582,15 @@ export class GithubCiRoles extends Construct {
     }
 
     const names = namesOf(env, stateKeyArn);
-    const roles = { plan: planStatements(env, names), apply: applyStatements(env, names) };
+    // IAM quotas (IAM User Guide, "IAM and AWS STS quotas"): a role's inline policies hold at most 10,240
+    // characters together, a managed policy 6,144. The reads and the state lock both roles need are one
+    // managed policy attached to both, so the apply role's inline policy holds only its changes.
+    const read = new IamPolicy(this, "read-policy", {
+      name: ciReadPolicyName(env),
+      description: `TaskFlow ${env.name}: what the GitHub Actions plan and apply roles read, and the state lock`,
+      policy: policyJson(planStatements(env, names)),
+    });
+    read.overrideLogicalId("ci_read");
     const made: Partial<Record<CiRoleKind, IamRole>> = {};
     for (const kind of ["plan", "apply"] as const) {
       const trust: TrustStatement = {
@@ -596,11 +616,14 @@ export class GithubCiRoles extends Construct {
         maxSessionDuration: 3600,
       });
       role.overrideLogicalId(`ci_${kind}`);
-      new IamRolePolicy(this, `${kind}-policy`, {
-        name: ciRoleName(env, kind),
-        role: role.name,
-        policy: policyJson(roles[kind]),
-      }).overrideLogicalId(`ci_${kind}`);
+      new IamRolePolicyAttachment(this, `${kind}-read`, { role: role.name, policyArn: read.arn }).overrideLogicalId(`ci_${kind}_read`);
+      if (kind === "apply") {
+        new IamRolePolicy(this, `${kind}-policy`, {
+          name: ciRoleName(env, kind),
+          role: role.name,
+          policy: policyJson(applyStatements(env, names)),
+        }).overrideLogicalId(`ci_${kind}`);
+      }
       made[kind] = role;
     }
     this.planRole = made.plan!;
