@@ -12,7 +12,7 @@ let decisions: Decision[];
 
 beforeAll(async () => {
   shared = await sharedDeployment();
-  decisions = readDecisions(shared.authzLog);
+  decisions = readDecisions(shared.authzLog, shared.authzSetupDecisions);
 }, SHARED_DEPLOYMENT_WAIT_MS);
 
 describe("Control: each environment deploys with the pipeline's CI roles, not an administrator", () => {

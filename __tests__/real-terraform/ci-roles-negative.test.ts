@@ -93,7 +93,9 @@ beforeAll(async () => {
   shared = await sharedDeployment();
   const env = prod();
   applyRequests = distinct(
-    byRole(readDecisions(shared.authzLog), env.accountId, ciRoleName(env, "apply")).filter((d) => d.decision === "Allowed"),
+    byRole(readDecisions(shared.authzLog, shared.authzSetupDecisions), env.accountId, ciRoleName(env, "apply")).filter(
+      (d) => d.decision === "Allowed",
+    ),
   );
   const keys = [
     ...new Set(applyRequests.filter((d) => d.action.startsWith("kms:") && d.resource?.includes(":key/")).map((d) => d.resource!)),

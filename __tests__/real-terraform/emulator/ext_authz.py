@@ -136,9 +136,23 @@ def denial_message(principal: str, action: str, answer: dict[str, Any]) -> str:
 
 
 class QueryAccessDenied(_RESTError):
-    """The query protocol's error document (IAM, STS, SNS, CloudFormation), HTTP 403."""
+    """
+    The query protocol's error document (IAM, STS, SNS, CloudFormation), HTTP 403: ErrorResponse/Error with
+    Type, Code and Message, as AWS sends it and the SDKs parse it (moto's generic document nests an Errors
+    element the Go SDK's SNS client cannot read: it reported UnknownError).
+    """
 
     code = 403
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(error_type, message)
+        from xml.sax.saxutils import escape
+
+        self.description = (
+            "<ErrorResponse><Error><Type>Sender</Type>"
+            f"<Code>{escape(error_type)}</Code><Message>{escape(message)}</Message></Error>"
+            "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+        )
 
 
 def access_denied(response: Any, service: str, message: str) -> Exception:

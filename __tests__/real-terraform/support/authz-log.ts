@@ -17,10 +17,12 @@ export interface Decision {
   readonly context?: Record<string, string | string[]>;
 }
 
-export function readDecisions(path: string): Decision[] {
+/** The log's decisions, or its first `count` (SharedDeployment.authzSetupDecisions: the set-up's own). */
+export function readDecisions(path: string, count?: number): Decision[] {
   return readFileSync(path, "utf8")
     .split("\n")
     .filter(Boolean)
+    .slice(0, count)
     .map((line) => JSON.parse(line) as Decision);
 }
 

@@ -63,6 +63,8 @@ interface SharedDeploymentFile {
   readonly validation: Record<string, StackValidation> | { error: string };
   readonly motoLog: string;
   readonly authzLog: string;
+  /** How many decisions the log held when the set-up was done: the set-up's own (suites add theirs after). */
+  readonly authzSetupDecisions: number;
 }
 
 export interface SharedDeployment {
@@ -87,6 +89,8 @@ export interface SharedDeployment {
   readonly motoLogFile: string;
   /** The emulator's IAM decision log (one JSON line per decision), with the set-up's decisions first. */
   readonly authzLog: string;
+  /** How many of its first lines are the set-up's decisions (the deploys), before any suite's. */
+  readonly authzSetupDecisions: number;
   /**
    * `terraform init -backend=false` + `terraform validate` of every synthesized stack (and the control
    * stack of support/validate.ts), run by the set-up while the bootstraps wait on the emulator.
@@ -205,6 +209,7 @@ export async function setUpSharedDeployment(): Promise<string> {
       validation,
       motoLog: motoLogFile,
       authzLog,
+      authzSetupDecisions: readFileSync(authzLog, "utf8").split("\n").filter(Boolean).length,
     });
     publish();
     timer.record("shared deployment ready (from the start of globalSetup)", Date.now() - t0);
@@ -285,6 +290,7 @@ export async function sharedDeployment(): Promise<SharedDeployment> {
     step: (stack) => f.steps[stack] ?? { command: `(${stack} was not run: an earlier step failed)`, code: null, ms: 0, described: "" },
     motoLogFile: f.motoLog,
     authzLog: f.authzLog,
+    authzSetupDecisions: f.authzSetupDecisions,
     validation: () => {
       if ("error" in f.validation) throw new Error(`the set-up's validation failed: ${String(f.validation.error)}`);
       return new Map(Object.entries(f.validation as Record<string, StackValidation>));
