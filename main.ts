@@ -40,11 +40,11 @@ function main(): void {
 
 /** Moves every file under `from` to the same relative path under `to`, one rename per file. */
 function moveFilesInto(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);
     if (entry.isDirectory()) {
-      mkdirSync(target, { recursive: true });
       moveFilesInto(source, target);
     } else {
       renameSync(source, target);

@@ -142,6 +142,7 @@ const STAR_ALLOWED: Record<string, string> = {
   RequestCertificate: "acm:RequestCertificate has no resource type",
   ManageSavedQueries: "logs:PutQueryDefinition/DescribeQueryDefinitions have no resource type",
   ReadSavedQueries: "logs:DescribeQueryDefinitions has no resource type",
+  ManageLogDeliveries: "logs:CreateLogDelivery and the other log-delivery actions have no resource type",
 };
 
 controlInEveryStateStack("CiApplyRoleScoped", "services and name prefixes of this project, never *:*", (json, env) => {
@@ -181,6 +182,7 @@ controlInEveryStateStack("CiApplyRoleNamePrefixes", "writes only to TaskFlow-<en
   const ownLogGroups = [
     `${at("logs")}log-group:/aws/events/taskflow-${env.name}-`,
     `${at("logs")}log-group:/aws/vendedlogs/cognito/taskflow-${env.name}/`,
+    `${at("logs")}log-group:aws-waf-logs-taskflow-${env.name}`,
   ];
   expect(list(byId.ManageLogGroups.Resource)).toContain(`${at("logs")}log-group:/aws/events/taskflow-${env.name}-*`);
   expect(list(byId.ManageLogGroups.Resource).filter((g) => !ownLogGroups.some((p) => g.startsWith(p)))).toEqual([]);
@@ -215,21 +217,45 @@ describe("CiApplyRoleCoversWafAndAuditTrail", () => {
       const byId = statementsOf(name);
       expect(byId.ManageWebAcl.Action).toEqual([
         "wafv2:CreateWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:DeleteWebACL",
         "wafv2:GetWebACL",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
         "wafv2:ListTagsForResource",
         "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
         "wafv2:GetWebACLForResource",
+        "wafv2:PutLoggingConfiguration",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:DeleteLoggingConfiguration",
+        "cognito-idp:AssociateWebACL",
+        "cognito-idp:DisassociateWebACL",
+        "cognito-idp:GetWebACLForResource",
       ]);
       expect(list(byId.ManageWebAcl.Resource)).toEqual([
         `${at("wafv2")}regional/webacl/taskflow-${name}-user-pool/*`,
         `${at("cognito-idp")}userpool/*`,
       ]);
-      expect(byId.ManageLogDeliveryStack.Action).toEqual([
+      // Terraform creates, reads back, updates and deletes a stack, and waits on its events.
+      const stackActions = [
         "cloudformation:CreateStack",
+        "cloudformation:UpdateStack",
+        "cloudformation:DeleteStack",
         "cloudformation:DescribeStacks",
+        "cloudformation:DescribeStackEvents",
         "cloudformation:GetTemplate",
-      ]);
+      ];
+      expect(byId.ManageLogDeliveryStack.Action).toEqual(stackActions);
       expect(byId.ManageLogDeliveryStack.Resource).toBe(`${at("cloudformation")}stack/taskflow-${name}-cognito-log-delivery/*`);
+      expect(byId.ManageBrandingStack.Action).toEqual(stackActions);
+      expect(byId.ManageBrandingStack.Resource).toBe(`${at("cloudformation")}stack/taskflow-${name}-managed-login-branding/*`);
+      expect(list(byId.ManageLogGroups.Resource)).toEqual(
+        expect.arrayContaining([
+          `${at("logs")}log-group:aws-waf-logs-taskflow-${name}`,
+          `${at("logs")}log-group:aws-waf-logs-taskflow-${name}:*`,
+        ]),
+      );
       expect(byId.ManageAuditMetricFilters.Action).toEqual(["logs:PutMetricFilter", "logs:DescribeMetricFilters"]);
       expect(byId.ManageSavedQueries.Action).toEqual(["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"]);
     },

@@ -12,7 +12,8 @@ import { ruleNamePrefix } from "./monitoring/alert-topic";
 import { alarmNamePrefix, bootstrapStateKey, resourcePrefix } from "../../config/names";
 import { logDeliveryStackName } from "./audit/log-delivery";
 import { auditLogGroupNames, investigationQueries } from "./audit/queries";
-import { webAclName } from "./waf/names";
+import { brandingStackName } from "./cognito/managed-login-branding";
+import { wafLogGroupName, webAclName } from "./waf/names";
 import { accessLogTarget } from "./access-log-bucket";
 
 /** GitHub's OIDC issuer; the condition keys of its tokens are `<host>:aud` and `<host>:sub`. */
@@ -159,7 +160,7 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
     statements.push({
       Sid: "ReadWebAcl",
       Effect: "Allow",
-      Action: ["wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:GetWebACLForResource"],
+      Action: ["wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:GetWebACLForResource", "wafv2:GetLoggingConfiguration"],
       Resource: [
         `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
@@ -177,6 +178,17 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       },
     );
   }
+  // Every client's managed-login branding style: the CloudFormation stack that holds them, and each
+  // client's style as drift asks Cognito for it (a style deleted outside the stack).
+  statements.push({
+    Sid: "ReadManagedLoginBranding",
+    Effect: "Allow",
+    Action: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate", "cognito-idp:DescribeManagedLoginBrandingByClient"],
+    Resource: [
+      `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
+      `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
+    ],
+  });
   // DescribeQueryDefinitions has no resource type (list_amazoncloudwatchlogs.html).
   if (investigationQueries(env).length > 0)
     statements.push({ Sid: "ReadSavedQueries", Effect: "Allow", Action: ["logs:DescribeQueryDefinitions"], Resource: "*" });
@@ -341,6 +353,14 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "cognito-idp:SetRiskConfiguration",
         "cognito-idp:TagResource",
         "cognito-idp:UntagResource",
+        // Through CloudFormation, with these credentials: each client's branding style, and the export of
+        // the user-activity log (AWS::Cognito::LogDeliveryConfiguration).
+        "cognito-idp:CreateManagedLoginBranding",
+        "cognito-idp:UpdateManagedLoginBranding",
+        "cognito-idp:DeleteManagedLoginBranding",
+        "cognito-idp:DescribeManagedLoginBranding",
+        "cognito-idp:DescribeManagedLoginBrandingByClient",
+        ...(env.audit.userActivityLogs ? ["cognito-idp:SetLogDeliveryConfiguration", "cognito-idp:GetLogDeliveryConfiguration"] : []),
         ...(env.userPool.deletionProtection ? [] : ["cognito-idp:DeleteUserPool"]),
       ],
       Resource: userPools,
@@ -439,8 +459,32 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "logs:TagLogGroup",
         "logs:UntagLogGroup",
       ],
-      Resource: env.audit.userActivityLogs ? [eventLogGroups, ...auditLogGroupArns(env, n)] : eventLogGroups,
+      Resource: [
+        eventLogGroups,
+        ...(env.audit.userActivityLogs ? auditLogGroupArns(env, n) : []),
+        ...(env.waf.mode !== "off" ? logGroupArns([wafLogGroupName(env)], n) : []),
+      ],
     },
+    ...(env.waf.mode !== "off" || env.audit.userActivityLogs
+      ? [
+          {
+            // The WAF request log and Cognito's user-activity export are log deliveries the caller creates
+            // (AWS WAF Developer Guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs log
+            // group"; Cognito Developer Guide, "Exporting logs"); no resource type (list_amazoncloudwatchlogs.html).
+            Sid: "ManageLogDeliveries",
+            Effect: "Allow" as const,
+            Action: [
+              "logs:CreateLogDelivery",
+              "logs:GetLogDelivery",
+              "logs:UpdateLogDelivery",
+              "logs:DeleteLogDelivery",
+              "logs:ListLogDeliveries",
+            ],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": region } },
+          },
+        ]
+      : []),
     {
       // No resource type and no service condition key: this Region is all AWS lets a policy narrow.
       Sid: "ManageLogResourcePolicy",
@@ -463,7 +507,19 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env)}*`,
     },
   ];
-  statements.push(...auditStatements(env, n), ...wafStatements(env, n));
+  statements.push(
+    {
+      // The branding styles' stack; CloudFormation creates the styles with these credentials, which
+      // ManageUserPools allows on the project's pools (CloudFormation User Guide: without a service role
+      // a stack operation uses the caller's credentials).
+      Sid: "ManageBrandingStack",
+      Effect: "Allow",
+      Action: CLOUDFORMATION_STACK_ACTIONS,
+      Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
+    },
+    ...auditStatements(env, n),
+    ...wafStatements(env, n),
+  );
   if (env.authDomain.kind === "custom" && !env.authDomain.certificateArn) {
     statements.push(
       { Sid: "RequestCertificate", Effect: "Allow", Action: ["acm:RequestCertificate"], Resource: "*" },
@@ -479,12 +535,24 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
   return statements;
 }
 
-/** The exported Cognito log groups, as the group's ARN and as the ":*" form some Logs actions are authorized on. */
-const auditLogGroupArns = (env: EnvironmentConfig, n: Names): string[] =>
-  Object.values(auditLogGroupNames(env)).flatMap((g) => {
+/** Log groups as the group's ARN and as the ":*" form some Logs actions are authorized on. */
+const logGroupArns = (names: readonly string[], n: Names): string[] =>
+  names.flatMap((g) => {
     const arn = `arn:${n.partition}:logs:${n.region}:${n.account}:log-group:${g}`;
     return [arn, `${arn}:*`];
   });
+/** The exported Cognito log groups. */
+const auditLogGroupArns = (env: EnvironmentConfig, n: Names): string[] => logGroupArns(Object.values(auditLogGroupNames(env)), n);
+
+/** What Terraform's aws_cloudformation_stack does to a stack: create, read back, update, delete, and wait on its events. */
+const CLOUDFORMATION_STACK_ACTIONS = [
+  "cloudformation:CreateStack",
+  "cloudformation:UpdateStack",
+  "cloudformation:DeleteStack",
+  "cloudformation:DescribeStacks",
+  "cloudformation:DescribeStackEvents",
+  "cloudformation:GetTemplate",
+];
 
 /**
  * What the audit trail's resources need, as the emulator's decision log of the CI apply showed them:
@@ -507,7 +575,7 @@ function auditStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       {
         Sid: "ManageLogDeliveryStack",
         Effect: "Allow",
-        Action: ["cloudformation:CreateStack", "cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
+        Action: CLOUDFORMATION_STACK_ACTIONS,
         Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${logDeliveryStackName(env)}/*`,
       },
     );
@@ -535,7 +603,26 @@ function wafStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
     {
       Sid: "ManageWebAcl",
       Effect: "Allow",
-      Action: ["wafv2:CreateWebACL", "wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:AssociateWebACL", "wafv2:GetWebACLForResource"],
+      // The web ACL, its association with the pool (Cognito checks cognito-idp:AssociateWebACL as well:
+      // Cognito Developer Guide, "Associate an AWS WAF web ACL with a user pool") and its request log.
+      Action: [
+        "wafv2:CreateWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:DeleteWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
+        "wafv2:ListTagsForResource",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:PutLoggingConfiguration",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:DeleteLoggingConfiguration",
+        "cognito-idp:AssociateWebACL",
+        "cognito-idp:DisassociateWebACL",
+        "cognito-idp:GetWebACLForResource",
+      ],
       Resource: [
         `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,

@@ -99,6 +99,9 @@ export interface ManagedLoginBrandingProps {
   readonly clients: Readonly<Record<string, string>>;
 }
 
+/** The CloudFormation stack that holds the styles (the CI roles name it). */
+export const brandingStackName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-managed-login-branding`;
+
 /** The CloudFormation stack taskflow-<env>-managed-login-branding with one style per app client. */
 export class ManagedLoginBranding extends Construct {
   readonly stack: CloudformationStack;
@@ -107,7 +110,7 @@ export class ManagedLoginBranding extends Construct {
     super(scope, id);
     const names = Object.keys(clients);
     this.stack = new CloudformationStack(this, "stack", {
-      name: `${resourcePrefix(env.name)}-managed-login-branding`,
+      name: brandingStackName(env),
       templateBody: JSON.stringify(managedLoginBrandingTemplate(names, env.appClient.managedLoginBranding)),
       parameters: {
         UserPoolId: userPoolId,
