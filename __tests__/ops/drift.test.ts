@@ -87,7 +87,7 @@ describe("what a refresh-only plan says", () => {
     ]);
   });
 
-  test("attributes another resource of the stack sets (topic policy, pool domain) are not drift of their owner", () => {
+  test("attributes another resource of the stack sets (topic policy, pool domain, a policy's attachments) are not drift of their owner", () => {
     const plan = recorded("drift-none");
     const change = (type: string, before: Json, after: Json) => ({
       address: `${type}.x`,
@@ -102,9 +102,17 @@ describe("what a refresh-only plan says", () => {
         // After the first apply: the topic policy and the domain resources ran after these were stored.
         change("aws_sns_topic", { name: "t", policy: '{"Id":"__default_policy_ID"}' }, { name: "t", policy: '{"Statement":[]}' }),
         change("aws_cognito_user_pool", { name: "p", domain: "" }, { name: "p", domain: "taskflow-dev" }),
+        // The CI roles' read policy, attached to both roles after it was stored.
+        change("aws_iam_policy", { name: "ci-read", attachment_count: 0 }, { name: "ci-read", attachment_count: 2 }),
       ],
     });
     expect(a.status).toBe("none");
+    // The same policy's document changed outside Terraform still is drift.
+    const edited = analyseDrift({
+      ...plan,
+      resource_drift: [change("aws_iam_policy", { name: "ci-read", policy: "{}" }, { name: "ci-read", policy: '{"Statement":[]}' })],
+    });
+    expect(edited.status).not.toBe("none");
   });
 
   test("an optional number AWS leaves out, read back as 0 where the state holds null, is no drift; 1 → 0 is", () => {

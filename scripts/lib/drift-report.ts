@@ -67,11 +67,14 @@ export interface DriftAnalysis {
  * - aws_iam_role.inline_policy / managed_policy_arns: read back from the role's actual policies, which
  *   aws_iam_role_policy (the CI roles' policies) writes (aws provider docs, aws_iam_role: "If no blocks
  *   are configured, Terraform will not manage any inline policies in this resource").
+ * - aws_iam_policy.attachment_count: GetPolicy's AttachmentCount, which the aws_iam_role_policy_attachment
+ *   resources of the CI roles raise after the policy is stored (IAM API reference, API_Policy.html).
  */
 const SET_BY_ANOTHER_RESOURCE: Readonly<Record<string, readonly string[]>> = {
   aws_cognito_user_pool: ["domain", "custom_domain"],
   aws_sns_topic: ["policy"],
   aws_iam_role: ["inline_policy", "managed_policy_arns"],
+  aws_iam_policy: ["attachment_count"],
   aws_s3_bucket: [
     "acceleration_status",
     "acl",
