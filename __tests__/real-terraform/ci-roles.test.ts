@@ -4,18 +4,11 @@
  * changes nothing, and IAM (read back through the AWS SDK) holds exactly the trust and permission
  * policies that were synthesized. Read-only: nothing here changes the shared environments.
  */
-import {
-  GetOpenIDConnectProviderCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-} from "@aws-sdk/client-iam";
+import { GetOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
 import { ciReadPolicyName, ciRoleName } from "../../stacks/constructs/github-ci-roles";
 import { ciRolePolicies } from "../support/ci-role-policies";
 import { withAwsClients } from "./support/aws";
+import { storedRolePolicies } from "./support/stored-role-policies";
 import { sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
 import { describeRun, run, StepTimer, type RunResult } from "./support/run";
 import { stackJson } from "./support/workdir";
@@ -44,9 +37,6 @@ function terraform(args: string[], label: string): Promise<RunResult> {
     timer,
   });
 }
-
-/** IAM returns policy documents URL-encoded (IAM API Reference, GetRole / GetRolePolicy). */
-const decoded = (document: string | undefined): unknown => JSON.parse(decodeURIComponent(document ?? "{}"));
 
 beforeAll(async () => {
   shared = await sharedDeployment();
@@ -101,32 +91,16 @@ test.each(["plan", "apply"] as const)(
     const json = stackJson(shared.copy, STACK);
     const prod = shared.envs.find((e) => e.name === "prod")!;
     const name = ciRoleName(prod, kind);
-    // What IAM holds for the role: its trust policy, every inline policy, and the default version of
-    // every attached managed policy, by the logical id the synthesized stack gives each.
-    const stored = await withAwsClients(shared.awsEnv("prod"), async (c) => {
-      const role = await c.iam.send(new GetRoleCommand({ RoleName: name }));
-      const policies: Record<string, unknown> = {};
-      for (const policyName of (await c.iam.send(new ListRolePoliciesCommand({ RoleName: name }))).PolicyNames ?? []) {
-        const inline = await c.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
-        policies[policyName === name ? `ci_${kind}` : policyName] = decoded(inline.PolicyDocument);
-      }
-      for (const attached of (await c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? []) {
-        const managed = await c.iam.send(new GetPolicyCommand({ PolicyArn: attached.PolicyArn }));
-        const version = await c.iam.send(
-          new GetPolicyVersionCommand({ PolicyArn: attached.PolicyArn, VersionId: managed.Policy?.DefaultVersionId }),
-        );
-        policies[attached.PolicyName === ciReadPolicyName(prod) ? "ci_read" : attached.PolicyName!] = decoded(
-          version.PolicyVersion?.Document,
-        );
-      }
-      return { role, policies };
-    });
-    expect(stored.role.Role?.MaxSessionDuration).toBe(3600);
-    expect(decoded(stored.role.Role?.AssumeRolePolicyDocument)).toEqual(
-      resolved(json.resource.aws_iam_role[`ci_${kind}`].assume_role_policy),
-    );
+    // What IAM holds for the role, each policy by the logical id the synthesized stack gives it.
+    const stored = await storedRolePolicies(shared.awsEnv("prod"), name);
+    const policies = {
+      ...Object.fromEntries(Object.entries(stored.inline).map(([n, doc]) => [n === name ? `ci_${kind}` : n, doc])),
+      ...Object.fromEntries(Object.entries(stored.managed).map(([n, doc]) => [n === ciReadPolicyName(prod) ? "ci_read" : n, doc])),
+    };
+    expect(stored.maxSessionDuration).toBe(3600);
+    expect(stored.trust).toEqual(resolved(json.resource.aws_iam_role[`ci_${kind}`].assume_role_policy));
     const synthesized = Object.fromEntries(Object.entries(ciRolePolicies(json, kind)).map(([id, policy]) => [id, resolved(policy)]));
     expect(Object.keys(synthesized).sort()).toEqual(kind === "apply" ? ["ci_apply", "ci_read"] : ["ci_read"]);
-    expect(stored.policies).toEqual(synthesized);
+    expect(policies).toEqual(synthesized);
   },
 );
