@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { SYNTH_ARGS } from "../scripts/lib/terraform";
+import { SYNTH_ARGS } from "../scripts/lib/terraform/terraform";
 import { breakProdAccountId, copyProject, REPO_ROOT, runIn, type ProjectCopy } from "./support/project-copy";
 import { ENV_NAMES } from "./support/synth";
 

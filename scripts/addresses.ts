@@ -15,10 +15,10 @@ import {
   readAddressesFile,
   synthAddresses,
   type AddressMap,
-} from "./lib/addresses";
-import { booleanOption, helpText, parseCommand, usageLine, type CommandSpec } from "./lib/args";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
+} from "./lib/review/addresses";
+import { booleanOption, helpText, parseCommand, usageLine, type CommandSpec } from "./lib/cli/args";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
 
 export const spec: CommandSpec = {
   name: "addresses",

@@ -5,16 +5,16 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { adoptionAdvice, alreadyExisting } from "./lib/already-existing";
-import { booleanOption, yesOption } from "./lib/args";
-import { stackCommand, withCheckedStack } from "./lib/command";
-import { confirm } from "./lib/confirm";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { parsePlanJson } from "./lib/plan-json";
-import { analysePlan } from "./lib/review";
-import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
-import { planFiles, shown, stackDir, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform";
+import { adoptionAdvice, alreadyExisting } from "./lib/terraform/already-existing";
+import { booleanOption, yesOption } from "./lib/cli/args";
+import { stackCommand, withCheckedStack } from "./lib/cli/command";
+import { confirm } from "./lib/cli/confirm";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { parsePlanJson } from "./lib/review/plan-json";
+import { analysePlan } from "./lib/review/review";
+import { lockedMessage, lockFromTerraformError } from "./lib/state/state-lock";
+import { planFiles, shown, stackDir, synth, terraform, terraformCapture, terraformInit } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "apply",

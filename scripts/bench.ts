@@ -7,27 +7,25 @@
  *   barrel import          one `require("@cdktf/provider-aws")`       reference: what deep imports avoid
  *
  * Every measurement runs in a fresh process in a temp output dir; the repo's cdktf.out is untouched.
- * Options: --runs N (default 7 for synth, 3 for the rest), --check (exit 1 when a target is missed),
- * --ops (instead: plan / drift / cdktf diff / bare terraform plan on the emulator, scripts/bench/ops.ts).
+ * Options: --runs N (default 7 for synth, 3 for the rest), --check (exit 1 when a target is missed).
+ * Plan and drift on the emulator are timed by `npm run bench:ops` (__tests__/real-terraform/bench-ops.ts),
+ * which runs on the real-Terraform suites' harness.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { booleanOption, helpText, parseCommand, stringOption, usageLine, type CommandSpec } from "./lib/args";
-import { EXIT } from "./lib/exit-codes";
+import { booleanOption, helpText, parseCommand, stringOption, usageLine, type CommandSpec } from "./lib/cli/args";
+import { EXIT } from "./lib/cli/exit-codes";
 
 const spec: CommandSpec = {
   name: "bench",
-  summary: "Speed and memory of synth and the unit suite against their targets; with --ops, plan and drift against cdktf diff.",
+  summary: "Speed and memory of synth and the unit suite against their targets (plan and drift: npm run bench:ops).",
   positionals: [],
   options: {
-    runs: stringOption("measurements per figure (default: 7 for synth, 3 for the rest, 5 with --ops)"),
+    runs: stringOption("measurements per figure (default: 7 for synth, 3 for the rest)"),
     check: booleanOption("exit 1 when a target is missed"),
-    ops: booleanOption(
-      "instead: start the emulator, deploy dev once, and time npm run plan / npm run drift / cdktf diff / bare terraform plan",
-    ),
   },
 };
 
@@ -44,18 +42,6 @@ if (parsed.kind === "error" || (parsed.values.runs !== undefined && !(Number(par
 }
 const RUNS = parsed.values.runs === undefined ? undefined : Number(parsed.values.runs);
 const CHECK = parsed.values.check === true;
-if (parsed.values.ops === true) {
-  // Its own process: it is asynchronous (emulator, deploys), this file's measurements are not.
-  const ops = spawnSync(
-    process.execPath,
-    [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "scripts", "bench", "ops.ts"), String(RUNS ?? 5)],
-    {
-      stdio: "inherit",
-    },
-  );
-  process.exit(ops.status ?? EXIT.FAILED);
-}
-
 interface Sample {
   wallMs: number;
   peakMb: number;

@@ -3,10 +3,10 @@
  * the Region to use, as `name=value` lines for $GITHUB_OUTPUT (or any CI's variables), taken from the
  * same config and naming that state-<env> creates the roles with, so the two cannot disagree.
  */
-import { stringOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
+import { stringOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
 import { ciRoleArn } from "../stacks/constructs/github-ci-roles";
 
 export const spec = stackCommand({

@@ -5,15 +5,15 @@
  * and applies in one go: for prod, the reviewed path is plan → review.md → apply.
  */
 import { dirname, join } from "node:path";
-import { adoptionAdvice, alreadyExisting } from "./lib/already-existing";
-import { booleanOption, yesOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { confirm } from "./lib/confirm";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { preflight } from "./lib/preflight";
-import { providerMirror } from "./lib/provider-mirror";
-import { shown, stackDir } from "./lib/terraform";
+import { adoptionAdvice, alreadyExisting } from "./lib/terraform/already-existing";
+import { booleanOption, yesOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { confirm } from "./lib/cli/confirm";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { preflight } from "./lib/terraform/preflight";
+import { providerMirror } from "./lib/terraform/provider-mirror";
+import { shown, stackDir } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "deploy",

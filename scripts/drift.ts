@@ -7,18 +7,18 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../config";
-import { booleanOption, type CommandSpec } from "./lib/args";
-import { STACKS_HELP, withConfig, withStack } from "./lib/command";
-import { awsErrorText } from "./lib/aws";
-import { clientsOfManagedLoginV2, clientsWithoutStyle } from "./lib/branding-check";
-import { analyseDrift, driftJson, renderDrift, type DriftAnalysis } from "./lib/drift-report";
-import { EXIT } from "./lib/exit-codes";
-import { initIfNeeded } from "./lib/init-once";
-import { runIfMain, type Io, type RunOptions } from "./lib/io";
-import { parsePlanJson } from "./lib/plan-json";
-import { planAndShow } from "./lib/saved-plan";
-import { stackTargets, type StackTarget } from "./lib/stacks";
-import { planFiles, shown, synth } from "./lib/terraform";
+import { booleanOption, type CommandSpec } from "./lib/cli/args";
+import { STACKS_HELP, withConfig, withStack } from "./lib/cli/command";
+import { awsErrorText } from "./lib/aws/ops-aws";
+import { clientsOfManagedLoginV2, clientsWithoutStyle } from "./lib/review/branding-check";
+import { analyseDrift, driftJson, renderDrift, type DriftAnalysis } from "./lib/review/drift-report";
+import { EXIT } from "./lib/cli/exit-codes";
+import { initIfNeeded } from "./lib/terraform/init-once";
+import { runIfMain, type Io, type RunOptions } from "./lib/cli/io";
+import { parsePlanJson } from "./lib/review/plan-json";
+import { planAndShow } from "./lib/terraform/saved-plan";
+import { stackTargets, type StackTarget } from "./lib/cli/stacks";
+import { planFiles, shown, synth } from "./lib/terraform/terraform";
 
 export const spec: CommandSpec = {
   name: "drift",
@@ -31,7 +31,7 @@ export const spec: CommandSpec = {
     STACKS_HELP.split("\n")[0],
     "Runs `terraform plan -refresh-only` (nothing is changed, in AWS or in the state) and lists every attribute that",
     "differs between the state and AWS, and every resource deleted outside Terraform. Drift in a security control",
-    "(scripts/lib/security-controls.ts: password policy, MFA, deletion protection, token lifetimes, callback URLs, ...)",
+    "(stacks/security-controls.ts: password policy, MFA, deletion protection, token lifetimes, callback URLs, ...)",
     "is listed first as security drift. Cognito is also asked whether every app client of a managed login v2 domain",
     "still has its branding style (a deleted one leaves Terraform's state unchanged, and the client's sign-in page down).",
     "",

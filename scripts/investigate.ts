@@ -12,13 +12,13 @@ import {
   USER_POOL_ID_PLACEHOLDER,
   type InvestigationQuery,
 } from "../stacks/constructs/audit/queries";
-import { booleanOption, stringOption, type CommandSpec, type OptionValues } from "./lib/args";
-import { withStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { ENVIRONMENT_HELP, checkAccount, environmentOnly, formatTable, userPoolId } from "./lib/incident";
-import { AwsError, sdkIncidentAws, type IncidentAwsFactory, type QueryStatus } from "./lib/incident-aws";
-import { runIfMain, type Io } from "./lib/io";
-import type { StackTarget } from "./lib/stacks";
+import { booleanOption, stringOption, type CommandSpec, type OptionValues } from "./lib/cli/args";
+import { withStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { ENVIRONMENT_HELP, checkAccount, environmentOnly, formatTable, userPoolId } from "./lib/incident/incident";
+import { AwsError, sdkIncidentAws, type IncidentAwsFactory, type QueryStatus } from "./lib/aws/incident-aws";
+import { runIfMain, type Io } from "./lib/cli/io";
+import type { StackTarget } from "./lib/cli/stacks";
 
 export const spec: CommandSpec = {
   name: "investigate",

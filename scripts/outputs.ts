@@ -4,13 +4,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { booleanOption, stringOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { checkAccount } from "./lib/preflight";
-import { readStackOutputs } from "./lib/stack-outputs";
-import { planFiles, shown } from "./lib/terraform";
+import { booleanOption, stringOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { checkAccount } from "./lib/terraform/preflight";
+import { readStackOutputs } from "./lib/terraform/stack-outputs";
+import { planFiles, shown } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "outputs",

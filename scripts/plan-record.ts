@@ -4,12 +4,12 @@
  * the plan so that `npm run plan-verify` can check it before the apply in another job.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { stringOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { configurationPath, currentCommit, recordPath, sha256Of, type PlanRecord } from "./lib/reviewed-plan";
-import { planFiles, shown } from "./lib/terraform";
+import { stringOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { configurationPath, currentCommit, recordPath, sha256Of, type PlanRecord } from "./lib/terraform/reviewed-plan";
+import { planFiles, shown } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "plan-record",

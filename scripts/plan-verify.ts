@@ -5,10 +5,10 @@
  * Terraform itself refuses a plan whose state changed since ("Saved plan is stale").
  */
 import { existsSync } from "node:fs";
-import { stringOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
+import { stringOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
 import {
   DEFAULT_MAX_AGE_MINUTES,
   configurationPath,
@@ -17,8 +17,8 @@ import {
   recordPath,
   recordProblems,
   sha256Of,
-} from "./lib/reviewed-plan";
-import { planFiles, shown } from "./lib/terraform";
+} from "./lib/terraform/reviewed-plan";
+import { planFiles, shown } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "plan-verify",

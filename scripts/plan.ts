@@ -4,21 +4,21 @@
  * replaced or destroyed (3), so it can stop before anyone applies.
  */
 import { rmSync, writeFileSync } from "node:fs";
-import { booleanOption, stringOption, type OptionValues } from "./lib/args";
-import { stackCommand, withCheckedStack } from "./lib/command";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { parsePlanJson } from "./lib/plan-json";
-import { preventDestroyRefusals } from "./lib/refusal";
-import { analysePlan, renderRefusal, renderReview } from "./lib/review";
-import { unreachableApi } from "./lib/api-errors";
-import { withStagedPlanFiles } from "./lib/staged-plan";
-import { lockedMessage, lockFromTerraformError } from "./lib/state-lock";
-import type { StackTarget } from "./lib/stacks";
-import { initIfNeeded } from "./lib/init-once";
-import { planAndShow } from "./lib/saved-plan";
-import { shown, synth, type PlanFiles } from "./lib/terraform";
-import { findUnmanagedPools, renderUnmanagedReview, unmanagedCheckFailed, unmanagedPoolAdvice } from "./lib/unmanaged-pool";
+import { booleanOption, stringOption, type OptionValues } from "./lib/cli/args";
+import { stackCommand, withCheckedStack } from "./lib/cli/command";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { parsePlanJson } from "./lib/review/plan-json";
+import { preventDestroyRefusals } from "./lib/terraform/refusal";
+import { analysePlan, renderRefusal, renderReview } from "./lib/review/review";
+import { unreachableApi } from "./lib/terraform/api-errors";
+import { withStagedPlanFiles } from "./lib/terraform/staged-plan";
+import { lockedMessage, lockFromTerraformError } from "./lib/state/state-lock";
+import type { StackTarget } from "./lib/cli/stacks";
+import { initIfNeeded } from "./lib/terraform/init-once";
+import { planAndShow } from "./lib/terraform/saved-plan";
+import { shown, synth, type PlanFiles } from "./lib/terraform/terraform";
+import { findUnmanagedPools, renderUnmanagedReview, unmanagedCheckFailed, unmanagedPoolAdvice } from "./lib/review/unmanaged-pool";
 
 export const spec = stackCommand({
   name: "plan",

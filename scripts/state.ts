@@ -4,14 +4,14 @@
  *
  * For a state that was overwritten with something that is not a state, deleted, or rolled back by
  * mistake: the state bucket keeps every version (versioning), and this restores one the way
- * Terraform writes state (scripts/lib/state-restore.ts says how and why).
+ * Terraform writes state (scripts/lib/state/state-restore.ts says how and why).
  */
-import { booleanOption, yesOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { confirm } from "./lib/confirm";
-import { EXIT, EXIT_CODES_HELP } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { checkAccount, checkLock } from "./lib/preflight";
+import { booleanOption, yesOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { confirm } from "./lib/cli/confirm";
+import { EXIT, EXIT_CODES_HELP } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { checkAccount, checkLock } from "./lib/terraform/preflight";
 import {
   md5Hex,
   referenceState,
@@ -21,9 +21,9 @@ import {
   restoreLock,
   stateHistory,
   takeLocks,
-} from "./lib/state-restore";
-import { remoteStateOf } from "./lib/state-lock";
-import type { StackTarget } from "./lib/stacks";
+} from "./lib/state/state-restore";
+import { remoteStateOf } from "./lib/state/state-lock";
+import type { StackTarget } from "./lib/cli/stacks";
 
 export const versionsSpec = stackCommand({
   name: "state",

@@ -5,14 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { yesOption } from "./lib/args";
-import { stackCommand, withStack } from "./lib/command";
-import { confirm } from "./lib/confirm";
-import { EXIT } from "./lib/exit-codes";
-import { runIfMain, type Io } from "./lib/io";
-import { checkAccount } from "./lib/preflight";
-import { currentLock, lockedMessage, remoteStateOf } from "./lib/state-lock";
-import { stackDir, synth, terraform, terraformInit } from "./lib/terraform";
+import { yesOption } from "./lib/cli/args";
+import { stackCommand, withStack } from "./lib/cli/command";
+import { confirm } from "./lib/cli/confirm";
+import { EXIT } from "./lib/cli/exit-codes";
+import { runIfMain, type Io } from "./lib/cli/io";
+import { checkAccount } from "./lib/terraform/preflight";
+import { currentLock, lockedMessage, remoteStateOf } from "./lib/state/state-lock";
+import { stackDir, synth, terraform, terraformInit } from "./lib/terraform/terraform";
 
 export const spec = stackCommand({
   name: "unlock",

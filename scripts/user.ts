@@ -9,14 +9,14 @@
  * exactly one JSON record per run, for the incident ticket; everything for the operator's eyes
  * goes to stderr.
  */
-import { booleanOption, stringOption, yesOption, type CommandSpec, type OptionValues } from "./lib/args";
-import { withStack } from "./lib/command";
-import { confirm, needsConfirmation } from "./lib/confirm";
-import { EXIT } from "./lib/exit-codes";
-import { ENVIRONMENT_HELP, checkAccount, environmentOnly, formatTable, isoTime, userPoolId } from "./lib/incident";
-import { AwsError, sdkIncidentAws, type AuthEvent, type IncidentAws, type IncidentAwsFactory, type UserView } from "./lib/incident-aws";
-import { runIfMain, type Io } from "./lib/io";
-import type { StackTarget } from "./lib/stacks";
+import { booleanOption, stringOption, yesOption, type CommandSpec, type OptionValues } from "./lib/cli/args";
+import { withStack } from "./lib/cli/command";
+import { confirm, needsConfirmation } from "./lib/cli/confirm";
+import { EXIT } from "./lib/cli/exit-codes";
+import { ENVIRONMENT_HELP, checkAccount, environmentOnly, formatTable, isoTime, userPoolId } from "./lib/incident/incident";
+import { AwsError, sdkIncidentAws, type AuthEvent, type IncidentAws, type IncidentAwsFactory, type UserView } from "./lib/aws/incident-aws";
+import { runIfMain, type Io } from "./lib/cli/io";
+import type { StackTarget } from "./lib/cli/stacks";
 
 interface Action {
   readonly summary: string;

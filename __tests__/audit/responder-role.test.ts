@@ -5,7 +5,7 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { STSClient } from "@aws-sdk/client-sts";
-import { sdkIncidentAws, type IncidentAws } from "../../scripts/lib/incident-aws";
+import { sdkIncidentAws, type IncidentAws } from "../../scripts/lib/aws/incident-aws";
 import { refusals } from "../security/helpers";
 import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
@@ -43,7 +43,7 @@ const EVERY_CALL: Record<keyof IncidentAws, (aws: IncidentAws) => Promise<unknow
 
 /**
  * The IAM actions the incident commands send, as "<service prefix>:<API action>", recorded from the
- * SDK clients of scripts/lib/incident-aws.ts: the evidence of what the responder role must allow.
+ * SDK clients of scripts/lib/aws/incident-aws.ts: the evidence of what the responder role must allow.
  */
 async function actionsTheCommandsSend(): Promise<string[]> {
   const sent: string[] = [];

@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findProviderMirror, MIRROR_ENV } from "../../scripts/lib/provider-mirror";
+import { findProviderMirror, MIRROR_ENV } from "../real-terraform/support/find-provider-mirror";
 import { mirrorFromRegistry, registryCacheDir } from "../real-terraform/support/provider-mirror";
 import { requireMotoPython, requireTerraform, requireTool } from "../real-terraform/support/tools";
 

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ciRole } from "../../scripts/ci-role";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { planRecord } from "../../scripts/plan-record";
 import { planVerify } from "../../scripts/plan-verify";
 import { fakeIo, removeTempDirs, tempDir, type FakeIo } from "../ops/fake-io";

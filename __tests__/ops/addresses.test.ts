@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments } from "../../config";
 import { addresses } from "../../scripts/addresses";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { fakeIo, removeTempDirs, tempDir } from "./fake-io";
 import {
   addressDifferences,
@@ -17,7 +17,7 @@ import {
   readAddressesFile,
   synthAddresses,
   type StackAddresses,
-} from "../../scripts/lib/addresses";
+} from "../../scripts/lib/review/addresses";
 
 describe("addresses.json against the synthesized stacks", () => {
   const current = synthAddresses(loadEnvironments());

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { apply } from "../../scripts/apply";
 import { deploy } from "../../scripts/deploy";
 import { drift } from "../../scripts/drift";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { outputs } from "../../scripts/outputs";
 import { plan } from "../../scripts/plan";
 import { callText, fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";

@@ -6,11 +6,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drift } from "../../scripts/drift";
-import { clientsOfManagedLoginV2 } from "../../scripts/lib/branding-check";
-import { analyseDrift, driftJson, renderDrift } from "../../scripts/lib/drift-report";
-import { EXIT } from "../../scripts/lib/exit-codes";
-import type { Json, PlanJson } from "../../scripts/lib/plan-json";
-import { findStack } from "../../scripts/lib/stacks";
+import { clientsOfManagedLoginV2 } from "../../scripts/lib/review/branding-check";
+import { analyseDrift, driftJson, renderDrift } from "../../scripts/lib/review/drift-report";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
+import type { Json, PlanJson } from "../../scripts/lib/review/plan-json";
+import { findStack } from "../../scripts/lib/cli/stacks";
 import { loadEnvironments } from "../../config";
 import { callText, fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
 

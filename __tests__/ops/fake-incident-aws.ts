@@ -9,7 +9,7 @@ import {
   type QueryStatus,
   type StartQueryInput,
   type UserView,
-} from "../../scripts/lib/incident-aws";
+} from "../../scripts/lib/aws/incident-aws";
 
 export interface FakeUser {
   email: string;

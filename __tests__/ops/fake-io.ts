@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import type { AwsApi } from "../../scripts/lib/aws";
-import type { Io, RunOptions } from "../../scripts/lib/io";
+import type { AwsApi } from "../../scripts/lib/aws/ops-aws";
+import type { Io, RunOptions } from "../../scripts/lib/cli/io";
 
 const created: string[] = [];
 

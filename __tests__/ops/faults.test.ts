@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../config";
 import { apply } from "../../scripts/apply";
-import { alreadyExisting, importInstructions } from "../../scripts/lib/already-existing";
+import { alreadyExisting, importInstructions } from "../../scripts/lib/terraform/already-existing";
 import { deploy } from "../../scripts/deploy";
-import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws";
-import { EXIT } from "../../scripts/lib/exit-codes";
-import { lockFromTerraformError } from "../../scripts/lib/state-lock";
-import { md5Hex } from "../../scripts/lib/state-restore";
+import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws/ops-aws";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
+import { lockFromTerraformError } from "../../scripts/lib/state/state-lock";
+import { md5Hex } from "../../scripts/lib/state/state-restore";
 import { outputs } from "../../scripts/outputs";
 import { plan } from "../../scripts/plan";
 import { state } from "../../scripts/state";

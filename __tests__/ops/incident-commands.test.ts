@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments } from "../../config";
 import { investigationQueries } from "../../stacks/constructs/audit/queries";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { investigate, parseSince } from "../../scripts/investigate";
 import { user, type ActionRecord } from "../../scripts/user";
 import { changes, factoryOf, fakeAws, type FakeAwsOptions, type FakeUser } from "./fake-incident-aws";

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments } from "../../config";
-import { attributeDiff } from "../../scripts/lib/attribute-diff";
-import { parsePlanJson, type PlanJson, type ResourceChange } from "../../scripts/lib/plan-json";
-import { analysePlan, renderReview } from "../../scripts/lib/review";
-import { findStack, type StackTarget } from "../../scripts/lib/stacks";
+import { attributeDiff } from "../../scripts/lib/review/attribute-diff";
+import { parsePlanJson, type PlanJson, type ResourceChange } from "../../scripts/lib/review/plan-json";
+import { analysePlan, renderReview } from "../../scripts/lib/review/review";
+import { findStack, type StackTarget } from "../../scripts/lib/cli/stacks";
 
 const envs = loadEnvironments();
 const target = (name: string): StackTarget =>

@@ -24,7 +24,7 @@ import {
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { withAwsClients, type AwsClients } from "./support/aws";
 import { makeFlow, npmRun, type Flow } from "./support/flow";
 import { PREPARED_WAIT_MS } from "./support/prepared-copies";

@@ -6,9 +6,9 @@
  * created by a first apply only once per environment. Harness: support/fault-flow.ts.
  */
 import { readFileSync } from "node:fs";
-import { EXIT } from "../../scripts/lib/exit-codes";
-import { parsePlanJson } from "../../scripts/lib/plan-json";
-import { analysePlan } from "../../scripts/lib/review";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
+import { parsePlanJson } from "../../scripts/lib/review/plan-json";
+import { analysePlan } from "../../scripts/lib/review/review";
 import {
   addUser,
   applyAdoptingLeftovers,

@@ -26,9 +26,9 @@ import { join } from "node:path";
 import { CreateUserPoolCommand, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { EXIT } from "../../scripts/lib/exit-codes";
-import { parsePlanJson } from "../../scripts/lib/plan-json";
-import { analysePlan } from "../../scripts/lib/review";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
+import { parsePlanJson } from "../../scripts/lib/review/plan-json";
+import { analysePlan } from "../../scripts/lib/review/review";
 import { awsEnvFor } from "./support/aws";
 import {
   addUser,

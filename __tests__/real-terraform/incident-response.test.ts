@@ -22,7 +22,7 @@ import {
   type AdminInitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import type { ActionRecord } from "../../scripts/user";
 import { withAwsClients, type AwsEnv } from "./support/aws";

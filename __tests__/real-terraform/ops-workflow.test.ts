@@ -20,9 +20,9 @@ import {
   type UsernameAttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { EnvironmentConfig } from "../../config";
-import { EXIT } from "../../scripts/lib/exit-codes";
-import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json";
-import { analysePlan } from "../../scripts/lib/review";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
+import { parsePlanJson, type PlanJson } from "../../scripts/lib/review/plan-json";
+import { analysePlan } from "../../scripts/lib/review/review";
 import { withAwsClients } from "./support/aws";
 import { expectExit, makeFlow, npmRun, plansFile, unexpectedDiffs, type Flow } from "./support/flow";
 import { userPoolsNamed } from "./support/readback";

@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../config";
-import { EXIT } from "../../scripts/lib/exit-codes";
+import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { withAwsClients, type AwsEnv } from "./support/aws";
 import { expectExit, makeFlow, npmRun as npmRunIn, type Flow } from "./support/flow";
 import { editConfig, PREPARED_WAIT_MS } from "./support/prepared-copies";

@@ -1,12 +1,12 @@
 /**
- * The control list drift detection watches (scripts/lib/security-controls.ts) and the test suites
+ * The control list drift detection watches (stacks/security-controls.ts) and the test suites
  * name the same controls: every control has a suite that names it (describeControl, or a describe
  * titled with controlName), anywhere under __tests__, so a control added to the list without a test
  * fails here. (A suite naming an unlisted control already fails when it loads.)
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { controlsOf, SECURITY_CONTROLS } from "../../scripts/lib/security-controls";
+import { controlsOf, SECURITY_CONTROLS } from "../../stacks/security-controls";
 
 const TESTS = join(__dirname, "..");
 const testFiles = (readdirSync(TESTS, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => join(TESTS, f));

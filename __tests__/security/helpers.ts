@@ -3,7 +3,7 @@
  * synthesis of a patched config, and config refusals.
  */
 import { parseEnvironmentConfig } from "../../config";
-import { controlledValues, securityControl } from "../../scripts/lib/security-controls";
+import { controlledValues, securityControl } from "../../stacks/security-controls";
 import { problemsOf } from "../support/config-problems";
 import { onlyResource, rawEnv, resourcesOf, synthConfig, synthStack, type EnvName, type TfJson } from "../support/synth";
 
@@ -56,7 +56,7 @@ export const DOMAIN_NAME: Record<EnvName, string> = {
 };
 
 /**
- * A control's describe, by its name in scripts/lib/security-controls.ts (the list drift detection
+ * A control's describe, by its name in stacks/security-controls.ts (the list drift detection
  * watches): a control missing there fails here, so the suite and drift detection cannot disagree.
  */
 export function describeControl(name: string, enforces: string, body: () => void): void {

@@ -4,9 +4,9 @@
  * cut the connection or hold requests back, and the checks every fault scenario ends with.
  */
 import { AdminCreateUserCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { isMissingObject } from "../../../scripts/lib/aws";
-import { EXIT } from "../../../scripts/lib/exit-codes";
-import { stripColours } from "../../../scripts/lib/colours";
+import { isMissingObject } from "../../../scripts/lib/aws/ops-aws";
+import { EXIT } from "../../../scripts/lib/cli/exit-codes";
+import { stripColours } from "../../../scripts/lib/cli/colours";
 import { startApiProxy, type ApiProxy } from "./api-proxy";
 import { withAwsClients, type AwsClients } from "./aws";
 import { expectExit, makeFlow, npmRun, type Flow } from "./flow";

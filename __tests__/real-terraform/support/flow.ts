@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../../config";
-import { parsePlanJson } from "../../../scripts/lib/plan-json";
+import { parsePlanJson } from "../../../scripts/lib/review/plan-json";
 import type { AwsEnv } from "./aws";
 import { classify, describeDiffs, diffsOf } from "./plan";
 import { preparedCopy, type PreparedCopy, type PreparedCopyName } from "./prepared-copies";

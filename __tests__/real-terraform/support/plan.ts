@@ -3,14 +3,14 @@
  * splitting them into the emulator gaps listed in emulator-gaps.ts and everything else.
  */
 import type { EnvironmentConfig } from "../../../config";
-import { actionOf, type PlanJson } from "../../../scripts/lib/plan-json";
+import { actionOf, type PlanJson } from "../../../scripts/lib/review/plan-json";
 import { gapsFor, type EmulatorGap, type StackKind } from "./emulator-gaps";
 
 export interface Diff {
   readonly address: string;
   readonly type: string;
   readonly name: string;
-  /** create, update, delete, or replace (delete + create): scripts/lib/plan-json.ts actionOf. */
+  /** create, update, delete, or replace (delete + create): scripts/lib/review/plan-json.ts actionOf. */
   readonly action: string;
   /** Top-level attributes that differ, with both values. */
   readonly attributes: readonly { name: string; before: unknown; after: unknown }[];

@@ -1,6 +1,6 @@
 /**
  * Where the suites' Terraform installs the aws provider from: a mirror on this machine when one is
- * configured or found (machines without registry access; scripts/lib/provider-mirror.ts looks), and
+ * configured or found (machines without registry access; find-provider-mirror.ts looks), and
  * otherwise the Terraform registry, as any Terraform user gets it.
  *
  * From the registry, one `terraform init` installs the pinned provider (checked against the registry's
@@ -23,7 +23,7 @@ import {
   requiredAwsProvider,
   terraformPlatform,
   type ProviderRequirement,
-} from "../../../scripts/lib/provider-mirror";
+} from "./find-provider-mirror";
 
 export { MIRROR_ENV, requiredAwsProvider };
 

@@ -6,7 +6,7 @@ import { sesSenderOf } from "./email";
 /**
  * Terraform address of the pool: aws_cognito_user_pool.user_pool. Pinned (not derived from the
  * construct path) because a new address plans destroy + create, and destroying a pool deletes
- * every user. __tests__/security/addresses.test.ts fails if it changes.
+ * every user. addresses.json records it; __tests__/ops/addresses.test.ts fails if it changes.
  */
 export const USER_POOL_LOGICAL_ID = "user_pool";
 
