@@ -7,7 +7,7 @@ import { stringOption } from "./lib/args";
 import { stackCommand, withStack } from "./lib/command";
 import { EXIT } from "./lib/exit-codes";
 import { runIfMain, type Io } from "./lib/io";
-import { ciRoleArn } from "../stacks/constructs/github-ci-roles";
+import { ciRoleArn } from "../stacks/constructs/ci-roles/names";
 
 export const spec = stackCommand({
   name: "ci-role",

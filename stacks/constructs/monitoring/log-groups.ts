@@ -18,7 +18,11 @@ function logsPrincipal(region: string): string {
  * Logs": the policy it would otherwise write itself, AWSLogDeliveryWrite20150319, with the
  * confused-deputy conditions of the same page).
  */
-export function logDeliveryWriteStatement(env: EnvironmentConfig, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+export function logDeliveryWriteStatement(
+  env: { readonly accountId: string; readonly region: string },
+  sid: string,
+  logGroupArns: readonly string[],
+): PolicyStatement {
   return {
     Sid: sid,
     Effect: "Allow",
@@ -50,7 +54,7 @@ export class ProjectLogs extends Construct {
     this.env = env;
     const logGroupArns = `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:*`;
     this.key = new CustomerManagedKey(this, "key", {
-      env,
+      environment: env,
       purpose: "CloudWatch log groups",
       alias: `alias/${resourcePrefix(env.name)}-logs`,
       addressName: "log_group_key",
