@@ -73,7 +73,7 @@ export class StateStack extends TerraformStack {
     awsProviderFor(this, env);
 
     const stateKey = new CustomerManagedKey(this, "state-key", {
-      environment: env,
+      env,
       purpose: "Terraform state bucket and lock table",
       alias: state.kmsKeyAlias,
       addressName: "state_key",

@@ -10,10 +10,11 @@ export const accountRoot = (accountId: string, region: string): string => `arn:$
 
 export interface CustomerManagedKeyProps {
   /**
-   * The environment the key belongs to: its name starts the description, its account administers the key.
+   * The environment the key belongs to (as in CDK's `env`, the account and Region, plus the name): its
+   * name starts the description, its account administers the key.
    * Required.
    */
-  readonly environment: EnvironmentIdentity;
+  readonly env: EnvironmentIdentity;
   /**
    * What the key protects, for its description (`TaskFlow <env>: <purpose>`).
    * Required.
@@ -83,16 +84,16 @@ export class CustomerManagedKey extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
     super(scope, id);
-    const { environment } = props;
+    const { env } = props;
     this.key = new KmsKey(this, "key", {
-      description: `TaskFlow ${environment.name}: ${props.purpose}`,
+      description: `TaskFlow ${env.name}: ${props.purpose}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
         {
           Sid: "AccountAdministersKey",
           Effect: "Allow",
-          Principal: { AWS: accountRoot(environment.accountId, environment.region) },
+          Principal: { AWS: accountRoot(env.accountId, env.region) },
           Action: props.accountAccess === "administration" ? KEY_ADMINISTRATION_ACTIONS : "kms:*",
           Resource: "*",
         },

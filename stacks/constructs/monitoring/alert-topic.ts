@@ -123,7 +123,7 @@ export class AlertTopic extends Construct {
   constructor(scope: Construct, id: string, { env }: AlertTopicProps) {
     super(scope, id);
     this.key = new CustomerManagedKey(this, "key", {
-      environment: env,
+      env,
       purpose: "alert topic (CloudWatch alarms and security events)",
       alias: `alias/${alertTopicName(env)}`,
       statements: keyStatements(env),

@@ -54,7 +54,7 @@ export class ProjectLogs extends Construct {
     this.env = env;
     const logGroupArns = `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:*`;
     this.key = new CustomerManagedKey(this, "key", {
-      environment: env,
+      env,
       purpose: "CloudWatch log groups",
       alias: `alias/${resourcePrefix(env.name)}-logs`,
       addressName: "log_group_key",
