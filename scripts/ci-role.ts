@@ -7,7 +7,7 @@ import { stringOption } from "./lib/cli/args";
 import { stackCommand, withStack } from "./lib/cli/command";
 import { EXIT } from "./lib/cli/exit-codes";
 import { runIfMain, type Io } from "./lib/cli/io";
-import { ciRoleArn } from "../stacks/constructs/github-ci-roles";
+import { ciRoleArn } from "../stacks/constructs/ci-roles/names";
 
 export const spec = stackCommand({
   name: "ci-role",

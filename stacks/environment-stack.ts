@@ -38,11 +38,16 @@ export class EnvironmentStack extends TerraformStack {
       this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn, logs: monitoring.logs });
     }
     this.audit = new AuditTrail(this, "audit", {
-      env,
+      environment: env,
+      audit: env.audit,
       userPoolId: this.auth.userPool.id,
       userPoolArn: this.auth.userPool.arn,
+      userPoolName: env.userPool.name,
       logs: monitoring.logs,
       alertTopicArn: monitoring.alertTopic.topic.arn,
+      // Same sensitivity as the risk alarms on Cognito's metrics: every such event is worth a look.
+      alarmTiming: env.monitoring.riskEvents,
+      responders: { principalArns: env.incidentResponse.responderPrincipalArns, state: env.state },
     });
   }
 }

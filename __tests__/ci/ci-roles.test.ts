@@ -5,7 +5,7 @@
  */
 import { parseEnvironmentConfig, type EnvironmentConfig } from "../../config";
 import { bootstrapStateKey } from "../../config/names";
-import { ciRoleArn, ciSubjects } from "../../stacks/constructs/github-ci-roles";
+import { ciRoleArn, ciSubjects } from "../../stacks/constructs/ci-roles/names";
 import { describeRefusals } from "../support/config-problems";
 import { ciRolePolicies } from "../support/ci-role-policies";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
@@ -82,7 +82,7 @@ for (const kind of ["plan", "apply"] as const) {
 }
 
 describe("CiApplyRoleTrust non-compliant contexts", () => {
-  const sub = ciSubjects(configOf("prod"), "apply");
+  const sub = ciSubjects("prod", { githubRepository: REPO, mainBranch: "main" }, "apply");
   test.each([
     ["a pull request", `repo:${REPO}:pull_request`],
     ["a push to main outside the environment", `repo:${REPO}:ref:refs/heads/main`],

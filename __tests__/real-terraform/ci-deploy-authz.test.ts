@@ -3,7 +3,7 @@
  * applied with its CI apply role (support/ci-deploy.ts), every request decided by the emulator's IAM
  * evaluator (emulator/ext_authz.py). Read-only: it reads the set-up's results and decision log.
  */
-import { ciRoleName } from "../../stacks/constructs/github-ci-roles";
+import { ciRoleName } from "../../stacks/constructs/ci-roles/names";
 import { byRole, describeDecisions, isDenied, readDecisions, type Decision } from "./support/authz-log";
 import { sharedDeployment, SHARED_DEPLOYMENT_WAIT_MS, type SharedDeployment } from "./support/shared-deployment";
 

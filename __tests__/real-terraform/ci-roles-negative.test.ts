@@ -19,7 +19,7 @@ import { UpdateUserPoolCommand, ListUserPoolsCommand } from "@aws-sdk/client-cog
 import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { ciRoleArn, ciRoleName, type CiRoleKind } from "../../stacks/constructs/github-ci-roles";
+import { ciRoleArn, ciRoleName, type CiRoleKind } from "../../stacks/constructs/ci-roles/names";
 import { decide, type Question } from "./emulator/authz-evaluator";
 import { awsEnvFor, sdkTlsConfig, withAwsClients, type AwsEnv } from "./support/aws";
 import { byRole, readDecisions, type Decision } from "./support/authz-log";

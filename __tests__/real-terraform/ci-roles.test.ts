@@ -5,7 +5,7 @@
  * policies that were synthesized. Read-only: nothing here changes the shared environments.
  */
 import { GetOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
-import { ciReadPolicyName, ciRoleName } from "../../stacks/constructs/github-ci-roles";
+import { ciReadPolicyName, ciRoleName } from "../../stacks/constructs/ci-roles/names";
 import { ciRolePolicies } from "../support/ci-role-policies";
 import { withAwsClients } from "./support/aws";
 import { storedRolePolicies } from "./support/stored-role-policies";

@@ -72,7 +72,7 @@ import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support
 import { stackJson, type WorkingCopy } from "./support/workdir";
 import { loadEnvironments } from "../../config";
 import { stateStackId } from "../../config/names";
-import { accessLogTarget } from "../../stacks/constructs/access-log-bucket";
+import { accessLogTarget } from "../../stacks/state-stack";
 
 jest.setTimeout(240_000);
 

@@ -3,35 +3,49 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
-import { STAGES } from "../../config/schema";
-import type { EnvironmentConfig } from "../../config";
 import { policyDocument } from "./policy-document";
 import { bucketLifecycle, denyExceptBreakGlass, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
-import { accessLogBucketName } from "../../config/names";
 
-/** Name of the access-log bucket state-<env> creates (globally unique by account and region). */
-export const createdAccessLogBucketName = (env: EnvironmentConfig): string => accessLogBucketName(env.accountId, env.region);
-
-/** Where the state bucket's server access logs go: a bucket this stack creates, an existing one, or nowhere. */
-export type AccessLogTarget = { kind: "create"; bucket: string } | { kind: "existing"; bucket: string } | { kind: "off" };
-
-/**
- * The one reading of the three state.* access-log settings: an existing bucket wins (the rule
- * AccessLogBucketOneSource refuses both); otherwise createAccessLogBucket, which defaults to on
- * from staging up (checkov CKV_AWS_18: every state bucket has server access logs) and off in dev.
- */
-export function accessLogTarget(env: EnvironmentConfig): AccessLogTarget {
-  if (env.state.accessLogBucket) return { kind: "existing", bucket: env.state.accessLogBucket };
-  const create = env.state.createAccessLogBucket ?? STAGES.indexOf(env.stage) >= STAGES.indexOf("staging");
-  return create ? { kind: "create", bucket: createdAccessLogBucketName(env) } : { kind: "off" };
-}
-
-/** Key prefix of the state bucket's logs in the log bucket (one log bucket may serve several buckets). */
-export const accessLogPrefix = (env: EnvironmentConfig): string => `${env.state.bucket}/`;
+/** Key prefix of a bucket's logs in the log bucket (one log bucket may serve several buckets). */
+export const accessLogPrefix = (sourceBucketName: string): string => `${sourceBucketName}/`;
 
 export interface AccessLogBucketProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The log bucket's name (globally unique).
+   * Required.
+   */
   readonly bucketName: string;
+  /**
+   * The bucket whose server access logs this one receives (the state bucket), in the same account:
+   * only its deliveries may write, under the prefix `<sourceBucketName>/`.
+   * Required.
+   */
+  readonly sourceBucketName: string;
+  /**
+   * The account of both buckets (the logging service's aws:SourceAccount).
+   * Required.
+   */
+  readonly accountId: string;
+  /**
+   * The buckets' Region (its partition is in the source bucket's ARN).
+   * Required.
+   */
+  readonly region: string;
+  /**
+   * Days a log is kept.
+   * Required.
+   */
+  readonly retentionDays: number;
+  /**
+   * Days an expired, deleted or overwritten log stays recoverable as a noncurrent version.
+   * Required.
+   */
+  readonly noncurrentVersionDays: number;
+  /**
+   * IAM roles or users that may still delete logs or change their lifecycle rule; everyone else is denied.
+   * @default - none: nobody may erase a log
+   */
+  readonly breakGlassPrincipalArns?: readonly string[];
 }
 
 /**
@@ -47,9 +61,9 @@ export class AccessLogBucket extends Construct {
   /** Lets the S3 logging service write: logging may be switched on only once it exists. */
   readonly policy: S3BucketPolicy;
 
-  constructor(scope: Construct, id: string, { env, bucketName }: AccessLogBucketProps) {
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    const { state } = env;
+    const { bucketName, sourceBucketName } = props;
     this.bucket = new S3Bucket(this, "bucket", { bucket: bucketName, forceDestroy: false, lifecycle: { preventDestroy: true } });
     this.bucket.overrideLogicalId("state_access_log_bucket");
     const bucket = this.bucket.bucket;
@@ -64,13 +78,13 @@ export class AccessLogBucket extends Construct {
 
     const lifecycle = bucketLifecycle(this, this.bucket, "state_access_log_bucket", versioning, {
       id: "expire-access-logs",
-      expiration: [{ days: state.accessLogRetentionDays }],
+      expiration: [{ days: props.retentionDays }],
       // Expired, deleted or overwritten logs become noncurrent versions (the bucket is versioned):
-      // kept state.accessLogNoncurrentVersionDays (30 at least), so a deleted log can be restored.
-      noncurrentVersionExpiration: [{ noncurrentDays: state.accessLogNoncurrentVersionDays }],
+      // kept noncurrentVersionDays (config: 30 at least), so a deleted log can be restored.
+      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
     });
 
-    const partition = partitionOf(env.region);
+    const partition = partitionOf(props.region);
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument([
@@ -80,10 +94,10 @@ export class AccessLogBucket extends Construct {
           Effect: "Allow",
           Principal: { Service: "logging.s3.amazonaws.com" },
           Action: "s3:PutObject",
-          Resource: `${this.bucket.arn}/${accessLogPrefix(env)}*`,
+          Resource: `${this.bucket.arn}/${accessLogPrefix(sourceBucketName)}*`,
           Condition: {
-            ArnLike: { "aws:SourceArn": `arn:${partition}:s3:::${state.bucket}` },
-            StringEquals: { "aws:SourceAccount": env.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${partition}:s3:::${sourceBucketName}` },
+            StringEquals: { "aws:SourceAccount": props.accountId },
           },
         },
         denyInsecureTransport(this.bucket.arn),
@@ -94,7 +108,7 @@ export class AccessLogBucket extends Construct {
           "DenyAccessLogErasure",
           ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"],
           [this.bucket.arn, `${this.bucket.arn}/*`],
-          state.breakGlassPrincipalArns,
+          props.breakGlassPrincipalArns ?? [],
         ),
       ]),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).

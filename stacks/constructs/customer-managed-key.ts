@@ -2,31 +2,50 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
-import type { EnvironmentConfig } from "../../config";
+import type { EnvironmentIdentity } from "../../config/names";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 
-/** The account principal of an environment: policies that name it delegate to the account's IAM policies. */
-export const accountRoot = (env: EnvironmentConfig): string => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`;
+/** The account principal: policies that name it delegate to the account's IAM policies. */
+export const accountRoot = (accountId: string, region: string): string => `arn:${partitionOf(region)}:iam::${accountId}:root`;
 
 export interface CustomerManagedKeyProps {
-  readonly env: EnvironmentConfig;
-  /** What the key protects, for its description. */
+  /**
+   * The environment the key belongs to (as in CDK's `env`, the account and Region, plus the name): its
+   * name starts the description, its account administers the key.
+   * Required.
+   */
+  readonly env: EnvironmentIdentity;
+  /**
+   * What the key protects, for its description (`TaskFlow <env>: <purpose>`).
+   * Required.
+   */
   readonly purpose: string;
-  /** alias/... name. */
+  /**
+   * The key's alias, `alias/...`.
+   * Required.
+   */
   readonly alias: string;
-  /** Extra statements (service principals that may use the key), added after account administration. */
-  readonly statements?: PolicyStatement[];
   /**
    * Terraform address name of the key (`aws_kms_key.<addressName>`, alias `<addressName>_alias`),
    * independent of construct nesting: a changed address would schedule the key for deletion.
+   * Required.
    */
   readonly addressName: string;
-  /** Refuse `terraform destroy` of the key (for keys whose loss makes data unreadable). Default: false. */
+  /**
+   * Extra statements (service principals that may use the key), added after account administration.
+   * @default - none: only the account's statement
+   */
+  readonly statements?: PolicyStatement[];
+  /**
+   * Refuse `terraform destroy` of the key (for keys whose loss makes data unreadable).
+   * @default false
+   */
   readonly preventDestroy?: boolean;
   /**
-   * What the account's own principals may do through IAM. "all" (default): kms:*, so IAM policies
-   * decide. "administration": only KEY_ADMINISTRATION_ACTIONS; data use must then be granted by
+   * What the account's own principals may do through IAM. "all": kms:*, so IAM policies decide.
+   * "administration": only KEY_ADMINISTRATION_ACTIONS; data use must then be granted by
    * `statements` (for example only through one AWS service with kms:ViaService).
+   * @default "all"
    */
   readonly accountAccess?: "all" | "administration";
 }
@@ -74,7 +93,7 @@ export class CustomerManagedKey extends Construct {
         {
           Sid: "AccountAdministersKey",
           Effect: "Allow",
-          Principal: { AWS: accountRoot(env) },
+          Principal: { AWS: accountRoot(env.accountId, env.region) },
           Action: props.accountAccess === "administration" ? KEY_ADMINISTRATION_ACTIONS : "kms:*",
           Resource: "*",
         },

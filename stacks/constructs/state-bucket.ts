@@ -4,18 +4,36 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
+import { accessLogPrefix } from "./access-log-bucket";
 import { bucketLifecycle, denyExceptBreakGlass, denyInsecureTransport, makeBucketPrivate } from "./private-bucket";
 
 export interface StateBucketProps {
-  readonly env: EnvironmentConfig;
-  /** ARN of the customer-managed key that encrypts every state object by default. */
+  /**
+   * The bucket's name (globally unique): the S3 backend's `bucket`.
+   * Required.
+   */
+  readonly bucketName: string;
+  /**
+   * ARN of the customer-managed key that encrypts every state object by default.
+   * Required.
+   */
   readonly kmsKeyArn: string;
   /**
-   * Where the server access logs go (see accessLogTarget); none: no logging. `after`: what must exist
-   * first (the created log bucket's policy: S3 refuses PutBucketLogging into a bucket that does not
-   * exist or does not let the logging service write).
+   * Days an old state version is kept before it expires.
+   * Required.
+   */
+  readonly noncurrentVersionExpirationDays: number;
+  /**
+   * IAM roles or users that may still delete old state versions (erase history); everyone else is denied.
+   * @default - none: nobody may delete a state version
+   */
+  readonly breakGlassPrincipalArns?: readonly string[];
+  /**
+   * Where the server access logs go, under the prefix `<bucketName>/`. `after`: what must exist first
+   * (the created log bucket's policy: S3 refuses PutBucketLogging into a bucket that does not exist
+   * or does not let the logging service write).
+   * @default - no server access logs
    */
   readonly accessLogs?: { readonly bucket: string; readonly after?: ITerraformDependable[] };
 }
@@ -24,9 +42,8 @@ export interface StateBucketProps {
  * The state bucket's policy. Condition forms used (and only these): Bool aws:SecureTransport,
  * StringNotEquals s3:x-amz-server-side-encryption, ArnNotLike aws:PrincipalArn.
  */
-export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: string): PolicyStatement[] {
+export function stateBucketPolicyStatements(bucketArn: string, breakGlass: readonly string[]): PolicyStatement[] {
   const objects = `${bucketArn}/*`;
-  const breakGlass = env.state.breakGlassPrincipalArns;
   return [
     denyInsecureTransport(bucketArn),
     {
@@ -63,11 +80,11 @@ export function stateBucketPolicyStatements(env: EnvironmentConfig, bucketArn: s
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
 
-  constructor(scope: Construct, id: string, { env, kmsKeyArn, accessLogs }: StateBucketProps) {
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const { state } = env;
+    const { bucketName, kmsKeyArn, accessLogs } = props;
     this.bucket = new S3Bucket(this, "bucket", {
-      bucket: state.bucket,
+      bucket: bucketName,
       // Explicitly false: emptying a state bucket on destroy erases every version of every state.
       forceDestroy: false,
       lifecycle: { preventDestroy: true },
@@ -86,14 +103,14 @@ export class StateBucket extends Construct {
 
     new S3BucketPolicy(this, "policy", {
       bucket,
-      policy: policyDocument(stateBucketPolicyStatements(env, this.bucket.arn)),
+      policy: policyDocument(stateBucketPolicyStatements(this.bucket.arn, props.breakGlassPrincipalArns ?? [])),
       // S3 refuses concurrent policy and public-access-block changes on one bucket (OperationAborted).
       dependsOn: [publicAccessBlock],
     }).overrideLogicalId("state_bucket_policy");
 
     bucketLifecycle(this, this.bucket, "state_bucket", versioning, {
       id: "expire-noncurrent-versions",
-      noncurrentVersionExpiration: [{ noncurrentDays: state.noncurrentVersionExpirationDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
     });
 
     if (accessLogs) {
@@ -101,7 +118,7 @@ export class StateBucket extends Construct {
       new S3BucketLoggingA(this, "access-logging", {
         bucket,
         targetBucket: accessLogs.bucket,
-        targetPrefix: `${state.bucket}/`,
+        targetPrefix: accessLogPrefix(bucketName),
         dependsOn: accessLogs.after,
       }).overrideLogicalId("state_bucket_logging");
     }

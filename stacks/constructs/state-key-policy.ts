@@ -1,15 +1,11 @@
-import type { EnvironmentConfig } from "../../config";
 import { accountRoot } from "./customer-managed-key";
 import type { PolicyStatement } from "./policy-document";
 
 /** What S3 (SSE-KMS with a bucket key) and DynamoDB (table encryption) ask KMS for on the caller's behalf. */
 const DATA_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-/** The kms:ViaService values of the two services that may use the state key in the environment's region. */
-export const stateKeyServices = (env: EnvironmentConfig): string[] => [
-  `s3.${env.region}.amazonaws.com`,
-  `dynamodb.${env.region}.amazonaws.com`,
-];
+/** The kms:ViaService values of the two services that may use the state key in the Region. */
+export const stateKeyServices = (region: string): string[] => [`s3.${region}.amazonaws.com`, `dynamodb.${region}.amazonaws.com`];
 
 /**
  * Data use of the state key, granted to the account's principals only when the request comes
@@ -23,26 +19,26 @@ export const stateKeyServices = (env: EnvironmentConfig): string[] => [
  * through DynamoDB (kms:CreateGrant with kms:ViaService and kms:GrantIsForAWSResource), and the
  * service principal may describe the key.
  */
-export function stateKeyStatements(env: EnvironmentConfig): PolicyStatement[] {
+export function stateKeyStatements(accountId: string, region: string): PolicyStatement[] {
   const inAccountVia = (services: string[]) => ({
-    StringEquals: { "kms:CallerAccount": env.accountId, "kms:ViaService": services },
+    StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": services },
   });
   return [
     {
       Sid: "StateDataOnlyThroughS3AndDynamoDB",
       Effect: "Allow",
-      Principal: { AWS: accountRoot(env) },
+      Principal: { AWS: accountRoot(accountId, region) },
       Action: DATA_ACTIONS,
       Resource: "*",
-      Condition: inAccountVia(stateKeyServices(env)),
+      Condition: inAccountVia(stateKeyServices(region)),
     },
     {
       Sid: "DynamoDBGrantsForTheLockTable",
       Effect: "Allow",
-      Principal: { AWS: accountRoot(env) },
+      Principal: { AWS: accountRoot(accountId, region) },
       Action: "kms:CreateGrant",
       Resource: "*",
-      Condition: { ...inAccountVia([`dynamodb.${env.region}.amazonaws.com`]), Bool: { "kms:GrantIsForAWSResource": true } },
+      Condition: { ...inAccountVia([`dynamodb.${region}.amazonaws.com`]), Bool: { "kms:GrantIsForAWSResource": true } },
     },
     {
       Sid: "DynamoDBDescribesTheKey",

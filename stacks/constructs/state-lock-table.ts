@@ -1,10 +1,16 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../config";
 
 export interface StateLockTableProps {
-  readonly env: EnvironmentConfig;
-  /** ARN of the customer-managed key (the state bucket's). */
+  /**
+   * The table's name: the S3 backend's `dynamodb_table`.
+   * Required.
+   */
+  readonly tableName: string;
+  /**
+   * ARN of the customer-managed key that encrypts the table (the state bucket's).
+   * Required.
+   */
   readonly kmsKeyArn: string;
 }
 
@@ -16,10 +22,10 @@ export interface StateLockTableProps {
 export class StateLockTable extends Construct {
   readonly table: DynamodbTable;
 
-  constructor(scope: Construct, id: string, { env, kmsKeyArn }: StateLockTableProps) {
+  constructor(scope: Construct, id: string, { tableName, kmsKeyArn }: StateLockTableProps) {
     super(scope, id);
     this.table = new DynamodbTable(this, "table", {
-      name: env.state.lockTable,
+      name: tableName,
       // The S3 backend writes items keyed by the string attribute LockID, and nothing else.
       hashKey: "LockID",
       attribute: [{ name: "LockID", type: "S" }],

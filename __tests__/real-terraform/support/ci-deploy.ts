@@ -10,7 +10,7 @@
  * runs them.
  */
 import type { EnvironmentConfig } from "../../../config";
-import { ciRoleArn, ciSubjects, type CiRoleKind } from "../../../stacks/constructs/github-ci-roles";
+import { ciRoleArn, ciSubjects, type CiRoleKind } from "../../../stacks/constructs/ci-roles/names";
 import type { AwsEnv } from "./aws";
 import { assumeRoleWithWebIdentity, type Moto } from "./moto";
 import { npmScript, type RunResult, type StepTimer } from "./run";
@@ -51,7 +51,9 @@ export async function ciDeploy(
   timer: StepTimer,
 ): Promise<{ plan: RunResult; apply?: RunResult }> {
   // The subjects the roles trust today: the apply role only its environment's jobs (ciSubjects).
-  const planSub = ciSubjects(env, "plan").includes(jobSubject(env, "main-push"))
+  const planSub = ciSubjects(env.name, { ...env.ci, githubRepository: env.ci.githubRepository ?? "" }, "plan").includes(
+    jobSubject(env, "main-push"),
+  )
     ? jobSubject(env, "main-push")
     : jobSubject(env, "environment");
   const options = (aws: AwsEnv) => ({ cwd: copy.project, env: { ...tf.env, ...aws }, timer, timeoutMs: 600_000 });

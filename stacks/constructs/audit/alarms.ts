@@ -19,8 +19,6 @@
  * are matched, and the flag as the string "true" or JSON true. __tests__/audit/alarms.test.ts runs
  * each pattern on exported events of each form (__tests__/audit/user-activity-events.ts).
  */
-import type { EnvironmentConfig } from "../../../config";
-
 /** Namespace of the metrics these filters publish (one account per environment, so no environment dimension). */
 export const AUDIT_NAMESPACE = "TaskFlow/Audit";
 
@@ -41,22 +39,23 @@ const COMPROMISED = `($.message.compromisedCredentialDetected IS TRUE || $.messa
 const BLOCKED = anyOf("$.message.riskDecision", ["Block", "BLOCK"]);
 const PASSED = anyOf("$.message.eventResponse", ["Pass", "PASS"]);
 
-/** The alarms on the exported events (none when the environment exports no user activity). */
-export function auditAlarmSpecs(env: EnvironmentConfig): AuditAlarmSpec[] {
-  if (!env.audit.userActivityLogs) return [];
-  // Same sensitivity as the risk alarms on Cognito's metrics: every such event is worth a look.
-  const { threshold, periodSeconds, evaluationPeriods } = env.monitoring.riskEvents;
+/** When an audit alarm fires: at `threshold` events in each of `evaluationPeriods` periods of `periodSeconds`. */
+export type AuditAlarmTiming = Pick<AuditAlarmSpec, "threshold" | "periodSeconds" | "evaluationPeriods">;
+
+/** The alarms on the exported user-activity events of one environment's pool. */
+export function auditAlarmSpecs(environmentName: string, userPoolName: string, alarmTiming: AuditAlarmTiming): AuditAlarmSpec[] {
+  const { threshold, periodSeconds, evaluationPeriods } = alarmTiming;
   const timing = { threshold, periodSeconds, evaluationPeriods };
   return [
     {
       name: "CompromisedCredentialsSignInBlocked",
-      description: `Threat protection blocked sign-ins to user pool ${env.userPool.name} with passwords known from public breaches: someone is trying leaked credentials. Run npm run investigate -- ${env.name} compromised-credentials.`,
+      description: `Threat protection blocked sign-ins to user pool ${userPoolName} with passwords known from public breaches: someone is trying leaked credentials. Run npm run investigate -- ${environmentName} compromised-credentials.`,
       pattern: `{ ${SIGN_IN} && ${COMPROMISED} && ${BLOCKED} }`,
       ...timing,
     },
     {
       name: "CompromisedCredentialsSignInSucceeded",
-      description: `A sign-in to user pool ${env.userPool.name} with a password known from public breaches SUCCEEDED: find the user (npm run investigate -- ${env.name} compromised-credentials), then disable and sign them out.`,
+      description: `A sign-in to user pool ${userPoolName} with a password known from public breaches SUCCEEDED: find the user (npm run investigate -- ${environmentName} compromised-credentials), then disable and sign them out.`,
       pattern: `{ ${SIGN_IN} && ${COMPROMISED} && ${PASSED} }`,
       ...timing,
     },

@@ -2,13 +2,12 @@ import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-lo
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { alarmNamePrefix } from "../monitoring/alarms";
+import { alarmNamePrefix, type EnvironmentIdentity } from "../../../config/names";
 import type { ProjectLogs } from "../monitoring/log-groups";
-import { AUDIT_NAMESPACE, auditAlarmSpecs } from "./alarms";
+import { AUDIT_NAMESPACE, auditAlarmSpecs, type AuditAlarmTiming } from "./alarms";
 import { UserActivityLogs } from "./log-delivery";
-import { fillQuery, investigationQueries, USER_POOL_ID_PLACEHOLDER } from "./queries";
-import { logGroupArn, ResponderRole } from "./responder-role";
+import { fillQuery, investigationQueries, USER_POOL_ID_PLACEHOLDER, type AuditSettings } from "./queries";
+import { logGroupArn, ResponderRole, type EnvironmentStateLocation } from "./responder-role";
 
 /** Terraform names are snake_case versions of the data's names: `user-events` → `audit_query_user_events`. */
 const snake = (name: string) =>
@@ -21,13 +20,51 @@ export const metricFilterAddress = (name: string): string => `audit_filter_${sna
 export const auditAlarmAddress = (name: string): string => `audit_alarm_${snake(name)}`;
 
 export interface AuditTrailProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The environment: its name is in every resource name, its account and Region in the ARNs.
+   * Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /**
+   * What to export and which CloudTrail log group to query.
+   * Required.
+   */
+  readonly audit: AuditSettings;
+  /**
+   * The user pool's id (exported, and filled into the saved queries).
+   * Required.
+   */
   readonly userPoolId: string;
+  /**
+   * The user pool's ARN (what the responder role may act on).
+   * Required.
+   */
   readonly userPoolArn: string;
-  /** The environment's log groups (retention and log key). */
+  /**
+   * The user pool's name, as the alarm descriptions show it.
+   * Required.
+   */
+  readonly userPoolName: string;
+  /**
+   * The environment's log groups (retention and log key).
+   * Required.
+   */
   readonly logs: ProjectLogs;
-  /** The encrypted alert topic the other alarms notify. */
+  /**
+   * The encrypted alert topic the audit alarms notify, like the other alarms.
+   * Required.
+   */
   readonly alertTopicArn: string;
+  /**
+   * When the audit alarms fire (the same sensitivity as the risk alarms on Cognito's metrics).
+   * Required.
+   */
+  readonly alarmTiming: AuditAlarmTiming;
+  /**
+   * Who may assume the incident responder role, and the state its commands read.
+   * @default - no responder role
+   */
+  readonly responders?: { readonly principalArns: readonly string[]; readonly state: EnvironmentStateLocation };
 }
 
 /**
@@ -40,15 +77,16 @@ export class AuditTrail extends Construct {
   readonly userActivityLogs?: UserActivityLogs;
   readonly responderRole?: ResponderRole;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, userPoolArn, logs, alertTopicArn }: AuditTrailProps) {
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    if (env.audit.userActivityLogs) {
-      this.userActivityLogs = new UserActivityLogs(this, "user-activity", { env, userPoolId, logs });
+    const { environment, audit, userPoolId, logs, responders } = props;
+    if (audit.userActivityLogs) {
+      this.userActivityLogs = new UserActivityLogs(this, "user-activity", { environment, userPoolId, logs });
     }
     // Saved queries name their log groups by plain name; the groups must exist before the definitions.
     const dependsOn = this.userActivityLogs ? [this.userActivityLogs.userActivity, this.userActivityLogs.userNotification] : [];
 
-    for (const query of investigationQueries(env)) {
+    for (const query of investigationQueries({ name: environment.name, audit })) {
       new CloudwatchQueryDefinition(this, `query-${query.name}`, {
         name: query.definitionName,
         queryString: fillQuery(query, { [USER_POOL_ID_PLACEHOLDER]: userPoolId }),
@@ -58,28 +96,35 @@ export class AuditTrail extends Construct {
     }
 
     const activity = this.userActivityLogs?.userActivity;
-    if (activity) this.addAlarms(env, activity.name, alertTopicArn);
+    if (activity) this.addAlarms(props, activity.name);
 
-    if (env.incidentResponse.responderPrincipalArns.length) {
+    if (responders?.principalArns.length) {
       const logGroupArns = [
         ...(this.userActivityLogs ? [this.userActivityLogs.userActivity.arn, this.userActivityLogs.userNotification.arn] : []),
-        ...(env.audit.cloudTrailLogGroupName ? [logGroupArn(env, env.audit.cloudTrailLogGroupName)] : []),
+        ...(audit.cloudTrailLogGroupName ? [logGroupArn(environment, audit.cloudTrailLogGroupName)] : []),
       ];
-      this.responderRole = new ResponderRole(this, "responder", { env, userPoolArn, logGroupArns });
+      this.responderRole = new ResponderRole(this, "responder", {
+        environment,
+        principalArns: responders.principalArns,
+        userPoolArn: props.userPoolArn,
+        logGroupArns,
+        state: responders.state,
+      });
     }
   }
 
   /** One metric filter on the user-activity log group and one alarm per spec, both to the alert topic. */
-  private addAlarms(env: EnvironmentConfig, logGroupName: string, alertTopicArn: string): void {
-    for (const spec of auditAlarmSpecs(env)) {
+  private addAlarms({ environment, userPoolName, alarmTiming, alertTopicArn }: AuditTrailProps, logGroupName: string): void {
+    const prefix = alarmNamePrefix(environment.name);
+    for (const spec of auditAlarmSpecs(environment.name, userPoolName, alarmTiming)) {
       new CloudwatchLogMetricFilter(this, `filter-${spec.name}`, {
-        name: `${alarmNamePrefix(env)}${spec.name}`,
+        name: `${prefix}${spec.name}`,
         logGroupName,
         pattern: spec.pattern,
         metricTransformation: { name: spec.name, namespace: AUDIT_NAMESPACE, value: "1", unit: "Count" },
       }).overrideLogicalId(metricFilterAddress(spec.name));
       new CloudwatchMetricAlarm(this, `alarm-${spec.name}`, {
-        alarmName: `${alarmNamePrefix(env)}${spec.name}`,
+        alarmName: `${prefix}${spec.name}`,
         alarmDescription: spec.description,
         namespace: AUDIT_NAMESPACE,
         metricName: spec.name,

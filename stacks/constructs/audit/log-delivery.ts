@@ -44,14 +44,13 @@ import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stac
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
 import { policyDocument } from "../policy-document";
 import { logDeliveryWriteStatement, type ProjectLogs } from "../monitoring/log-groups";
 import { auditLogGroupNames } from "./queries";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** Name of the CloudFormation stack that sets up the log delivery (and of the Logs resource policy for it). */
-export const logDeliveryStackName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-cognito-log-delivery`;
+export const logDeliveryStackName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-cognito-log-delivery`;
 
 /** Why the export's log groups have no customer-managed key (the AWS rule, quoted above). */
 export const COGNITO_REFUSES_KMS_LOG_GROUPS =
@@ -108,9 +107,21 @@ export const LOG_DELIVERY_ADDRESSES = {
 } as const;
 
 export interface UserActivityLogsProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The environment: its name is in the log groups' and the stack's names, its account and Region
+   * scope the delivery policy.
+   * Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /**
+   * The user pool whose logs are exported.
+   * Required.
+   */
   readonly userPoolId: string;
-  /** The environment's log groups factory: retention and the log key come from there. */
+  /**
+   * The environment's log groups factory: retention and the log key come from there.
+   * Required.
+   */
   readonly logs: ProjectLogs;
 }
 
@@ -120,9 +131,9 @@ export class UserActivityLogs extends Construct {
   readonly userNotification: CloudwatchLogGroup;
   readonly stack: CloudformationStack;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, logs }: UserActivityLogsProps) {
+  constructor(scope: Construct, id: string, { environment, userPoolId, logs }: UserActivityLogsProps) {
     super(scope, id);
-    const names = auditLogGroupNames(env);
+    const names = auditLogGroupNames(environment);
     const withoutCustomerKey = COGNITO_REFUSES_KMS_LOG_GROUPS;
     this.userActivity = logs.logGroup("audit-user-activity", names.userActivity, { withoutCustomerKey });
     this.userActivity.overrideLogicalId(LOG_DELIVERY_ADDRESSES.userActivity);
@@ -132,15 +143,15 @@ export class UserActivityLogs extends Construct {
     // The policy CloudWatch Logs would create on first delivery, narrowed to these two groups and to
     // deliveries made for this account and region (confused-deputy conditions of the same page).
     const policy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
-      policyName: logDeliveryStackName(env),
+      policyName: logDeliveryStackName(environment),
       policyDocument: policyDocument([
-        logDeliveryWriteStatement(env, "CognitoLogDeliveryWrites", [this.userActivity.arn, this.userNotification.arn]),
+        logDeliveryWriteStatement(environment, "CognitoLogDeliveryWrites", [this.userActivity.arn, this.userNotification.arn]),
       ]),
     });
     policy.overrideLogicalId(LOG_DELIVERY_ADDRESSES.policy);
 
     this.stack = new CloudformationStack(this, "stack", {
-      name: logDeliveryStackName(env),
+      name: logDeliveryStackName(environment),
       templateBody: JSON.stringify(logDeliveryTemplate()),
       parameters: {
         UserPoolId: userPoolId,

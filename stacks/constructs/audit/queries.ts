@@ -23,8 +23,26 @@
  * The pool's username attribute is email, so Cognito's userName is a generated id, not the email:
  * the "user" parameter is a username or sub (the investigate command turns an email into the sub).
  */
-import type { EnvironmentConfig } from "../../../config";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
+
+/** What an environment's audit trail covers (config: audit). */
+export interface AuditSettings {
+  /**
+   * Export Cognito's user activity and notification errors to CloudWatch Logs (Plus pools with threat protection).
+   * Required.
+   */
+  readonly userActivityLogs: boolean;
+  /**
+   * Log group of a CloudTrail trail that records the pool's API calls, for the admin-calls query.
+   * @default - none: no CloudTrail query
+   */
+  readonly cloudTrailLogGroupName?: string;
+}
+
+/** What an environment's saved queries are built from; a resolved environment config is one. */
+export interface QuerySources extends Pick<EnvironmentIdentity, "name"> {
+  readonly audit: AuditSettings;
+}
 
 /** A value the operator (or the investigate command) supplies. */
 export interface QueryParameter {
@@ -56,10 +74,10 @@ export interface InvestigationQuery {
  * queries by the "/"-separated prefix of their names, and DescribeQueryDefinitions filters on it
  * (queryDefinitionNamePrefix; CloudWatch Logs API Reference, "PutQueryDefinition").
  */
-export const queryFolder = (env: EnvironmentConfig): string => `TaskFlow/${env.name}`;
+export const queryFolder = (env: Pick<EnvironmentIdentity, "name">): string => `TaskFlow/${env.name}`;
 
 /** Log groups of the exported Cognito logs. The /aws/vendedlogs/ prefix is explained in log-delivery.ts. */
-export function auditLogGroupNames(env: EnvironmentConfig): { userActivity: string; userNotification: string } {
+export function auditLogGroupNames(env: Pick<EnvironmentIdentity, "name">): { userActivity: string; userNotification: string } {
   const base = `/aws/vendedlogs/cognito/${resourcePrefix(env.name)}`;
   return { userActivity: `${base}/user-activity`, userNotification: `${base}/user-notification` };
 }
@@ -93,7 +111,7 @@ const EVENT_FIELDS = [
 const lines = (...parts: string[]) => parts.join("\n| ");
 
 /** Every saved query of the environment (empty when it has neither exported logs nor a CloudTrail log group). */
-export function investigationQueries(env: EnvironmentConfig): InvestigationQuery[] {
+export function investigationQueries(env: QuerySources): InvestigationQuery[] {
   const folder = queryFolder(env);
   const query = (q: Omit<InvestigationQuery, "definitionName">): InvestigationQuery => ({ ...q, definitionName: `${folder}/${q.title}` });
   const queries: InvestigationQuery[] = [];

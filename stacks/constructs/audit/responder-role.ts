@@ -24,9 +24,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 import type { PolicyStatement } from "../policy-document";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** The Cognito actions of the user commands: show/events read, disable/enable/sign-out/reset-password contain. */
 export const RESPONDER_COGNITO_ACTIONS = [
@@ -51,14 +50,27 @@ export const RESPONDER_ADDRESSES = {
 /** IAM users and account roots carry aws:MultiFactorAuthPresent; role sessions do not (see config/schema.ts). */
 export const isHumanPrincipal = (arn: string): boolean => /:(user\/.+|root)$/.test(arn);
 
-export const responderRoleName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-incident-responder`;
+export const responderRoleName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-incident-responder`;
+
+type AccountAndRegion = Pick<EnvironmentIdentity, "accountId" | "region">;
+
+/** Where the environment's state is (config: state): the incident commands read it to find the pool id. */
+export interface EnvironmentStateLocation {
+  /** The state bucket. */
+  readonly bucket: string;
+  /** Object key of the environment stack's state. */
+  readonly key: string;
+  /** The lock table, which holds the state's digest item. */
+  readonly lockTable: string;
+  /** Alias of the state key. */
+  readonly kmsKeyAlias: string;
+}
 
 /** A statement of a role's trust policy: no Resource element. */
 export type TrustStatement = Omit<PolicyStatement, "Resource">;
 
 /** Trust policy: humans must have signed in with MFA; roles (already federated with their own MFA) may assume as is. */
-export function responderTrustStatements(env: EnvironmentConfig): TrustStatement[] {
-  const arns = env.incidentResponse.responderPrincipalArns;
+export function responderTrustStatements(arns: readonly string[]): TrustStatement[] {
   const humans = arns.filter(isHumanPrincipal);
   const roles = arns.filter((a) => !isHumanPrincipal(a));
   const statements: TrustStatement[] = [];
@@ -117,20 +129,21 @@ export type IdentityStatement = Omit<PolicyStatement, "Principal">;
  * The state key's id is generated in state-<env>: it is named by its alias (kms:ResourceAliases,
  * AWS KMS Developer Guide, "kms:ResourceAliases") and only through S3 (kms:ViaService).
  */
-export function responderStateReadStatements(env: EnvironmentConfig): IdentityStatement[] {
-  const partition = partitionOf(env.region);
-  const bucketArn = `arn:${partition}:s3:::${env.state.bucket}`;
+export function responderStateReadStatements(account: AccountAndRegion, state: EnvironmentStateLocation): IdentityStatement[] {
+  const { accountId, region } = account;
+  const partition = partitionOf(region);
+  const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
   return [
     { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
-    { Sid: "ReadEnvironmentState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${env.state.key}` },
+    { Sid: "ReadEnvironmentState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${state.key}` },
     {
       Sid: "DecryptStateThroughS3",
       Effect: "Allow",
       Action: "kms:Decrypt",
-      Resource: `arn:${partition}:kms:${env.region}:${env.accountId}:key/*`,
+      Resource: `arn:${partition}:kms:${region}:${accountId}:key/*`,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${env.region}.amazonaws.com` },
-        "ForAnyValue:StringEquals": { "kms:ResourceAliases": env.state.kmsKeyAlias },
+        StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": state.kmsKeyAlias },
       },
     },
     {
@@ -138,8 +151,8 @@ export function responderStateReadStatements(env: EnvironmentConfig): IdentitySt
       Sid: "ReadStateDigest",
       Effect: "Allow",
       Action: "dynamodb:GetItem",
-      Resource: `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
-      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": `${env.state.bucket}/${env.state.key}-md5` } },
+      Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${state.lockTable}`,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": `${state.bucket}/${state.key}-md5` } },
     },
   ];
 }
@@ -148,22 +161,43 @@ export const identityPolicyDocument = (statements: readonly IdentityStatement[])
   JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
 
 export interface ResponderRoleProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The environment: the role's name `taskflow-<name>-incident-responder`, the account and Region of the state it reads.
+   * Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /**
+   * IAM users, account roots and roles that may assume the role (users and roots only with MFA).
+   * Required.
+   */
+  readonly principalArns: readonly string[];
+  /**
+   * The user pool whose users the responders may contain.
+   * Required.
+   */
   readonly userPoolArn: string;
-  /** Audit log groups the role may query (bare ARNs). */
+  /**
+   * Audit log groups the role may query (bare ARNs).
+   * Required.
+   */
   readonly logGroupArns: readonly string[];
+  /**
+   * The environment's state, which the commands read to find the pool id.
+   * Required.
+   */
+  readonly state: EnvironmentStateLocation;
 }
 
 /** The role, its inline policy and the pinned output of its ARN. Only created when config names responders. */
 export class ResponderRole extends Construct {
   readonly role: IamRole;
 
-  constructor(scope: Construct, id: string, { env, userPoolArn, logGroupArns }: ResponderRoleProps) {
+  constructor(scope: Construct, id: string, { environment, principalArns, userPoolArn, logGroupArns, state }: ResponderRoleProps) {
     super(scope, id);
     this.role = new IamRole(this, "role", {
-      name: responderRoleName(env),
-      description: `TaskFlow ${env.name}: incident response (user containment on the user pool, audit log queries)`,
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: responderTrustStatements(env) }, null, 2),
+      name: responderRoleName(environment),
+      description: `TaskFlow ${environment.name}: incident response (user containment on the user pool, audit log queries)`,
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: responderTrustStatements(principalArns) }, null, 2),
       // One hour: long enough for an investigation, short enough that a forgotten session expires.
       maxSessionDuration: 3600,
     });
@@ -171,7 +205,10 @@ export class ResponderRole extends Construct {
     new IamRolePolicy(this, "policy", {
       name: "incident-response",
       role: this.role.id,
-      policy: identityPolicyDocument([...responderPermissionStatements(userPoolArn, logGroupArns), ...responderStateReadStatements(env)]),
+      policy: identityPolicyDocument([
+        ...responderPermissionStatements(userPoolArn, logGroupArns),
+        ...responderStateReadStatements(environment, state),
+      ]),
     }).overrideLogicalId(RESPONDER_ADDRESSES.policy);
     new TerraformOutput(this, RESPONDER_ADDRESSES.output, {
       value: this.role.arn,
@@ -181,5 +218,5 @@ export class ResponderRole extends Construct {
 }
 
 /** Bare ARN of a log group known by name only (e.g. the CloudTrail group config names). */
-export const logGroupArn = (env: EnvironmentConfig, name: string): string =>
-  `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:${name}`;
+export const logGroupArn = ({ accountId, region }: AccountAndRegion, name: string): string =>
+  `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${name}`;

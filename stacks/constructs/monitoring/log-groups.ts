@@ -18,7 +18,11 @@ function logsPrincipal(region: string): string {
  * Logs": the policy it would otherwise write itself, AWSLogDeliveryWrite20150319, with the
  * confused-deputy conditions of the same page).
  */
-export function logDeliveryWriteStatement(env: EnvironmentConfig, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+export function logDeliveryWriteStatement(
+  env: { readonly accountId: string; readonly region: string },
+  sid: string,
+  logGroupArns: readonly string[],
+): PolicyStatement {
   return {
     Sid: sid,
     Effect: "Allow",
