@@ -5,7 +5,8 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { booleanOption, stringOption, type OptionValues } from "./lib/cli/args";
-import { stackCommand, withCheckedStack } from "./lib/cli/command";
+import { stackCommand } from "./lib/cli/command";
+import { withCheckedStack } from "./lib/terraform/preflight";
 import { EXIT } from "./lib/cli/exit-codes";
 import { runIfMain, type Io } from "./lib/cli/io";
 import { parsePlanJson } from "./lib/review/plan-json";

@@ -6,7 +6,6 @@ import { ConfigError, type EnvironmentConfig } from "../../../config";
 import { helpText, parseCommand, usageLine, type CommandSpec, type OptionValues } from "./args";
 import { EXIT } from "./exit-codes";
 import type { Io } from "./io";
-import { preflight } from "../terraform/preflight";
 import { findStack, stackTargets, unknownStackMessage, type StackTarget } from "./stacks";
 
 function loadConfig(io: Io): EnvironmentConfig[] | ConfigError {
@@ -61,16 +60,6 @@ export function withStack(spec: CommandSpec, argv: readonly string[], io: Io, bo
     }
     return body(target, values, positionals);
   });
-}
-
-/** withStack for a command that reads or writes the stack's state: `body` runs only after preflight passed. */
-export function withCheckedStack(spec: CommandSpec, argv: readonly string[], io: Io, body: StackBody): Promise<number> {
-  return withStack(
-    spec,
-    argv,
-    io,
-    async (target, values, positionals) => (await preflight(io, target)) ?? body(target, values, positionals),
-  );
 }
 
 /** Shared --help paragraph on stack names. */

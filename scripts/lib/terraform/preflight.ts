@@ -12,6 +12,8 @@
 import { awsErrorText } from "../aws/ops-aws";
 import { EXIT } from "../cli/exit-codes";
 import type { Io } from "../cli/io";
+import type { CommandSpec } from "../cli/args";
+import { withStack, type StackBody } from "../cli/command";
 import { currentLock, lockedMessage, remoteStateOf } from "../state/state-lock";
 import type { StackTarget } from "../cli/stacks";
 
@@ -52,4 +54,14 @@ export async function checkLock(io: Io, target: StackTarget): Promise<number | u
 /** Both checks, in order; the first refusal's exit status, or undefined when the command may go on. */
 export async function preflight(io: Io, target: StackTarget): Promise<number | undefined> {
   return (await checkAccount(io, target)) ?? (await checkLock(io, target));
+}
+
+/** withStack for a command that reads or writes the stack's state: `body` runs only after preflight passed. */
+export function withCheckedStack(spec: CommandSpec, argv: readonly string[], io: Io, body: StackBody): Promise<number> {
+  return withStack(
+    spec,
+    argv,
+    io,
+    async (target, values, positionals) => (await preflight(io, target)) ?? body(target, values, positionals),
+  );
 }
