@@ -5,12 +5,15 @@ import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { AuditTrail } from "./constructs/audit";
 import { CognitoAuth } from "./constructs/cognito";
-import { Monitoring } from "./constructs/monitoring";
-import { UserPoolWaf } from "./constructs/waf";
+import { Monitoring, type MonitoringProps } from "./constructs/monitoring";
+import { UserPoolWaf, wafRules, webAclName, type UserPoolWafProps } from "./constructs/waf";
 
 /**
  * TaskFlow's authentication platform in one environment: one instance per entry of
  * config/environments.ts, with the environment's name as stack id (`cdktf deploy prod`).
+ *
+ * The one place that maps an environment's config to the props of its constructs: each construct
+ * takes only what it uses, so its inputs can be read from its props and it can be built alone.
  */
 export class EnvironmentStack extends TerraformStack {
   /** User pool, app client, OAuth domain and threat protection (pinned addresses: see the construct). */
@@ -29,13 +32,17 @@ export class EnvironmentStack extends TerraformStack {
     awsProviderFor(this, env);
     this.auth = new CognitoAuth(this, "auth", env);
     const monitoring = new Monitoring(this, "monitoring", {
-      env,
+      ...monitoringProps(env),
       userPoolId: this.auth.userPool.id,
       userPoolArn: this.auth.userPool.arn,
       userPoolClientId: this.auth.client.id,
     });
     if (env.waf.mode !== "off") {
-      this.waf = new UserPoolWaf(this, "waf", { env, userPoolArn: this.auth.userPool.arn, logs: monitoring.logs });
+      this.waf = new UserPoolWaf(this, "waf", {
+        ...wafProps(env, env.waf.mode),
+        userPoolArn: this.auth.userPool.arn,
+        logs: monitoring.logs,
+      });
     }
     this.audit = new AuditTrail(this, "audit", {
       env,
@@ -45,4 +52,44 @@ export class EnvironmentStack extends TerraformStack {
       alertTopicArn: monitoring.alertTopic.topic.arn,
     });
   }
+}
+
+/** Alert topic, log groups, alarms, dashboard and security events, from monitoring and the names of what they watch. */
+function monitoringProps(env: EnvironmentConfig): Omit<MonitoringProps, "userPoolId" | "userPoolArn" | "userPoolClientId"> {
+  const { lambdaFunctionName, apiGatewayName, logRetentionDays, ...thresholds } = env.monitoring;
+  const waf = env.waf;
+  return {
+    envName: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    alertEmail: env.alertEmail,
+    logRetentionDays,
+    userPoolName: env.userPool.name,
+    appClientName: env.appClient.name,
+    threatProtection: env.userPool.threatProtection,
+    api: { lambdaFunctionName, apiGatewayName },
+    thresholds,
+    webAcl:
+      waf.mode === "off"
+        ? undefined
+        : {
+            name: webAclName(env.name),
+            ruleNames: wafRules(waf.extraManagedRuleGroups).map((r) => r.name),
+            mode: waf.mode,
+            alarm: waf.alarm,
+          },
+  };
+}
+
+/** The web ACL's rules and limits, from waf. */
+function wafProps(env: EnvironmentConfig, mode: "count" | "block"): Omit<UserPoolWafProps, "userPoolArn" | "logs"> {
+  const waf = env.waf;
+  return {
+    envName: env.name,
+    userPoolName: env.userPool.name,
+    mode,
+    rateLimits: { perIp: waf.rateLimitPerIp, signInApi: waf.signInRateLimits.api, managedLogin: waf.signInRateLimits.managedLogin },
+    rateWindowSeconds: waf.rateWindowSeconds,
+    extraManagedRuleGroups: waf.extraManagedRuleGroups,
+  };
 }

@@ -6,10 +6,12 @@ import type { EnvironmentConfig } from "../../config";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 
 /** The account principal of an environment: policies that name it delegate to the account's IAM policies. */
-export const accountRoot = (env: EnvironmentConfig): string => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`;
+export const accountRoot = (env: Pick<EnvironmentConfig, "accountId" | "region">): string =>
+  `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`;
 
 export interface CustomerManagedKeyProps {
-  readonly env: EnvironmentConfig;
+  /** The environment's name (in the description), account (administers the key) and region. */
+  readonly env: Pick<EnvironmentConfig, "name" | "accountId" | "region">;
   /** What the key protects, for its description. */
   readonly purpose: string;
   /** alias/... name. */

@@ -162,7 +162,7 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Effect: "Allow",
       Action: ["wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:GetWebACLForResource", "wafv2:GetLoggingConfiguration"],
       Resource: [
-        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env.name)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
       ],
     });
@@ -462,7 +462,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Resource: [
         eventLogGroups,
         ...(env.audit.userActivityLogs ? auditLogGroupArns(env, n) : []),
-        ...(env.waf.mode !== "off" ? logGroupArns([wafLogGroupName(env)], n) : []),
+        ...(env.waf.mode !== "off" ? logGroupArns([wafLogGroupName(env.name)], n) : []),
       ],
     },
     ...(env.waf.mode !== "off" || env.audit.userActivityLogs
@@ -504,7 +504,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "events:TagResource",
         "events:UntagResource",
       ],
-      Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env)}*`,
+      Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env.name)}*`,
     },
   ];
   statements.push(
@@ -624,7 +624,7 @@ function wafStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
         "cognito-idp:GetWebACLForResource",
       ],
       Resource: [
-        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env.name)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
       ],
     },

@@ -3,31 +3,39 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
 import { policyDocument, type PolicyStatement } from "../policy-document";
-import { alarmNamePrefix } from "./alarms";
-import { resourcePrefix } from "../../../config/names";
+import { alarmNamePrefix, resourcePrefix } from "../../../config/names";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */
 const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 
 /** Every EventBridge rule of an environment is named with this prefix; the topic policy matches on it. */
-export const ruleNamePrefix = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-`;
+export const ruleNamePrefix = (envName: string): string => `${resourcePrefix(envName)}-`;
+
+/** Whose alert topic: the environment's name, account and region (the names and ARNs below derive from them). */
+export interface TopicOwner {
+  /** Name of the environment: the topic is taskflow-<envName>-alerts, its publishers TaskFlow-<envName>-* alarms and taskflow-<envName>-* rules. Required. */
+  readonly envName: string;
+  /** Account of the topic and of the alarms and rules that may publish. Required. */
+  readonly accountId: string;
+  /** Region of the topic, the alarms and the rules. Required. */
+  readonly region: string;
+}
 
 /** ARN patterns of the alarms and rules of this environment that may publish. */
-export function publisherArns(env: EnvironmentConfig): { alarms: string; rules: string } {
-  const where = `${partitionOf(env.region)}:%s:${env.region}:${env.accountId}`;
+export function publisherArns({ envName, accountId, region }: TopicOwner): { alarms: string; rules: string } {
+  const where = `${partitionOf(region)}:%s:${region}:${accountId}`;
   return {
-    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(env)}*`,
-    rules: `arn:${where.replace("%s", "events")}:rule/${ruleNamePrefix(env)}*`,
+    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(envName)}*`,
+    rules: `arn:${where.replace("%s", "events")}:rule/${ruleNamePrefix(envName)}*`,
   };
 }
 
 /** Name and ARN of the alert topic, known at synth time: the key policy needs the ARN before the topic exists. */
-export const alertTopicName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-alerts`;
-export const alertTopicArn = (env: EnvironmentConfig): string =>
-  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.accountId}:${alertTopicName(env)}`;
+export const alertTopicName = (envName: string): string => `${resourcePrefix(envName)}-alerts`;
+export const alertTopicArn = ({ envName, accountId, region }: TopicOwner): string =>
+  `arn:${partitionOf(region)}:sns:${region}:${accountId}:${alertTopicName(envName)}`;
 
 /**
  * Encryption-context key SNS passes to KMS when it encrypts or decrypts a message of a topic: the
@@ -52,8 +60,8 @@ export const SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn";
  * service event sources scopes by aws:SourceArn, so the confused-deputy conditions stay for
  * alarms, plus the topic context.
  */
-function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
-  const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) } };
+function keyStatements(owner: TopicOwner): PolicyStatement[] {
+  const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(owner) } };
   return [
     {
       Sid: "CloudWatchAlarmsEncryptNotifications",
@@ -62,8 +70,8 @@ function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
       Action: PUBLISHER_KEY_ACTIONS,
       Resource: "*",
       Condition: {
-        StringEquals: { "aws:SourceAccount": env.accountId, [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) },
-        ArnLike: { "aws:SourceArn": publisherArns(env).alarms },
+        StringEquals: { "aws:SourceAccount": owner.accountId, [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(owner) },
+        ArnLike: { "aws:SourceArn": publisherArns(owner).alarms },
       },
     },
     {
@@ -83,15 +91,15 @@ function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
  * which carries aws:SourceArn and aws:SourceAccount (EventBridge User Guide, "Using resource-based
  * policies for Amazon EventBridge", scopes events.amazonaws.com with aws:SourceArn = the rule ARN).
  */
-function topicStatements(env: EnvironmentConfig, topicArn: string): PolicyStatement[] {
-  const arns = publisherArns(env);
+function topicStatements(owner: TopicOwner, topicArn: string): PolicyStatement[] {
+  const arns = publisherArns(owner);
   const publish = (Sid: string, service: string, sourceArn: string): PolicyStatement => ({
     Sid,
     Effect: "Allow",
     Principal: { Service: service },
     Action: "sns:Publish",
     Resource: topicArn,
-    Condition: { StringEquals: { "aws:SourceAccount": env.accountId }, ArnLike: { "aws:SourceArn": sourceArn } },
+    Condition: { StringEquals: { "aws:SourceAccount": owner.accountId }, ArnLike: { "aws:SourceArn": sourceArn } },
   });
   return [
     publish("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", arns.alarms),
@@ -107,8 +115,9 @@ function topicStatements(env: EnvironmentConfig, topicArn: string): PolicyStatem
   ];
 }
 
-export interface AlertTopicProps {
-  readonly env: EnvironmentConfig;
+export interface AlertTopicProps extends TopicOwner {
+  /** Address subscribed to the topic; it stays "pending confirmation" until someone confirms it. Required. */
+  readonly email: string;
 }
 
 /**
@@ -120,22 +129,23 @@ export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: CustomerManagedKey;
 
-  constructor(scope: Construct, id: string, { env }: AlertTopicProps) {
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
+    const { envName, accountId, region } = props;
     this.key = new CustomerManagedKey(this, "key", {
-      env,
+      env: { name: envName, accountId, region },
       purpose: "alert topic (CloudWatch alarms and security events)",
-      alias: `alias/${alertTopicName(env)}`,
-      statements: keyStatements(env),
+      alias: `alias/${alertTopicName(envName)}`,
+      statements: keyStatements(props),
       addressName: "alert_topic_key",
     });
     this.topic = new SnsTopic(this, "topic", {
-      name: alertTopicName(env),
-      displayName: `TaskFlow ${env.name} alerts`,
+      name: alertTopicName(envName),
+      displayName: `TaskFlow ${envName} alerts`,
       kmsMasterKeyId: this.key.key.arn,
     });
-    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(env, this.topic.arn)) });
+    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(props, this.topic.arn)) });
     // Stays "pending confirmation" until someone clicks the link in the first email (README).
-    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: env.alertEmail });
+    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
   }
 }

@@ -1,7 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
 import type { PolicyStatement } from "../policy-document";
 import { resourcePrefix } from "../../../config/names";
@@ -11,6 +10,12 @@ function logsPrincipal(region: string): string {
   return `logs.${region}.amazonaws.com${partitionOf(region) === "aws-cn" ? ".cn" : ""}`;
 }
 
+/** The account and region whose deliveries may write (an environment's config has this shape). */
+export interface DeliveryAccount {
+  readonly accountId: string;
+  readonly region: string;
+}
+
 /**
  * The resource-policy statement an AWS service's vended-log delivery needs to write to log groups:
  * delivery.logs.amazonaws.com may CreateLogStream/PutLogEvents in these groups only, and only for
@@ -18,7 +23,7 @@ function logsPrincipal(region: string): string {
  * Logs": the policy it would otherwise write itself, AWSLogDeliveryWrite20150319, with the
  * confused-deputy conditions of the same page).
  */
-export function logDeliveryWriteStatement(env: EnvironmentConfig, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+export function logDeliveryWriteStatement(where: DeliveryAccount, sid: string, logGroupArns: readonly string[]): PolicyStatement {
   return {
     Sid: sid,
     Effect: "Allow",
@@ -26,33 +31,40 @@ export function logDeliveryWriteStatement(env: EnvironmentConfig, sid: string, l
     Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
     Resource: logGroupArns.map((arn) => `${arn}:log-stream:*`),
     Condition: {
-      StringEquals: { "aws:SourceAccount": env.accountId },
-      ArnLike: { "aws:SourceArn": `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:*` },
+      StringEquals: { "aws:SourceAccount": where.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${partitionOf(where.region)}:logs:${where.region}:${where.accountId}:*` },
     },
   };
 }
 
 export interface ProjectLogsProps {
-  readonly env: EnvironmentConfig;
+  /** Name of the environment: the key is alias/taskflow-<envName>-logs, described "TaskFlow <envName>". Required. */
+  readonly envName: string;
+  /** Account of the log groups: only its log groups may use the key. Required. */
+  readonly accountId: string;
+  /** Region of the log groups (and of CloudWatch Logs' service principal). Required. */
+  readonly region: string;
+  /** Days every log group keeps its events: one of CloudWatch Logs' retention values. Required. */
+  readonly retentionDays: number;
 }
 
 /**
  * Every CloudWatch log group this project owns is created here: one customer-managed key for all of
- * them, and the retention from config (monitoring.logRetentionDays), so no group keeps logs forever
- * or unencrypted by accident.
+ * them, and one retention (`retentionDays`), so no group keeps logs forever or unencrypted by accident.
  */
 export class ProjectLogs extends Construct {
   readonly key: CustomerManagedKey;
-  private readonly env: EnvironmentConfig;
+  private readonly props: ProjectLogsProps;
 
-  constructor(scope: Construct, id: string, { env }: ProjectLogsProps) {
+  constructor(scope: Construct, id: string, props: ProjectLogsProps) {
     super(scope, id);
-    this.env = env;
-    const logGroupArns = `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:*`;
+    this.props = props;
+    const { envName, accountId, region } = props;
+    const logGroupArns = `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:*`;
     this.key = new CustomerManagedKey(this, "key", {
-      env,
+      env: { name: envName, accountId, region },
       purpose: "CloudWatch log groups",
-      alias: `alias/${resourcePrefix(env.name)}-logs`,
+      alias: `alias/${resourcePrefix(envName)}-logs`,
       addressName: "log_group_key",
       statements: [
         {
@@ -60,13 +72,18 @@ export class ProjectLogs extends Construct {
           // can have CloudWatch Logs use the key (CloudWatch Logs user guide, "Encrypt log data").
           Sid: "CloudWatchLogsEncryptLogGroups",
           Effect: "Allow",
-          Principal: { Service: logsPrincipal(env.region) },
+          Principal: { Service: logsPrincipal(region) },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArns } },
         },
       ],
     });
+  }
+
+  /** The delivery grant (logDeliveryWriteStatement) for these log groups' account and region. */
+  deliveryWriteStatement(sid: string, logGroupArns: readonly string[]): PolicyStatement {
+    return logDeliveryWriteStatement(this.props, sid, logGroupArns);
   }
 
   /**
@@ -77,7 +94,7 @@ export class ProjectLogs extends Construct {
   logGroup(id: string, name: string, options: { withoutCustomerKey?: string } = {}): CloudwatchLogGroup {
     return new CloudwatchLogGroup(this, id, {
       name,
-      retentionInDays: this.env.monitoring.logRetentionDays,
+      retentionInDays: this.props.retentionDays,
       ...(options.withoutCustomerKey ? {} : { kmsKeyId: this.key.key.arn }),
     });
   }
