@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "../config";
 import { awsProviderFor } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { AuditTrail } from "./constructs/audit";
-import { CognitoAuth } from "./constructs/cognito";
+import { CognitoAuth, sesSender, type CognitoAuthProps } from "./constructs/cognito";
 import { Monitoring, type MonitoringProps } from "./constructs/monitoring";
 import { UserPoolWaf, wafRules, webAclName, type UserPoolWafProps } from "./constructs/waf";
 
@@ -30,7 +30,7 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, env.name);
     useS3Backend(this, env);
     awsProviderFor(this, env);
-    this.auth = new CognitoAuth(this, "auth", env);
+    this.auth = new CognitoAuth(this, "auth", cognitoProps(this, env));
     const monitoring = new Monitoring(this, "monitoring", {
       ...monitoringProps(env),
       userPoolId: this.auth.userPool.id,
@@ -52,6 +52,57 @@ export class EnvironmentStack extends TerraformStack {
       alertTopicArn: monitoring.alertTopic.topic.arn,
     });
   }
+}
+
+/** The user pool, its web client, domain and branding, from userPool, appClient and authDomain. */
+function cognitoProps(stack: TerraformStack, env: EnvironmentConfig): CognitoAuthProps {
+  const { userPool: pool, appClient: client, authDomain } = env;
+  const email = pool.email;
+  const rotation = client.refreshTokenRotation;
+  // Cognito serves a custom domain through CloudFront: its certificate must be in us-east-1.
+  const requestsCertificate = authDomain.kind === "custom" && !authDomain.certificateArn;
+  return {
+    envName: env.name,
+    region: env.region,
+    userPool: {
+      name: pool.name,
+      tier: pool.tier,
+      deletionProtection: pool.deletionProtection,
+      passwordPolicy: pool.passwordPolicy,
+      mfa: pool.mfa,
+      emailMfa: pool.emailMfa.enabled ? pool.emailMfa : undefined,
+      threatProtection: pool.threatProtection,
+      passkeys: pool.passkeys.enabled
+        ? { relyingPartyId: env.passkeyRelyingPartyId, userVerification: pool.passkeys.userVerification }
+        : undefined,
+      sesSender:
+        email.sender === "SES"
+          ? sesSender({
+              identity: email.identity ?? env.domainName,
+              fromLocalPart: email.fromLocalPart,
+              fromName: email.fromName,
+              accountId: env.accountId,
+              region: env.region,
+            })
+          : undefined,
+      existingUserPoolId: pool.existingUserPoolId,
+    },
+    appClient: {
+      name: client.name,
+      accessTokenMinutes: client.accessTokenMinutes,
+      idTokenMinutes: client.idTokenMinutes,
+      refreshTokenMinutes: client.refreshTokenMinutes,
+      callbackUrls: client.callbackUrls,
+      logoutUrls: client.logoutUrls,
+      refreshTokenRotation: rotation.enabled ? { retryGracePeriodSeconds: rotation.retryGracePeriodSeconds } : undefined,
+      allowSrpSignIn: client.allowSrpSignIn,
+      allowCustomAuth: client.allowCustomAuth,
+      existingClientId: client.existingClientId,
+    },
+    domain: authDomain,
+    certificateProvider: requestsCertificate ? awsProviderFor(stack, env, { alias: "us-east-1", region: "us-east-1" }) : undefined,
+    branding: client.managedLoginBranding,
+  };
 }
 
 /** Alert topic, log groups, alarms, dashboard and security events, from monitoring and the names of what they watch. */

@@ -185,7 +185,7 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
     Effect: "Allow",
     Action: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate", "cognito-idp:DescribeManagedLoginBrandingByClient"],
     Resource: [
-      `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
+      `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env.name)}/*`,
       `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
     ],
   });
@@ -515,7 +515,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Sid: "ManageBrandingStack",
       Effect: "Allow",
       Action: CLOUDFORMATION_STACK_ACTIONS,
-      Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
+      Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env.name)}/*`,
     },
     ...auditStatements(env, n),
     ...wafStatements(env, n),
