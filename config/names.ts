@@ -5,6 +5,19 @@
  * outside them.
  */
 
+/**
+ * Which environment, in which account and Region: all a name or ARN of one of its resources is built
+ * from. A resolved environment config is one; constructs and name functions take this, not the config.
+ */
+export interface EnvironmentIdentity {
+  /** Key in environments.ts (`dev`, `prod`): part of every resource name. */
+  readonly name: string;
+  /** The environment's own AWS account (12 digits). */
+  readonly accountId: string;
+  /** The environment's Region; its partition (aws, aws-cn, aws-us-gov) follows from it. */
+  readonly region: string;
+}
+
 /** Lower-case names of the environment's resources: pool, domain prefix, topic, rules, roles, web ACL. */
 export const resourcePrefix = (envName: string): string => `taskflow-${envName}`;
 

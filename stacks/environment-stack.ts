@@ -62,8 +62,7 @@ function cognitoProps(stack: TerraformStack, env: EnvironmentConfig): CognitoAut
   // Cognito serves a custom domain through CloudFront: its certificate must be in us-east-1.
   const requestsCertificate = authDomain.kind === "custom" && !authDomain.certificateArn;
   return {
-    envName: env.name,
-    region: env.region,
+    environment: env,
     userPool: {
       name: pool.name,
       tier: pool.tier,
@@ -110,9 +109,7 @@ function monitoringProps(env: EnvironmentConfig): Omit<MonitoringProps, "userPoo
   const { lambdaFunctionName, apiGatewayName, logRetentionDays, ...thresholds } = env.monitoring;
   const waf = env.waf;
   return {
-    envName: env.name,
-    accountId: env.accountId,
-    region: env.region,
+    environment: env,
     alertEmail: env.alertEmail,
     logRetentionDays,
     userPoolName: env.userPool.name,
@@ -124,7 +121,7 @@ function monitoringProps(env: EnvironmentConfig): Omit<MonitoringProps, "userPoo
       waf.mode === "off"
         ? undefined
         : {
-            name: webAclName(env.name),
+            name: webAclName(env),
             ruleNames: wafRules(waf.extraManagedRuleGroups).map((r) => r.name),
             mode: waf.mode,
             alarm: waf.alarm,
@@ -136,7 +133,7 @@ function monitoringProps(env: EnvironmentConfig): Omit<MonitoringProps, "userPoo
 function wafProps(env: EnvironmentConfig, mode: "count" | "block"): Omit<UserPoolWafProps, "userPoolArn" | "logs"> {
   const waf = env.waf;
   return {
-    envName: env.name,
+    environment: env,
     userPoolName: env.userPool.name,
     mode,
     rateLimits: { perIp: waf.rateLimitPerIp, signInApi: waf.signInRateLimits.api, managedLogin: waf.signInRateLimits.managedLogin },

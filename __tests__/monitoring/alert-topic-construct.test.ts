@@ -9,7 +9,10 @@ import { onlyResource, testApp, type TfJson } from "../support/synth";
 
 function bareTopic(): TfJson {
   const stack = new TerraformStack(testApp(), "bare");
-  new AlertTopic(stack, "alerts", { envName: "demo", accountId: "444455556666", region: "eu-west-1", email: "oncall@example.com" });
+  new AlertTopic(stack, "alerts", {
+    environment: { name: "demo", accountId: "444455556666", region: "eu-west-1" },
+    email: "oncall@example.com",
+  });
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -22,7 +25,7 @@ const statement = (policy: string, sid: string) => {
 
 describe("AlertTopic from props alone: its own rotating key, usable by CloudWatch and EventBridge for this topic only", () => {
   // Reason: CloudWatch drops notifications to a topic under alias/aws/sns without an error; a key shared beyond this topic widens who can read alerts.
-  test("1. compliant: taskflow-<envName>-alerts is encrypted with its own customer-managed key, rotated yearly", () => {
+  test("1. compliant: taskflow-<env>-alerts is encrypted with its own customer-managed key, rotated yearly", () => {
     const json = bareTopic();
     expect(onlyResource(json, "aws_sns_topic")).toMatchObject({
       name: "taskflow-demo-alerts",
@@ -34,14 +37,14 @@ describe("AlertTopic from props alone: its own rotating key, usable by CloudWatc
     });
     expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/taskflow-demo-alerts");
   });
-  test("2. compliant: CloudWatch may use the key only for this topic and only for TaskFlow-<envName>-* alarms of the props' account", () => {
+  test("2. compliant: CloudWatch may use the key only for this topic and only for TaskFlow-<env>-* alarms of the props' account", () => {
     const grant = statement(onlyResource(bareTopic(), "aws_kms_key").policy, "CloudWatchAlarmsEncryptNotifications");
     expect(grant.Condition).toEqual({
       StringEquals: { "aws:SourceAccount": "444455556666", "kms:EncryptionContext:aws:sns:topicArn": TOPIC_ARN },
       ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:444455556666:alarm:TaskFlow-demo-*" },
     });
   });
-  test("3. compliant: only taskflow-<envName>-* rules of the props' account may publish through EventBridge", () => {
+  test("3. compliant: only taskflow-<env>-* rules of the props' account may publish through EventBridge", () => {
     const grant = statement(onlyResource(bareTopic(), "aws_sns_topic_policy").policy, "EventBridgeRulesPublish");
     expect(grant.Condition).toEqual({
       StringEquals: { "aws:SourceAccount": "444455556666" },

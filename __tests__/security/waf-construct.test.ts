@@ -9,14 +9,15 @@ import { ProjectLogs } from "../../stacks/constructs/monitoring/log-groups";
 import { UserPoolWaf, type UserPoolWafProps } from "../../stacks/constructs/waf";
 import { onlyResource, resourcesOf, testApp, type TfJson } from "../support/synth";
 
+const DEMO = { name: "demo", accountId: "444455556666", region: "eu-west-1" };
 const POOL_ARN = "arn:aws:cognito-idp:eu-west-1:444455556666:userpool/eu-west-1_Example";
 
 /** One UserPoolWaf (and the log groups it logs through) in an otherwise empty stack. */
 function bareWaf(props: Partial<UserPoolWafProps> = {}): TfJson {
   const stack = new TerraformStack(testApp(), "bare");
-  const logs = new ProjectLogs(stack, "logs", { envName: "demo", accountId: "444455556666", region: "eu-west-1", retentionDays: 90 });
+  const logs = new ProjectLogs(stack, "logs", { environment: DEMO, retentionDays: 90 });
   new UserPoolWaf(stack, "waf", {
-    envName: "demo",
+    environment: DEMO,
     userPoolArn: POOL_ARN,
     userPoolName: "demo-pool",
     mode: "count",
@@ -72,13 +73,13 @@ describe("UserPoolWaf from props alone: rate limits, mode and request log follow
       "AWS-CommonRuleSet",
     ]);
   });
-  test("5. compliant: the web ACL is named after envName, regional, and associated with the given pool's ARN", () => {
+  test("5. compliant: the web ACL is named after the environment's name, regional, and associated with the given pool's ARN", () => {
     const json = bareWaf();
     expect(acl(json)).toMatchObject({ name: "taskflow-demo-user-pool", scope: "REGIONAL", default_action: { allow: {} } });
     expect(acl(json).description).toContain("user pool demo-pool (count)");
     expect(onlyResource(json, "aws_wafv2_web_acl_association").resource_arn).toBe(POOL_ARN);
   });
-  test("6. compliant: requests are logged to aws-waf-logs-taskflow-<envName>, kept retentionDays, encrypted with the logs' key", () => {
+  test("6. compliant: requests are logged to aws-waf-logs-taskflow-<env>, kept retentionDays, encrypted with the logs' key", () => {
     const json = bareWaf();
     expect(resourcesOf(json, "aws_cloudwatch_log_group").waf_log_group).toEqual(
       expect.objectContaining({

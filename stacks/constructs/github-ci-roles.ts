@@ -162,7 +162,7 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Effect: "Allow",
       Action: ["wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:GetWebACLForResource", "wafv2:GetLoggingConfiguration"],
       Resource: [
-        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env.name)}/*`,
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
       ],
     });
@@ -185,7 +185,7 @@ function readStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
     Effect: "Allow",
     Action: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate", "cognito-idp:DescribeManagedLoginBrandingByClient"],
     Resource: [
-      `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env.name)}/*`,
+      `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
       `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
     ],
   });
@@ -462,7 +462,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Resource: [
         eventLogGroups,
         ...(env.audit.userActivityLogs ? auditLogGroupArns(env, n) : []),
-        ...(env.waf.mode !== "off" ? logGroupArns([wafLogGroupName(env.name)], n) : []),
+        ...(env.waf.mode !== "off" ? logGroupArns([wafLogGroupName(env)], n) : []),
       ],
     },
     ...(env.waf.mode !== "off" || env.audit.userActivityLogs
@@ -504,7 +504,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
         "events:TagResource",
         "events:UntagResource",
       ],
-      Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env.name)}*`,
+      Resource: `arn:${partition}:events:${region}:${account}:rule/${ruleNamePrefix(env)}*`,
     },
   ];
   statements.push(
@@ -515,7 +515,7 @@ function applyStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       Sid: "ManageBrandingStack",
       Effect: "Allow",
       Action: CLOUDFORMATION_STACK_ACTIONS,
-      Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env.name)}/*`,
+      Resource: `arn:${partition}:cloudformation:${region}:${account}:stack/${brandingStackName(env)}/*`,
     },
     ...auditStatements(env, n),
     ...wafStatements(env, n),
@@ -624,7 +624,7 @@ function wafStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
         "cognito-idp:GetWebACLForResource",
       ],
       Resource: [
-        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env.name)}/*`,
+        `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${webAclName(env)}/*`,
         `arn:${partition}:cognito-idp:${region}:${account}:userpool/*`,
       ],
     },

@@ -2,6 +2,7 @@ import type { CognitoRiskConfiguration } from "@cdktf/provider-aws/lib/cognito-r
 import type { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Construct } from "constructs";
+import type { EnvironmentIdentity } from "../../../config/names";
 import { createAppClient, type AppClientProps } from "./app-client";
 import { ManagedLoginDomain, type ManagedLoginDomainProps } from "./auth-domain";
 import { ManagedLoginBranding, type BrandingConfig } from "./managed-login-branding";
@@ -15,10 +16,11 @@ export { sesSender, type SesSender } from "./email";
 export type { PasswordPolicy, UserPoolProps } from "./user-pool";
 
 export interface CognitoAuthProps {
-  /** Name of the environment: the branding stack is taskflow-<envName>-managed-login-branding. Required. */
-  readonly envName: string;
-  /** Region of the pool: its issuer URL and a prefix domain's hostname. Required. */
-  readonly region: string;
+  /**
+   * The environment: its name is in the branding stack's (taskflow-<env>-managed-login-branding), its
+   * Region (the pool's) in the issuer URL and a prefix domain's hostname. Required.
+   */
+  readonly environment: Pick<EnvironmentIdentity, "name" | "region">;
   /** The pool (its custom-auth scoring follows `appClient.allowCustomAuth`). Required. */
   readonly userPool: Omit<UserPoolProps, "customAuthFlows">;
   /** The web (SPA) client. Required. */
@@ -57,11 +59,11 @@ export class CognitoAuth extends Construct {
     this.domain = new ManagedLoginDomain(this, "domain", {
       domain: props.domain,
       userPoolId,
-      region: props.region,
+      region: props.environment.region,
       certificateProvider: props.certificateProvider,
     });
     this.branding = new ManagedLoginBranding(this, "branding", {
-      envName: props.envName,
+      environment: props.environment,
       userPoolId,
       clients: { Web: this.client.id },
       style: props.branding,
@@ -71,6 +73,6 @@ export class CognitoAuth extends Construct {
       threatProtection: pool.threatProtection,
       sesSender: pool.sesSender,
     });
-    addAuthOutputs(this, { region: props.region, pool: this.userPool, client: this.client, domain: this.domain });
+    addAuthOutputs(this, { region: props.environment.region, pool: this.userPool, client: this.client, domain: this.domain });
   }
 }

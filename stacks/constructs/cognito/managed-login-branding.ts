@@ -33,7 +33,7 @@
  */
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { Construct } from "constructs";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** Terraform address name of the stack (pinned: moving the construct must not replace the stack). */
 export const BRANDING_STACK_ADDRESS = "managed_login_branding";
@@ -107,8 +107,8 @@ export function managedLoginBrandingTemplate(clients: readonly string[], brandin
 }
 
 export interface ManagedLoginBrandingProps {
-  /** Name of the environment: the CloudFormation stack is taskflow-<envName>-managed-login-branding. Required. */
-  readonly envName: string;
+  /** The environment (its name): the CloudFormation stack is taskflow-<env>-managed-login-branding. Required. */
+  readonly environment: Pick<EnvironmentIdentity, "name">;
   /** The pool of the clients (a Terraform reference). Required. */
   readonly userPoolId: string;
   /** Every app client of the pool's managed login domain, by a short name (e.g. Web) → client id. Required. */
@@ -118,17 +118,17 @@ export interface ManagedLoginBrandingProps {
 }
 
 /** The CloudFormation stack that holds the styles (the CI roles name it). */
-export const brandingStackName = (envName: string): string => `${resourcePrefix(envName)}-managed-login-branding`;
+export const brandingStackName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-managed-login-branding`;
 
 /** The CloudFormation stack taskflow-<env>-managed-login-branding with one style per app client. */
 export class ManagedLoginBranding extends Construct {
   readonly stack: CloudformationStack;
 
-  constructor(scope: Construct, id: string, { envName, userPoolId, clients, style }: ManagedLoginBrandingProps) {
+  constructor(scope: Construct, id: string, { environment, userPoolId, clients, style }: ManagedLoginBrandingProps) {
     super(scope, id);
     const names = Object.keys(clients);
     this.stack = new CloudformationStack(this, "stack", {
-      name: brandingStackName(envName),
+      name: brandingStackName(environment),
       templateBody: JSON.stringify(managedLoginBrandingTemplate(names, style ?? { assets: [] })),
       parameters: {
         UserPoolId: userPoolId,

@@ -17,7 +17,7 @@ import {
   type RiskKind,
   wafRequestsTotal,
 } from "./metrics";
-import { alarmNamePrefix } from "../../../config/names";
+import { alarmNamePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 export interface AlarmSpec {
   /** Name after the TaskFlow-<env>- prefix; also the construct id. */
@@ -88,10 +88,11 @@ export interface WebAclAlarm {
 
 /** What the alarms watch, and when each fires. */
 export interface AlarmInputs extends CognitoIds {
-  /** Name of the environment: alarms are named TaskFlow-<envName>-<alarm>. Required. */
-  readonly envName: string;
-  /** Region of the watched resources (the WAF metrics' Region dimension). Required. */
-  readonly region: string;
+  /**
+   * The environment: alarms are named TaskFlow-<env>-<alarm>; its Region is the WAF metrics' Region
+   * dimension and the dashboard's. Required.
+   */
+  readonly environment: Pick<EnvironmentIdentity, "name" | "region">;
   /** Name of the user pool, for descriptions. Required. */
   readonly userPoolName: string;
   /** Name of the watched app client, for descriptions. Required. */
@@ -221,7 +222,7 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
     specs.push({
       name: blocked ? "UserPoolWafBlockedRequests" : "UserPoolWafCountedRequests",
       description: `AWS WAF web ACL ${webAcl.name} ${blocked ? "blocked" : "counted (would block)"} requests to user pool ${userPoolName}: a credential-stuffing or sign-up flood, bad sources, or a rule hitting real users (check sampled requests).`,
-      source: wafRequestsTotal(webAcl.name, inputs.region, webAcl.ruleNames, blocked ? "Blocked" : "Counted", w.periodSeconds),
+      source: wafRequestsTotal(webAcl.name, inputs.environment.region, webAcl.ruleNames, blocked ? "Blocked" : "Counted", w.periodSeconds),
       comparison: "GreaterThanOrEqualToThreshold",
       threshold: w.threshold,
       evaluationPeriods: w.evaluationPeriods,
@@ -275,7 +276,7 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const prefix = alarmNamePrefix(props.envName);
+    const prefix = alarmNamePrefix(props.environment.name);
     this.alarms = alarmSpecs(props).map(
       (spec) =>
         new CloudwatchMetricAlarm(this, spec.name, {

@@ -5,37 +5,27 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import { CustomerManagedKey } from "../customer-managed-key";
 import { policyDocument, type PolicyStatement } from "../policy-document";
-import { alarmNamePrefix, resourcePrefix } from "../../../config/names";
+import { alarmNamePrefix, resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */
 const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 
 /** Every EventBridge rule of an environment is named with this prefix; the topic policy matches on it. */
-export const ruleNamePrefix = (envName: string): string => `${resourcePrefix(envName)}-`;
-
-/** Whose alert topic: the environment's name, account and region (the names and ARNs below derive from them). */
-export interface TopicOwner {
-  /** Name of the environment: the topic is taskflow-<envName>-alerts, its publishers TaskFlow-<envName>-* alarms and taskflow-<envName>-* rules. Required. */
-  readonly envName: string;
-  /** Account of the topic and of the alarms and rules that may publish. Required. */
-  readonly accountId: string;
-  /** Region of the topic, the alarms and the rules. Required. */
-  readonly region: string;
-}
+export const ruleNamePrefix = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-`;
 
 /** ARN patterns of the alarms and rules of this environment that may publish. */
-export function publisherArns({ envName, accountId, region }: TopicOwner): { alarms: string; rules: string } {
-  const where = `${partitionOf(region)}:%s:${region}:${accountId}`;
+export function publisherArns(env: EnvironmentIdentity): { alarms: string; rules: string } {
+  const where = `${partitionOf(env.region)}:%s:${env.region}:${env.accountId}`;
   return {
-    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(envName)}*`,
-    rules: `arn:${where.replace("%s", "events")}:rule/${ruleNamePrefix(envName)}*`,
+    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(env.name)}*`,
+    rules: `arn:${where.replace("%s", "events")}:rule/${ruleNamePrefix(env)}*`,
   };
 }
 
 /** Name and ARN of the alert topic, known at synth time: the key policy needs the ARN before the topic exists. */
-export const alertTopicName = (envName: string): string => `${resourcePrefix(envName)}-alerts`;
-export const alertTopicArn = ({ envName, accountId, region }: TopicOwner): string =>
-  `arn:${partitionOf(region)}:sns:${region}:${accountId}:${alertTopicName(envName)}`;
+export const alertTopicName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-alerts`;
+export const alertTopicArn = (env: EnvironmentIdentity): string =>
+  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.accountId}:${alertTopicName(env)}`;
 
 /**
  * Encryption-context key SNS passes to KMS when it encrypts or decrypts a message of a topic: the
@@ -60,8 +50,8 @@ export const SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn";
  * service event sources scopes by aws:SourceArn, so the confused-deputy conditions stay for
  * alarms, plus the topic context.
  */
-function keyStatements(owner: TopicOwner): PolicyStatement[] {
-  const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(owner) } };
+function keyStatements(env: EnvironmentIdentity): PolicyStatement[] {
+  const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) } };
   return [
     {
       Sid: "CloudWatchAlarmsEncryptNotifications",
@@ -70,8 +60,8 @@ function keyStatements(owner: TopicOwner): PolicyStatement[] {
       Action: PUBLISHER_KEY_ACTIONS,
       Resource: "*",
       Condition: {
-        StringEquals: { "aws:SourceAccount": owner.accountId, [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(owner) },
-        ArnLike: { "aws:SourceArn": publisherArns(owner).alarms },
+        StringEquals: { "aws:SourceAccount": env.accountId, [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) },
+        ArnLike: { "aws:SourceArn": publisherArns(env).alarms },
       },
     },
     {
@@ -91,15 +81,15 @@ function keyStatements(owner: TopicOwner): PolicyStatement[] {
  * which carries aws:SourceArn and aws:SourceAccount (EventBridge User Guide, "Using resource-based
  * policies for Amazon EventBridge", scopes events.amazonaws.com with aws:SourceArn = the rule ARN).
  */
-function topicStatements(owner: TopicOwner, topicArn: string): PolicyStatement[] {
-  const arns = publisherArns(owner);
+function topicStatements(env: EnvironmentIdentity, topicArn: string): PolicyStatement[] {
+  const arns = publisherArns(env);
   const publish = (Sid: string, service: string, sourceArn: string): PolicyStatement => ({
     Sid,
     Effect: "Allow",
     Principal: { Service: service },
     Action: "sns:Publish",
     Resource: topicArn,
-    Condition: { StringEquals: { "aws:SourceAccount": owner.accountId }, ArnLike: { "aws:SourceArn": sourceArn } },
+    Condition: { StringEquals: { "aws:SourceAccount": env.accountId }, ArnLike: { "aws:SourceArn": sourceArn } },
   });
   return [
     publish("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", arns.alarms),
@@ -115,7 +105,12 @@ function topicStatements(owner: TopicOwner, topicArn: string): PolicyStatement[]
   ];
 }
 
-export interface AlertTopicProps extends TopicOwner {
+export interface AlertTopicProps {
+  /**
+   * The environment: the topic is taskflow-<env>-alerts in its account and Region, and only its
+   * TaskFlow-<env>-* alarms and taskflow-<env>-* rules may publish. Required.
+   */
+  readonly environment: EnvironmentIdentity;
   /** Address subscribed to the topic; it stays "pending confirmation" until someone confirms it. Required. */
   readonly email: string;
 }
@@ -129,23 +124,22 @@ export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: CustomerManagedKey;
 
-  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+  constructor(scope: Construct, id: string, { environment, email }: AlertTopicProps) {
     super(scope, id);
-    const { envName, accountId, region } = props;
     this.key = new CustomerManagedKey(this, "key", {
-      env: { name: envName, accountId, region },
+      env: environment,
       purpose: "alert topic (CloudWatch alarms and security events)",
-      alias: `alias/${alertTopicName(envName)}`,
-      statements: keyStatements(props),
+      alias: `alias/${alertTopicName(environment)}`,
+      statements: keyStatements(environment),
       addressName: "alert_topic_key",
     });
     this.topic = new SnsTopic(this, "topic", {
-      name: alertTopicName(envName),
-      displayName: `TaskFlow ${envName} alerts`,
+      name: alertTopicName(environment),
+      displayName: `TaskFlow ${environment.name} alerts`,
       kmsMasterKeyId: this.key.key.arn,
     });
-    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(props, this.topic.arn)) });
+    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(environment, this.topic.arn)) });
     // Stays "pending confirmation" until someone clicks the link in the first email (README).
-    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
+    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: email });
   }
 }

@@ -73,7 +73,7 @@ function graphs(
 }
 
 /** What the dashboard draws: the alarms' metrics, with their thresholds. */
-export type DashboardInputs = CognitoIds & Pick<AlarmInputs, "region" | "threatProtection" | "api" | "thresholds">;
+export type DashboardInputs = CognitoIds & Pick<AlarmInputs, "environment" | "threatProtection" | "api" | "thresholds">;
 
 /** The dashboard body, from the same metric definitions as the alarms. */
 export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
@@ -116,13 +116,11 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
       ],
     },
   );
-  return { widgets: graphs(inputs.region, specs) };
+  return { widgets: graphs(inputs.environment.region, specs) };
 }
 
-export interface OperationsDashboardProps extends DashboardInputs {
-  /** Name of the environment: the dashboard is TaskFlow-<envName>-Operations. Required. */
-  readonly envName: string;
-}
+/** The dashboard is TaskFlow-<env>-Operations, in the environment's Region. */
+export type OperationsDashboardProps = DashboardInputs;
 
 /** TaskFlow-<env>-Operations. */
 export class OperationsDashboard extends Construct {
@@ -131,7 +129,7 @@ export class OperationsDashboard extends Construct {
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: `${alarmNamePrefix(props.envName)}Operations`,
+      dashboardName: `${alarmNamePrefix(props.environment.name)}Operations`,
       // Ids are Terraform references here; cdktf writes them as ${...} inside the JSON string.
       dashboardBody: JSON.stringify(dashboardBody(props)),
     });

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { EnvironmentIdentity } from "../../../config/names";
 import { AlertTopic } from "./alert-topic";
 import { Alarms, type AlarmInputs, type WebAclAlarm } from "./alarms";
 import { OperationsDashboard } from "./dashboard";
@@ -7,9 +8,12 @@ import { SecurityEvents } from "./security-events";
 
 export type { AlarmThreshold, AlarmThresholds, WatchedApi, WebAclAlarm } from "./alarms";
 
-export interface MonitoringProps extends Omit<AlarmInputs, "securityRuleName" | "webAcl"> {
-  /** Account of the environment: topic, key and log policies admit only its alarms, rules and log groups. Required. */
-  readonly accountId: string;
+export interface MonitoringProps extends Omit<AlarmInputs, "environment" | "securityRuleName" | "webAcl"> {
+  /**
+   * The environment: every name derives from its name, and the topic, key and log policies admit only
+   * its account's alarms, rules and log groups in its Region. Required.
+   */
+  readonly environment: EnvironmentIdentity;
   /** The user pool's ARN (a Terraform reference): the security-event rule matches its DisassociateWebACL. Required. */
   readonly userPoolArn: string;
   /** Address subscribed to the alert topic (the subscription must be confirmed once). Required. */
@@ -39,14 +43,12 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { envName, accountId, region, webAcl } = props;
-    this.alertTopic = new AlertTopic(this, "alerts", { envName, accountId, region, email: props.alertEmail });
+    const { environment, webAcl } = props;
+    this.alertTopic = new AlertTopic(this, "alerts", { environment, email: props.alertEmail });
     const topicArn = this.alertTopic.topic.arn;
-    this.logs = new ProjectLogs(this, "logs", { envName, accountId, region, retentionDays: props.logRetentionDays });
+    this.logs = new ProjectLogs(this, "logs", { environment, retentionDays: props.logRetentionDays });
     this.securityEvents = new SecurityEvents(this, "security-events", {
-      envName,
-      accountId,
-      region,
+      environment,
       userPoolArn: props.userPoolArn,
       topicArn,
       logs: this.logs,

@@ -3,17 +3,11 @@ import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
 import { CustomerManagedKey } from "../customer-managed-key";
 import type { PolicyStatement } from "../policy-document";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** CloudWatch Logs' regional service principal (China regions end in .com.cn). */
 function logsPrincipal(region: string): string {
   return `logs.${region}.amazonaws.com${partitionOf(region) === "aws-cn" ? ".cn" : ""}`;
-}
-
-/** The account and region whose deliveries may write (an environment's config has this shape). */
-export interface DeliveryAccount {
-  readonly accountId: string;
-  readonly region: string;
 }
 
 /**
@@ -23,7 +17,11 @@ export interface DeliveryAccount {
  * Logs": the policy it would otherwise write itself, AWSLogDeliveryWrite20150319, with the
  * confused-deputy conditions of the same page).
  */
-export function logDeliveryWriteStatement(where: DeliveryAccount, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+export function logDeliveryWriteStatement(
+  where: Pick<EnvironmentIdentity, "accountId" | "region">,
+  sid: string,
+  logGroupArns: readonly string[],
+): PolicyStatement {
   return {
     Sid: sid,
     Effect: "Allow",
@@ -38,12 +36,11 @@ export function logDeliveryWriteStatement(where: DeliveryAccount, sid: string, l
 }
 
 export interface ProjectLogsProps {
-  /** Name of the environment: the key is alias/taskflow-<envName>-logs, described "TaskFlow <envName>". Required. */
-  readonly envName: string;
-  /** Account of the log groups: only its log groups may use the key. Required. */
-  readonly accountId: string;
-  /** Region of the log groups (and of CloudWatch Logs' service principal). Required. */
-  readonly region: string;
+  /**
+   * The environment: the key is alias/taskflow-<env>-logs, and only log groups of its account and
+   * Region may use it. Required.
+   */
+  readonly environment: EnvironmentIdentity;
   /** Days every log group keeps its events: one of CloudWatch Logs' retention values. Required. */
   readonly retentionDays: number;
 }
@@ -59,12 +56,13 @@ export class ProjectLogs extends Construct {
   constructor(scope: Construct, id: string, props: ProjectLogsProps) {
     super(scope, id);
     this.props = props;
-    const { envName, accountId, region } = props;
+    const { environment } = props;
+    const { accountId, region } = environment;
     const logGroupArns = `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:*`;
     this.key = new CustomerManagedKey(this, "key", {
-      env: { name: envName, accountId, region },
+      env: environment,
       purpose: "CloudWatch log groups",
-      alias: `alias/${resourcePrefix(envName)}-logs`,
+      alias: `alias/${resourcePrefix(environment.name)}-logs`,
       addressName: "log_group_key",
       statements: [
         {
@@ -83,7 +81,7 @@ export class ProjectLogs extends Construct {
 
   /** The delivery grant (logDeliveryWriteStatement) for these log groups' account and region. */
   deliveryWriteStatement(sid: string, logGroupArns: readonly string[]): PolicyStatement {
-    return logDeliveryWriteStatement(this.props, sid, logGroupArns);
+    return logDeliveryWriteStatement(this.props.environment, sid, logGroupArns);
   }
 
   /**

@@ -2,6 +2,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
+import type { EnvironmentIdentity } from "../../../config/names";
 import { policyDocument } from "../policy-document";
 import { ruleNamePrefix } from "./alert-topic";
 import type { ProjectLogs } from "./log-groups";
@@ -112,11 +113,11 @@ export const securityEventPattern = {
 };
 
 export interface SecurityEventsProps {
-  /** Name of the environment: the rule is taskflow-<envName>-cognito-security-changes; messages say "TaskFlow <envName>". Required. */
-  readonly envName: string;
-  /** Account and region of the web ACL (its ARN is matched by prefix). Required. */
-  readonly accountId: string;
-  readonly region: string;
+  /**
+   * The environment: the rule is taskflow-<env>-cognito-security-changes, its messages say "TaskFlow
+   * <env>", and the web ACL's ARN is matched in its account and Region. Required.
+   */
+  readonly environment: EnvironmentIdentity;
   /** The user pool's ARN: DisassociateWebACL names it (a Terraform reference). Required. */
   readonly userPoolArn: string;
   /** Where each matched call is announced in one sentence (the alert topic). Required. */
@@ -139,8 +140,9 @@ export class SecurityEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityEventsProps) {
     super(scope, id);
-    const { envName, topicArn, logs, webAclName } = props;
-    const name = `${ruleNamePrefix(envName)}cognito-security-changes`;
+    const { environment, topicArn, logs, webAclName } = props;
+    const envName = environment.name;
+    const name = `${ruleNamePrefix(environment)}cognito-security-changes`;
     this.ruleName = name;
     // With a web ACL, the calls that switch it off too: either pattern matches ($or, EventBridge User
     // Guide "Creating event patterns": "$or matching").
@@ -151,15 +153,7 @@ export class SecurityEvents extends Construct {
       eventPattern: JSON.stringify(
         waf
           ? {
-              $or: [
-                securityEventPattern,
-                ...wafSecurityEventPatterns({
-                  name: webAclName,
-                  accountId: props.accountId,
-                  region: props.region,
-                  userPoolArn: props.userPoolArn,
-                }),
-              ],
+              $or: [securityEventPattern, ...wafSecurityEventPatterns({ name: webAclName, environment, userPoolArn: props.userPoolArn })],
             }
           : securityEventPattern,
       ),

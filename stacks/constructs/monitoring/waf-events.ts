@@ -10,6 +10,7 @@
  * shared account raises nothing here.
  */
 import { partitionOf } from "../../../config/aws-regions";
+import type { EnvironmentIdentity } from "../../../config/names";
 
 /** The AWS WAF calls the rule reports. */
 export const WAF_SECURITY_EVENTS = [
@@ -30,9 +31,8 @@ const cloudTrail = (eventName: readonly string[], requestParameters: Record<stri
 export interface WatchedWebAcl {
   /** Name of the regional web ACL. Required. */
   readonly name: string;
-  /** Its account and region (they are in its ARN). Required. */
-  readonly accountId: string;
-  readonly region: string;
+  /** Its account and Region (they are in its ARN). Required. */
+  readonly environment: Pick<EnvironmentIdentity, "accountId" | "region">;
   /** ARN of the user pool it protects (a Terraform reference). Required. */
   readonly userPoolArn: string;
 }
@@ -41,7 +41,8 @@ export interface WatchedWebAcl {
  * One EventBridge pattern per request shape. A web ACL's ARN ends in its id, unknown before apply:
  * the ARN is matched by prefix up to the name (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/).
  */
-export function wafSecurityEventPatterns({ name, accountId, region, userPoolArn }: WatchedWebAcl): object[] {
+export function wafSecurityEventPatterns({ name, environment, userPoolArn }: WatchedWebAcl): object[] {
+  const { accountId, region } = environment;
   const webAclArn = [{ prefix: `arn:${partitionOf(region)}:wafv2:${region}:${accountId}:regional/webacl/${name}/` }];
   return [
     cloudTrail(["UpdateWebACL", "DeleteWebACL"], { name: [name] }),

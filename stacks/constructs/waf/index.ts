@@ -1,6 +1,7 @@
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Construct } from "constructs";
+import type { EnvironmentIdentity } from "../../../config/names";
 import type { ProjectLogs } from "../monitoring/log-groups";
 import { wafRules, webAclName } from "./names";
 import { rateStatement, type WafRateLimits } from "./statements";
@@ -15,10 +16,10 @@ export const WEB_ACL_ASSOCIATION_LOGICAL_ID = "user_pool_web_acl";
 
 export interface UserPoolWafProps {
   /**
-   * Name of the environment (e.g. prod): the web ACL is taskflow-<envName>-user-pool, its request log
-   * aws-waf-logs-taskflow-<envName>, and the description starts "TaskFlow <envName>". Required.
+   * The environment (its name, e.g. prod): the web ACL is taskflow-<env>-user-pool, its request log
+   * aws-waf-logs-taskflow-<env>, and the description starts "TaskFlow <env>". Required.
    */
-  readonly envName: string;
+  readonly environment: Pick<EnvironmentIdentity, "name">;
   /** ARN of the user pool to protect (a Terraform reference). Required. */
   readonly userPoolArn: string;
   /** Name of that user pool, for the web ACL's description. Required. */
@@ -67,8 +68,8 @@ export class UserPoolWaf extends Construct {
 
   constructor(scope: Construct, id: string, props: UserPoolWafProps) {
     super(scope, id);
-    const { envName, mode } = props;
-    const name = webAclName(envName);
+    const { environment, mode } = props;
+    const name = webAclName(environment);
     const block = mode === "block";
     const rules: Wafv2WebAclRule[] = wafRules(props.extraManagedRuleGroups).map((rule, priority) =>
       rule.managedRuleGroup
@@ -92,7 +93,7 @@ export class UserPoolWaf extends Construct {
 
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {
       name,
-      description: `TaskFlow ${envName}: rate limits per IP, IP reputation and known bad inputs in front of user pool ${props.userPoolName} (${mode})`,
+      description: `TaskFlow ${environment.name}: rate limits per IP, IP reputation and known bad inputs in front of user pool ${props.userPoolName} (${mode})`,
       // REGIONAL: a user pool is a regional resource (CLOUDFRONT is only for distributions).
       scope: "REGIONAL",
       defaultAction: { allow: {} },
@@ -107,6 +108,6 @@ export class UserPoolWaf extends Construct {
     });
     this.association.overrideLogicalId(WEB_ACL_ASSOCIATION_LOGICAL_ID);
 
-    this.requestLog = new WafRequestLog(this, "request-log", { envName, webAclArn: this.webAcl.arn, logs: props.logs });
+    this.requestLog = new WafRequestLog(this, "request-log", { environment, webAclArn: this.webAcl.arn, logs: props.logs });
   }
 }

@@ -4,13 +4,13 @@
  * them from here rather than from the resources: they are literals known at synth time.
  */
 import { BUILT_IN_WAF_GROUPS } from "../../../config/rules";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** Name (and CloudWatch metric name) of the web ACL: taskflow-<env>-user-pool. */
-export const webAclName = (envName: string): string => `${resourcePrefix(envName)}-user-pool`;
+export const webAclName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-user-pool`;
 
 /** The web ACL's request log group. AWS WAF refuses a destination whose name lacks the aws-waf-logs- prefix. */
-export const wafLogGroupName = (envName: string): string => `aws-waf-logs-${resourcePrefix(envName)}`;
+export const wafLogGroupName = (env: Pick<EnvironmentIdentity, "name">): string => `aws-waf-logs-${resourcePrefix(env.name)}`;
 
 /** Which requests a rate-based rule counts per source IP. */
 export type RateScope = "all" | "signInApi" | "managedLogin";
