@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../config";
-import { alarmNamePrefix } from "../../../config/names";
+import { alarmNamePrefix } from "../monitoring/alarms";
 import type { ProjectLogs } from "../monitoring/log-groups";
 import { AUDIT_NAMESPACE, auditAlarmSpecs } from "./alarms";
 import { UserActivityLogs } from "./log-delivery";
@@ -73,13 +73,13 @@ export class AuditTrail extends Construct {
   private addAlarms(env: EnvironmentConfig, logGroupName: string, alertTopicArn: string): void {
     for (const spec of auditAlarmSpecs(env)) {
       new CloudwatchLogMetricFilter(this, `filter-${spec.name}`, {
-        name: `${alarmNamePrefix(env.name)}${spec.name}`,
+        name: `${alarmNamePrefix(env)}${spec.name}`,
         logGroupName,
         pattern: spec.pattern,
         metricTransformation: { name: spec.name, namespace: AUDIT_NAMESPACE, value: "1", unit: "Count" },
       }).overrideLogicalId(metricFilterAddress(spec.name));
       new CloudwatchMetricAlarm(this, `alarm-${spec.name}`, {
-        alarmName: `${alarmNamePrefix(env.name)}${spec.name}`,
+        alarmName: `${alarmNamePrefix(env)}${spec.name}`,
         alarmDescription: spec.description,
         namespace: AUDIT_NAMESPACE,
         metricName: spec.name,

@@ -17,7 +17,10 @@ import {
   type RiskKind,
   wafRequestsTotal,
 } from "./metrics";
-import { alarmNamePrefix, type EnvironmentIdentity } from "../../../config/names";
+import { alarmNamePrefix as alarmNamePrefixOf, type EnvironmentIdentity } from "../../../config/names";
+
+/** Every alarm of an environment starts with this; the topic and key policies match on it. */
+export const alarmNamePrefix = (env: Pick<EnvironmentIdentity, "name">): string => alarmNamePrefixOf(env.name);
 
 export interface AlarmSpec {
   /** Name after the TaskFlow-<env>- prefix; also the construct id. */
@@ -276,7 +279,7 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const prefix = alarmNamePrefix(props.environment.name);
+    const prefix = alarmNamePrefix(props.environment);
     this.alarms = alarmSpecs(props).map(
       (spec) =>
         new CloudwatchMetricAlarm(this, spec.name, {

@@ -18,7 +18,7 @@ function logsPrincipal(region: string): string {
  * confused-deputy conditions of the same page).
  */
 export function logDeliveryWriteStatement(
-  where: Pick<EnvironmentIdentity, "accountId" | "region">,
+  env: { readonly accountId: string; readonly region: string },
   sid: string,
   logGroupArns: readonly string[],
 ): PolicyStatement {
@@ -29,8 +29,8 @@ export function logDeliveryWriteStatement(
     Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
     Resource: logGroupArns.map((arn) => `${arn}:log-stream:*`),
     Condition: {
-      StringEquals: { "aws:SourceAccount": where.accountId },
-      ArnLike: { "aws:SourceArn": `arn:${partitionOf(where.region)}:logs:${where.region}:${where.accountId}:*` },
+      StringEquals: { "aws:SourceAccount": env.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:*` },
     },
   };
 }
