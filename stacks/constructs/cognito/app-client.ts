@@ -46,7 +46,7 @@ export interface ClientPool {
  */
 export function explicitAuthFlows(client: AppClientProps, tier: ClientPool["tier"]): string[] {
   return [
-    // SRP only when config asks for it: Cognito Developer Guide, "Working with compromised-credentials
+    // SRP only when asked for (allowSrpSignIn): Cognito Developer Guide, "Working with compromised-credentials
     // detection": an SRP sign-in is never checked against leaked credentials, so the compromised-
     // credentials BLOCK would miss every one (rule SrpSignInSkipsLeakedPasswordCheck). Passwords
     // sign in through managed login or choice-based sign-in, which are checked.
@@ -71,7 +71,7 @@ export function appClientConfig(client: AppClientProps, pool: ClientPool): Cogni
     generateSecret: false,
     explicitAuthFlows: explicitAuthFlows(client, pool.tier),
 
-    // Lifetimes from config, all in minutes. token_validity_units is always set: without it
+    // Lifetimes from the props, all in minutes. token_validity_units is always set: without it
     // Cognito reads access/ID validity as hours (30 would mean 30 hours).
     accessTokenValidity: client.accessTokenMinutes,
     idTokenValidity: client.idTokenMinutes,

@@ -34,7 +34,7 @@ export class ManagedLoginDomain extends Construct {
   readonly hostname: string;
   /** A custom domain (served through CloudFront), not a prefix domain. */
   readonly isCustom: boolean;
-  /** Only when this stack requests the custom domain's certificate (config gave no certificateArn). */
+  /** Only when this stack requests the custom domain's certificate (the custom domain came without certificateArn). */
   readonly certificate?: AcmCertificate;
 
   constructor(scope: Construct, id: string, { domain: authDomain, userPoolId, region, certificateProvider }: ManagedLoginDomainProps) {

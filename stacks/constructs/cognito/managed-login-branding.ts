@@ -15,7 +15,7 @@
  *   Fn::GetAtt ManagedLoginBrandingId is the style's id (same page).
  * - UseCognitoProvidedValues "true" gives Cognito's default look and must come alone: "To create a new
  *   style with default settings, set UseCognitoProvidedValues to true and don't provide values for any
- *   other options" (Cognito API reference, CreateManagedLoginBranding). With settings from config the
+ *   other options" (Cognito API reference, CreateManagedLoginBranding). With settings given the
  *   flag is left out and Settings and Assets are sent instead (rules ManagedLoginBrandingAssetsNeedSettings
  *   and ManagedLoginBrandingSize in config/rules.ts hold the request and template size limits).
  * - A style belongs to one client "until you delete it"; deleting it outside this stack is invisible
