@@ -1,14 +1,26 @@
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { managedLoginHostname } from "../../../config/resolve";
-import { awsProviderFor } from "../../aws-provider";
+import { managedLoginHostname, type AuthDomain } from "../../../config/resolve";
 
-/** Full hostname of the OAuth endpoints and managed login pages. */
-export function authDomainHostname(env: EnvironmentConfig): string {
-  return managedLoginHostname(env.authDomain, env.region);
+export interface ManagedLoginDomainProps {
+  /**
+   * A prefix domain (<prefix>.auth.<region>.amazoncognito.com), or a custom domain with the ARN of its
+   * us-east-1 certificate or, without one, a certificate requested here. Required.
+   */
+  readonly domain: AuthDomain;
+  /** The pool the domain serves (a Terraform reference). Required. */
+  readonly userPoolId: string;
+  /** Region of the pool: part of a prefix domain's hostname. Required. */
+  readonly region: string;
+  /**
+   * Provider in us-east-1, where Cognito needs a custom domain's certificate: used only when the
+   * certificate is requested here.
+   * @default - none: a custom domain must then name its certificateArn
+   */
+  readonly certificateProvider?: AwsProvider;
 }
 
 /**
@@ -20,20 +32,24 @@ export class ManagedLoginDomain extends Construct {
   readonly domain: CognitoUserPoolDomain;
   /** Full hostname, e.g. taskflow-prod.auth.ap-northeast-1.amazoncognito.com. */
   readonly hostname: string;
-  /** Only when this stack requests the custom domain's certificate (config gave no certificateArn). */
+  /** A custom domain (served through CloudFront), not a prefix domain. */
+  readonly isCustom: boolean;
+  /** Only when this stack requests the custom domain's certificate (the custom domain came without certificateArn). */
   readonly certificate?: AcmCertificate;
 
-  constructor(scope: Construct, id: string, env: EnvironmentConfig, userPoolId: string) {
+  constructor(scope: Construct, id: string, { domain: authDomain, userPoolId, region, certificateProvider }: ManagedLoginDomainProps) {
     super(scope, id);
-    const authDomain = env.authDomain;
-    this.hostname = authDomainHostname(env);
+    this.hostname = managedLoginHostname(authDomain, region);
+    this.isCustom = authDomain.kind === "custom";
 
     let certificateArn: string | undefined;
     if (authDomain.kind === "custom") {
       if (authDomain.certificateArn) {
         certificateArn = authDomain.certificateArn;
       } else {
-        const requested = this.requestCertificate(env, authDomain.domain);
+        if (!certificateProvider)
+          throw new Error(`custom domain ${authDomain.domain}: give its certificateArn or a us-east-1 certificateProvider`);
+        const requested = this.requestCertificate(certificateProvider, authDomain.domain);
         this.certificate = requested.certificate;
         certificateArn = requested.validatedArn;
       }
@@ -55,8 +71,7 @@ export class ManagedLoginDomain extends Construct {
    * first deploy, apply `-target=aws_acm_certificate.auth_domain_certificate`, publish the
    * records, then apply everything.
    */
-  private requestCertificate(env: EnvironmentConfig, domainName: string): { certificate: AcmCertificate; validatedArn: string } {
-    const usEast1 = awsProviderFor(this, env, { alias: "us-east-1", region: "us-east-1" });
+  private requestCertificate(usEast1: AwsProvider, domainName: string): { certificate: AcmCertificate; validatedArn: string } {
     const certificate = new AcmCertificate(this, "certificate", {
       provider: usEast1,
       domainName,

@@ -1,5 +1,4 @@
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 
 /** Who Cognito's emails come from when they are sent through SES. */
 export interface SesSender {
@@ -11,25 +10,35 @@ export interface SesSender {
   readonly fromHeader: string;
 }
 
+/** The SES identity Cognito sends through, and how the from address is written. */
+export interface SesSenderProps {
+  /** Verified SES identity: a domain, or an address (then the from address as is). Required. */
+  readonly identity: string;
+  /** With a domain identity, the part of the from address before @ (e.g. noreply). Required. */
+  readonly fromLocalPart: string;
+  /** Display name of the From header (e.g. TaskFlow). Required. */
+  readonly fromName: string;
+  /** Account and region of the identity: the user pool's own. Required. */
+  readonly accountId: string;
+  readonly region: string;
+}
+
 /**
- * The SES sender of an environment, or undefined when config keeps Cognito's default sender.
+ * The SES sender of a user pool.
  *
  * The identity (domain or address) must already be verified in SES in the pool's region, with a
  * sending-authorization policy that lets Cognito use it; this stack does not own it. The from
  * address lives on that identity: an address identity is used as is, a domain identity gets
- * `<fromLocalPart>@<domain>` (default noreply@<domainName>).
+ * `<fromLocalPart>@<domain>`.
  *
  * Used by the user pool's email_configuration and by the risk configuration's notifications, so
  * both always send from the same identity.
  */
-export function sesSenderOf(env: EnvironmentConfig): SesSender | undefined {
-  const email = env.userPool.email;
-  if (email.sender !== "SES") return undefined;
-  const identity = email.identity ?? env.domainName;
-  const address = identity.includes("@") ? identity : `${email.fromLocalPart}@${identity}`;
+export function sesSender({ identity, fromLocalPart, fromName, accountId, region }: SesSenderProps): SesSender {
+  const address = identity.includes("@") ? identity : `${fromLocalPart}@${identity}`;
   return {
-    sourceArn: `arn:${partitionOf(env.region)}:ses:${env.region}:${env.accountId}:identity/${identity}`,
+    sourceArn: `arn:${partitionOf(region)}:ses:${region}:${accountId}:identity/${identity}`,
     address,
-    fromHeader: `${email.fromName} <${address}>`,
+    fromHeader: `${fromName} <${address}>`,
   };
 }

@@ -15,7 +15,7 @@
  *   Fn::GetAtt ManagedLoginBrandingId is the style's id (same page).
  * - UseCognitoProvidedValues "true" gives Cognito's default look and must come alone: "To create a new
  *   style with default settings, set UseCognitoProvidedValues to true and don't provide values for any
- *   other options" (Cognito API reference, CreateManagedLoginBranding). With settings from config the
+ *   other options" (Cognito API reference, CreateManagedLoginBranding). With settings given the
  *   flag is left out and Settings and Assets are sent instead (rules ManagedLoginBrandingAssetsNeedSettings
  *   and ManagedLoginBrandingSize in config/rules.ts hold the request and template size limits).
  * - A style belongs to one client "until you delete it"; deleting it outside this stack is invisible
@@ -33,14 +33,28 @@
  */
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** Terraform address name of the stack (pinned: moving the construct must not replace the stack). */
 export const BRANDING_STACK_ADDRESS = "managed_login_branding";
 
-/** The style as config describes it (Cognito's look when settings are absent). */
-export type BrandingConfig = EnvironmentConfig["appClient"]["managedLoginBranding"];
+/** An image of the style (the API reference's AssetType). */
+export interface BrandingAsset {
+  readonly category: string;
+  readonly colorMode: string;
+  readonly extension: string;
+  /** The image, base64-encoded. */
+  readonly bytes: string;
+  readonly resourceId?: string;
+}
+
+/** A managed login style: Cognito's own look when `settings` is absent. */
+export interface BrandingConfig {
+  /** The style JSON the console's branding designer exports. @default - Cognito's look (UseCognitoProvidedValues) */
+  readonly settings?: Record<string, unknown>;
+  /** Its images; they need `settings`. Required (may be empty). */
+  readonly assets: readonly BrandingAsset[];
+}
 
 /** Template parameter holding a client's id, and the names of its resource and output. */
 export const brandingNames = (client: string) => ({
@@ -93,25 +107,29 @@ export function managedLoginBrandingTemplate(clients: readonly string[], brandin
 }
 
 export interface ManagedLoginBrandingProps {
-  readonly env: EnvironmentConfig;
+  /** The environment (its name): the CloudFormation stack is taskflow-<env>-managed-login-branding. Required. */
+  readonly environment: Pick<EnvironmentIdentity, "name">;
+  /** The pool of the clients (a Terraform reference). Required. */
   readonly userPoolId: string;
-  /** Every app client of the pool's managed login domain, by a short name (e.g. Web) → client id. */
+  /** Every app client of the pool's managed login domain, by a short name (e.g. Web) → client id. Required. */
   readonly clients: Readonly<Record<string, string>>;
+  /** The style every client gets. @default - Cognito's own look (UseCognitoProvidedValues) */
+  readonly style?: BrandingConfig;
 }
 
 /** The CloudFormation stack that holds the styles (the CI roles name it). */
-export const brandingStackName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-managed-login-branding`;
+export const brandingStackName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-managed-login-branding`;
 
 /** The CloudFormation stack taskflow-<env>-managed-login-branding with one style per app client. */
 export class ManagedLoginBranding extends Construct {
   readonly stack: CloudformationStack;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, clients }: ManagedLoginBrandingProps) {
+  constructor(scope: Construct, id: string, { environment, userPoolId, clients, style }: ManagedLoginBrandingProps) {
     super(scope, id);
     const names = Object.keys(clients);
     this.stack = new CloudformationStack(this, "stack", {
-      name: brandingStackName(env),
-      templateBody: JSON.stringify(managedLoginBrandingTemplate(names, env.appClient.managedLoginBranding)),
+      name: brandingStackName(environment),
+      templateBody: JSON.stringify(managedLoginBrandingTemplate(names, style ?? { assets: [] })),
       parameters: {
         UserPoolId: userPoolId,
         ...Object.fromEntries(names.map((c) => [brandingNames(c).parameter, clients[c]])),

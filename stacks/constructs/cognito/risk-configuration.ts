@@ -1,7 +1,6 @@
 import { CognitoRiskConfiguration } from "@cdktf/provider-aws/lib/cognito-risk-configuration";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { sesSenderOf } from "./email";
+import type { SesSender } from "./email";
 
 /**
  * Adaptive authentication: what threat protection does at each risk level. This is what makes
@@ -32,17 +31,24 @@ export const COMPROMISED_CREDENTIALS = {
   actions: { eventAction: "BLOCK" },
 };
 
+export interface RiskConfigurationProps {
+  /** The pool whose sign-ins are scored (a Terraform reference). Required. */
+  readonly userPoolId: string;
+  /** The pool's threat protection: nothing is created when it is OFF. Required. */
+  readonly threatProtection: "OFF" | "AUDIT" | "ENFORCED";
+  /** Sender of the users' risk notifications: needed whenever threat protection runs. @default - none */
+  readonly sesSender?: SesSender;
+}
+
 /** Pool-wide risk configuration, present whenever threat protection is AUDIT or ENFORCED. */
 export function createRiskConfiguration(
   scope: Construct,
-  env: EnvironmentConfig,
-  userPoolId: string,
+  { userPoolId, threatProtection, sesSender: ses }: RiskConfigurationProps,
 ): CognitoRiskConfiguration | undefined {
-  if (env.userPool.threatProtection === "OFF") return undefined;
+  if (threatProtection === "OFF") return undefined;
   // Provider 5.100.0 requires notify_configuration with an SES source_arn; rule
   // ThreatProtectionNeedsSes refuses threat protection with Cognito's default sender.
-  const ses = sesSenderOf(env);
-  if (!ses) throw new Error(`${env.name}: threat protection needs an SES sender (config rule ThreatProtectionNeedsSes)`);
+  if (!ses) throw new Error(`threat protection ${threatProtection} needs an SES sender (config rule ThreatProtectionNeedsSes)`);
   const risk = new CognitoRiskConfiguration(scope, "risk-configuration", {
     userPoolId,
     accountTakeoverRiskConfiguration: {

@@ -1,7 +1,6 @@
 import { CognitoUserPool, type CognitoUserPoolConfig } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { sesSenderOf } from "./email";
+import type { SesSender } from "./email";
 
 /**
  * Terraform address of the pool: aws_cognito_user_pool.user_pool. Pinned (not derived from the
@@ -18,9 +17,56 @@ export const USER_POOL_LOGICAL_ID = "user_pool";
  */
 const STANDARD_STRING = { minLength: "0", maxLength: "2048" };
 
+/** Password rules of the pool (Cognito allows a minimum length of 6 to 99). */
+export interface PasswordPolicy {
+  readonly minimumLength: number;
+  readonly requireLowercase: boolean;
+  readonly requireUppercase: boolean;
+  readonly requireNumbers: boolean;
+  readonly requireSymbols: boolean;
+  /** Days an admin-set temporary password stays valid (Cognito reads 0 as 7). */
+  readonly temporaryPasswordValidityDays: number;
+  /** Previous passwords a user cannot reuse; not sent on the LITE tier, whose API rejects it. */
+  readonly passwordHistorySize: number;
+}
+
+/** The user pool's settings; unsafe combinations are the caller's to refuse (config/rules.ts does). */
+export interface UserPoolProps {
+  /** Name of the pool. A new name replaces the pool, which deletes every user. Required. */
+  readonly name: string;
+  /** Feature plan: threat protection needs PLUS; choice-based sign-in, passkeys and password history ESSENTIALS. Required. */
+  readonly tier: "LITE" | "ESSENTIALS" | "PLUS";
+  /** Cognito's deletion protection, and Terraform's prevent_destroy with it. Required. */
+  readonly deletionProtection: boolean;
+  /** Password rules. Required. */
+  readonly passwordPolicy: PasswordPolicy;
+  /** OFF, OPTIONAL or ON (TOTP, and email codes with `emailMfa`). Required. */
+  readonly mfa: "OFF" | "OPTIONAL" | "ON";
+  /**
+   * Email MFA: subject and body of the code email (Cognito replaces {####} with the code). Needs
+   * `sesSender`; a verified phone number then becomes the second recovery mechanism.
+   * @default - no email MFA
+   */
+  readonly emailMfa?: { readonly subject: string; readonly message: string };
+  /** Threat protection (advanced security): OFF, AUDIT (score and log) or ENFORCED (act). Required. */
+  readonly threatProtection: "OFF" | "AUDIT" | "ENFORCED";
+  /** A client of the pool offers custom-auth (Lambda) flows: threat protection then scores them too. @default false */
+  readonly customAuthFlows?: boolean;
+  /** Passkeys (WebAuthn) as a first factor besides the password. @default - no passkeys */
+  readonly passkeys?: {
+    /** The host the passkey ceremony runs on, or a parent of it that is not a public suffix. */
+    readonly relyingPartyId: string;
+    /** "required": a biometric or PIN every time; "preferred": when the authenticator can. */
+    readonly userVerification: "required" | "preferred";
+  };
+  /** Send Cognito's emails through this SES identity. @default - Cognito's default sender (at most 50 emails a day) */
+  readonly sesSender?: SesSender;
+  /** Adopt this existing pool (an import block) instead of creating one. @default - a new pool */
+  readonly existingUserPoolId?: string;
+}
+
 /** Email on SES in staging/prod (the default sender is capped at 50 emails a day), else Cognito's sender. */
-function emailConfiguration(env: EnvironmentConfig): CognitoUserPoolConfig["emailConfiguration"] {
-  const ses = sesSenderOf(env);
+function emailConfiguration(ses: SesSender | undefined): CognitoUserPoolConfig["emailConfiguration"] {
   return ses
     ? { emailSendingAccount: "DEVELOPER", sourceArn: ses.sourceArn, fromEmailAddress: ses.fromHeader }
     : { emailSendingAccount: "COGNITO_DEFAULT" };
@@ -35,18 +81,14 @@ function emailConfiguration(env: EnvironmentConfig): CognitoUserPoolConfig["emai
  * (CreateUserPool, AccountRecoverySetting: "Email MFA is also disqualifying for account recovery
  * with email"): the app offers TOTP and passkeys as a user's own factors, not email.
  */
-function recoveryMechanisms(env: EnvironmentConfig): { name: string; priority: number }[] {
-  return [
-    { name: "verified_email", priority: 1 },
-    ...(env.userPool.emailMfa.enabled ? [{ name: "verified_phone_number", priority: 2 }] : []),
-  ];
+function recoveryMechanisms(pool: UserPoolProps): { name: string; priority: number }[] {
+  return [{ name: "verified_email", priority: 1 }, ...(pool.emailMfa ? [{ name: "verified_phone_number", priority: 2 }] : [])];
 }
 
-/** Every field of the pool, from validated config: the rules in config/rules.ts already refused unsafe combinations. */
-export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
-  const pool = env.userPool;
+/** Every field of the pool, from its props: the rules in config/rules.ts already refused unsafe combinations. */
+export function userPoolConfig(pool: UserPoolProps): CognitoUserPoolConfig {
   const policy = pool.passwordPolicy;
-  const passkeys = pool.passkeys.enabled;
+  const passkeys = pool.passkeys;
   return {
     name: pool.name,
     userPoolTier: pool.tier,
@@ -64,7 +106,7 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
     // confirmed, so a hijacked session cannot redirect recovery to an attacker's address.
     userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ["email"] },
     adminCreateUserConfig: { allowAdminCreateUserOnly: false },
-    accountRecoverySetting: { recoveryMechanism: recoveryMechanisms(env) },
+    accountRecoverySetting: { recoveryMechanism: recoveryMechanisms(pool) },
 
     passwordPolicy: {
       minimumLength: policy.minimumLength,
@@ -91,7 +133,7 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
     // medium-risk MFA_REQUIRED always has a factor to ask for (AccountTakeoverActionType, API
     // reference). Subject and message are always written: the provider sends no
     // EmailMfaConfiguration for an empty block. Rules EmailMfaPrerequisites, AdaptiveAuthenticationHasAFactor.
-    emailMfaConfiguration: pool.emailMfa.enabled ? { subject: pool.emailMfa.subject, message: pool.emailMfa.message } : undefined,
+    emailMfaConfiguration: pool.emailMfa ? { subject: pool.emailMfa.subject, message: pool.emailMfa.message } : undefined,
 
     // Threat protection (needs PLUS; rule ThreatProtectionNeedsPlus). OFF is written out, not
     // omitted, so a pool switched back to OFF does not keep its last mode.
@@ -99,19 +141,17 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
       advancedSecurityMode: pool.threatProtection,
       // Custom-auth (Lambda) flows are only risk-scored when asked for separately.
       advancedSecurityAdditionalFlows:
-        env.appClient.allowCustomAuth && pool.threatProtection !== "OFF" ? { customAuthMode: pool.threatProtection } : undefined,
+        pool.customAuthFlows && pool.threatProtection !== "OFF" ? { customAuthMode: pool.threatProtection } : undefined,
     },
 
     // Passkeys. The relying party follows where the ceremony runs (userPool.passkeys.ceremony):
     // managed login's host (custom domain, else the prefix domain's full host) or the app's domain;
     // config/resolve.ts derives it and the PasskeyRelyingParty rule refuses what browsers or Cognito
     // reject. PASSWORD cannot be removed from the first factors.
-    webAuthnConfiguration: passkeys
-      ? { relyingPartyId: env.passkeyRelyingPartyId, userVerification: pool.passkeys.userVerification }
-      : undefined,
+    webAuthnConfiguration: passkeys ? { relyingPartyId: passkeys.relyingPartyId, userVerification: passkeys.userVerification } : undefined,
     signInPolicy: passkeys ? { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } : undefined,
 
-    emailConfiguration: emailConfiguration(env),
+    emailConfiguration: emailConfiguration(pool.sesSender),
 
     // given_name and family_name are optional standard attributes: they need no schema entry.
     // Every String attribute carries string_attribute_constraints; without them every plan shows a
@@ -143,12 +183,12 @@ export function userPoolConfig(env: EnvironmentConfig): CognitoUserPoolConfig {
 }
 
 /** The environment's user pool, at a pinned address; adopted by an import block when config names an existing pool. */
-export function createUserPool(scope: Construct, env: EnvironmentConfig): CognitoUserPool {
-  const pool = new CognitoUserPool(scope, "user-pool", userPoolConfig(env));
+export function createUserPool(scope: Construct, props: UserPoolProps): CognitoUserPool {
+  const pool = new CognitoUserPool(scope, "user-pool", userPoolConfig(props));
   pool.overrideLogicalId(USER_POOL_LOGICAL_ID);
   // An `import` block (Terraform >= 1.5): the first plan adopts the pool instead of creating a
   // second one. cdktf then checks `terraform version` during app.synth(), so synthesizing an
   // environment that adopts a pool needs the Terraform CLI on PATH.
-  if (env.userPool.existingUserPoolId) pool.importFrom(env.userPool.existingUserPoolId);
+  if (props.existingUserPoolId) pool.importFrom(props.existingUserPoolId);
   return pool;
 }

@@ -3,30 +3,28 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
 import { policyDocument, type PolicyStatement } from "../policy-document";
-import { alarmNamePrefix } from "./alarms";
-import { resourcePrefix } from "../../../config/names";
+import { alarmNamePrefix, resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** What CloudWatch and EventBridge need to put a message on an encrypted topic (SNS key-management guide). */
 const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 
 /** Every EventBridge rule of an environment is named with this prefix; the topic policy matches on it. */
-export const ruleNamePrefix = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-`;
+export const ruleNamePrefix = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-`;
 
 /** ARN patterns of the alarms and rules of this environment that may publish. */
-export function publisherArns(env: EnvironmentConfig): { alarms: string; rules: string } {
+export function publisherArns(env: EnvironmentIdentity): { alarms: string; rules: string } {
   const where = `${partitionOf(env.region)}:%s:${env.region}:${env.accountId}`;
   return {
-    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(env)}*`,
+    alarms: `arn:${where.replace("%s", "cloudwatch")}:alarm:${alarmNamePrefix(env.name)}*`,
     rules: `arn:${where.replace("%s", "events")}:rule/${ruleNamePrefix(env)}*`,
   };
 }
 
 /** Name and ARN of the alert topic, known at synth time: the key policy needs the ARN before the topic exists. */
-export const alertTopicName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-alerts`;
-export const alertTopicArn = (env: EnvironmentConfig): string =>
+export const alertTopicName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-alerts`;
+export const alertTopicArn = (env: EnvironmentIdentity): string =>
   `arn:${partitionOf(env.region)}:sns:${env.region}:${env.accountId}:${alertTopicName(env)}`;
 
 /**
@@ -52,7 +50,7 @@ export const SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn";
  * service event sources scopes by aws:SourceArn, so the confused-deputy conditions stay for
  * alarms, plus the topic context.
  */
-function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
+function keyStatements(env: EnvironmentIdentity): PolicyStatement[] {
   const topic = { StringEquals: { [SNS_TOPIC_CONTEXT_KEY]: alertTopicArn(env) } };
   return [
     {
@@ -83,7 +81,7 @@ function keyStatements(env: EnvironmentConfig): PolicyStatement[] {
  * which carries aws:SourceArn and aws:SourceAccount (EventBridge User Guide, "Using resource-based
  * policies for Amazon EventBridge", scopes events.amazonaws.com with aws:SourceArn = the rule ARN).
  */
-function topicStatements(env: EnvironmentConfig, topicArn: string): PolicyStatement[] {
+function topicStatements(env: EnvironmentIdentity, topicArn: string): PolicyStatement[] {
   const arns = publisherArns(env);
   const publish = (Sid: string, service: string, sourceArn: string): PolicyStatement => ({
     Sid,
@@ -108,7 +106,13 @@ function topicStatements(env: EnvironmentConfig, topicArn: string): PolicyStatem
 }
 
 export interface AlertTopicProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The environment: the topic is taskflow-<env>-alerts in its account and Region, and only its
+   * TaskFlow-<env>-* alarms and taskflow-<env>-* rules may publish. Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /** Address subscribed to the topic; it stays "pending confirmation" until someone confirms it. Required. */
+  readonly email: string;
 }
 
 /**
@@ -120,22 +124,22 @@ export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: CustomerManagedKey;
 
-  constructor(scope: Construct, id: string, { env }: AlertTopicProps) {
+  constructor(scope: Construct, id: string, { environment, email }: AlertTopicProps) {
     super(scope, id);
     this.key = new CustomerManagedKey(this, "key", {
-      env,
+      env: environment,
       purpose: "alert topic (CloudWatch alarms and security events)",
-      alias: `alias/${alertTopicName(env)}`,
-      statements: keyStatements(env),
+      alias: `alias/${alertTopicName(environment)}`,
+      statements: keyStatements(environment),
       addressName: "alert_topic_key",
     });
     this.topic = new SnsTopic(this, "topic", {
-      name: alertTopicName(env),
-      displayName: `TaskFlow ${env.name} alerts`,
+      name: alertTopicName(environment),
+      displayName: `TaskFlow ${environment.name} alerts`,
       kmsMasterKeyId: this.key.key.arn,
     });
-    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(env, this.topic.arn)) });
+    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policyDocument(topicStatements(environment, this.topic.arn)) });
     // Stays "pending confirmation" until someone clicks the link in the first email (README).
-    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: env.alertEmail });
+    new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: email });
   }
 }

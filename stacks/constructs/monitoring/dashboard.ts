@@ -1,7 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
 import { alarmNamePrefix } from "../../../config/names";
+import type { AlarmInputs } from "./alarms";
 import {
   api5xxErrors,
   apiLatencyP99,
@@ -72,9 +72,13 @@ function graphs(
   }));
 }
 
+/** What the dashboard draws: the alarms' metrics, with their thresholds. */
+export type DashboardInputs = CognitoIds & Pick<AlarmInputs, "environment" | "threatProtection" | "api" | "thresholds">;
+
 /** The dashboard body, from the same metric definitions as the alarms. */
-export function dashboardBody(env: EnvironmentConfig, ids: CognitoIds): { widgets: Widget[] } {
-  const m = env.monitoring;
+export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
+  const ids = { userPoolId: inputs.userPoolId, userPoolClientId: inputs.userPoolClientId };
+  const m = { ...inputs.api, ...inputs.thresholds };
   const rate = m.signInFailureRate;
   const specs: Parameters<typeof graphs>[1] = [
     // Failures = attempts - successes; the successes input (m2) is drawn next to them.
@@ -87,7 +91,7 @@ export function dashboardBody(env: EnvironmentConfig, ids: CognitoIds): { widget
     },
     { title: "Cognito throttles", metrics: throttleMetrics(ids, m.throttles.periodSeconds).map((t) => metricRow(t)) },
   ];
-  if (env.userPool.threatProtection !== "OFF") {
+  if (inputs.threatProtection !== "OFF") {
     specs.push({
       title: "Threat protection: high-risk events",
       metrics: [
@@ -112,23 +116,22 @@ export function dashboardBody(env: EnvironmentConfig, ids: CognitoIds): { widget
       ],
     },
   );
-  return { widgets: graphs(env.region, specs) };
+  return { widgets: graphs(inputs.environment.region, specs) };
 }
 
-export interface OperationsDashboardProps extends CognitoIds {
-  readonly env: EnvironmentConfig;
-}
+/** The dashboard is TaskFlow-<env>-Operations, in the environment's Region. */
+export type OperationsDashboardProps = DashboardInputs;
 
 /** TaskFlow-<env>-Operations. */
 export class OperationsDashboard extends Construct {
   readonly dashboard: CloudwatchDashboard;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, userPoolClientId }: OperationsDashboardProps) {
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: `${alarmNamePrefix(env.name)}Operations`,
+      dashboardName: `${alarmNamePrefix(props.environment.name)}Operations`,
       // Ids are Terraform references here; cdktf writes them as ${...} inside the JSON string.
-      dashboardBody: JSON.stringify(dashboardBody(env, { userPoolId, userPoolClientId })),
+      dashboardBody: JSON.stringify(dashboardBody(props)),
     });
   }
 }

@@ -1,19 +1,31 @@
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
+import type { EnvironmentIdentity } from "../../../config/names";
 import { AlertTopic } from "./alert-topic";
-import { Alarms } from "./alarms";
+import { Alarms, type AlarmInputs, type WebAclAlarm } from "./alarms";
 import { OperationsDashboard } from "./dashboard";
 import { ProjectLogs } from "./log-groups";
 import { SecurityEvents } from "./security-events";
 
-export interface MonitoringProps {
-  readonly env: EnvironmentConfig;
-  /** The user pool's id (a Terraform reference at synth time). */
-  readonly userPoolId: string;
-  /** The user pool's ARN (a Terraform reference): the security-event rule matches its DisassociateWebACL. */
+export type { AlarmThreshold, AlarmThresholds, WatchedApi, WebAclAlarm } from "./alarms";
+
+export interface MonitoringProps extends Omit<AlarmInputs, "environment" | "securityRuleName" | "webAcl"> {
+  /**
+   * The environment: every name derives from its name, and the topic, key and log policies admit only
+   * its account's alarms, rules and log groups in its Region. Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /** The user pool's ARN (a Terraform reference): the security-event rule matches its DisassociateWebACL. Required. */
   readonly userPoolArn: string;
-  /** The app client whose sign-ins are watched. */
-  readonly userPoolClientId: string;
+  /** Address subscribed to the alert topic (the subscription must be confirmed once). Required. */
+  readonly alertEmail: string;
+  /** Days every log group of the environment keeps its events. Required. */
+  readonly logRetentionDays: number;
+  /**
+   * The user pool's web ACL: an alarm on what it blocks (or counts), and the security-event rule also
+   * reports the AWS WAF calls that switch it off.
+   * @default - no web ACL: no WAF alarm, Cognito calls only
+   */
+  readonly webAcl?: WebAclAlarm;
 }
 
 /**
@@ -29,20 +41,25 @@ export class Monitoring extends Construct {
   readonly alarms: Alarms;
   readonly dashboard: OperationsDashboard;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, userPoolArn, userPoolClientId }: MonitoringProps) {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.alertTopic = new AlertTopic(this, "alerts", { env });
+    const { environment, webAcl } = props;
+    this.alertTopic = new AlertTopic(this, "alerts", { environment, email: props.alertEmail });
     const topicArn = this.alertTopic.topic.arn;
-    this.logs = new ProjectLogs(this, "logs", { env });
-    this.securityEvents = new SecurityEvents(this, "security-events", { env, userPoolArn, topicArn, logs: this.logs });
-    this.alarms = new Alarms(this, "alarms", {
-      env,
+    this.logs = new ProjectLogs(this, "logs", { environment, retentionDays: props.logRetentionDays });
+    this.securityEvents = new SecurityEvents(this, "security-events", {
+      environment,
+      userPoolArn: props.userPoolArn,
       topicArn,
-      userPoolId,
-      userPoolClientId,
+      logs: this.logs,
+      webAclName: webAcl?.name,
+    });
+    this.alarms = new Alarms(this, "alarms", {
+      ...props,
+      topicArn,
       // The literal name, not a reference: alarm dimensions need no dependency on the rule.
       securityRuleName: this.securityEvents.ruleName,
     });
-    this.dashboard = new OperationsDashboard(this, "dashboard", { env, userPoolId, userPoolClientId });
+    this.dashboard = new OperationsDashboard(this, "dashboard", props);
   }
 }

@@ -1,10 +1,9 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
 import { partitionOf } from "../../../config/aws-regions";
-import type { EnvironmentConfig } from "../../../config";
 import { CustomerManagedKey } from "../customer-managed-key";
 import type { PolicyStatement } from "../policy-document";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** CloudWatch Logs' regional service principal (China regions end in .com.cn). */
 function logsPrincipal(region: string): string {
@@ -37,26 +36,33 @@ export function logDeliveryWriteStatement(
 }
 
 export interface ProjectLogsProps {
-  readonly env: EnvironmentConfig;
+  /**
+   * The environment: the key is alias/taskflow-<env>-logs, and only log groups of its account and
+   * Region may use it. Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /** Days every log group keeps its events: one of CloudWatch Logs' retention values. Required. */
+  readonly retentionDays: number;
 }
 
 /**
  * Every CloudWatch log group this project owns is created here: one customer-managed key for all of
- * them, and the retention from config (monitoring.logRetentionDays), so no group keeps logs forever
- * or unencrypted by accident.
+ * them, and one retention (`retentionDays`), so no group keeps logs forever or unencrypted by accident.
  */
 export class ProjectLogs extends Construct {
   readonly key: CustomerManagedKey;
-  private readonly env: EnvironmentConfig;
+  private readonly props: ProjectLogsProps;
 
-  constructor(scope: Construct, id: string, { env }: ProjectLogsProps) {
+  constructor(scope: Construct, id: string, props: ProjectLogsProps) {
     super(scope, id);
-    this.env = env;
-    const logGroupArns = `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:*`;
+    this.props = props;
+    const { environment } = props;
+    const { accountId, region } = environment;
+    const logGroupArns = `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:*`;
     this.key = new CustomerManagedKey(this, "key", {
-      env,
+      env: environment,
       purpose: "CloudWatch log groups",
-      alias: `alias/${resourcePrefix(env.name)}-logs`,
+      alias: `alias/${resourcePrefix(environment.name)}-logs`,
       addressName: "log_group_key",
       statements: [
         {
@@ -64,13 +70,18 @@ export class ProjectLogs extends Construct {
           // can have CloudWatch Logs use the key (CloudWatch Logs user guide, "Encrypt log data").
           Sid: "CloudWatchLogsEncryptLogGroups",
           Effect: "Allow",
-          Principal: { Service: logsPrincipal(env.region) },
+          Principal: { Service: logsPrincipal(region) },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArns } },
         },
       ],
     });
+  }
+
+  /** The delivery grant (logDeliveryWriteStatement) for these log groups' account and region. */
+  deliveryWriteStatement(sid: string, logGroupArns: readonly string[]): PolicyStatement {
+    return logDeliveryWriteStatement(this.props.environment, sid, logGroupArns);
   }
 
   /**
@@ -81,7 +92,7 @@ export class ProjectLogs extends Construct {
   logGroup(id: string, name: string, options: { withoutCustomerKey?: string } = {}): CloudwatchLogGroup {
     return new CloudwatchLogGroup(this, id, {
       name,
-      retentionInDays: this.env.monitoring.logRetentionDays,
+      retentionInDays: this.props.retentionDays,
       ...(options.withoutCustomerKey ? {} : { kmsKeyId: this.key.key.arn }),
     });
   }

@@ -2,12 +2,11 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
+import type { EnvironmentIdentity } from "../../../config/names";
 import { policyDocument } from "../policy-document";
 import { ruleNamePrefix } from "./alert-topic";
 import type { ProjectLogs } from "./log-groups";
 import { wafSecurityEventPatterns } from "./waf-events";
-import { webAclName } from "../waf/names";
 
 /** A group of audited Cognito API calls and what a match means for the operator on call. */
 export interface SecurityEventGroup {
@@ -114,11 +113,23 @@ export const securityEventPattern = {
 };
 
 export interface SecurityEventsProps {
-  readonly env: EnvironmentConfig;
-  /** The user pool's ARN: DisassociateWebACL names it (a Terraform reference). */
+  /**
+   * The environment: the rule is taskflow-<env>-cognito-security-changes, its messages say "TaskFlow
+   * <env>", and the web ACL's ARN is matched in its account and Region. Required.
+   */
+  readonly environment: EnvironmentIdentity;
+  /** The user pool's ARN: DisassociateWebACL names it (a Terraform reference). Required. */
   readonly userPoolArn: string;
+  /** Where each matched call is announced in one sentence (the alert topic). Required. */
   readonly topicArn: string;
+  /** Creates the log group that keeps every matched event in full. Required. */
   readonly logs: ProjectLogs;
+  /**
+   * Name of the user pool's web ACL: the rule then also reports the AWS WAF calls that switch it off
+   * or blind it (waf-events.ts).
+   * @default - no web ACL: Cognito calls only
+   */
+  readonly webAclName?: string;
 }
 
 /** Notifies the alert topic of every security-relevant Cognito change, and keeps each event in a log group. */
@@ -127,18 +138,24 @@ export class SecurityEvents extends Construct {
   /** The rule's name as a plain string (known at synth time). */
   readonly ruleName: string;
 
-  constructor(scope: Construct, id: string, { env, userPoolArn, topicArn, logs }: SecurityEventsProps) {
+  constructor(scope: Construct, id: string, props: SecurityEventsProps) {
     super(scope, id);
-    const name = `${ruleNamePrefix(env)}cognito-security-changes`;
+    const { environment, topicArn, logs, webAclName } = props;
+    const envName = environment.name;
+    const name = `${ruleNamePrefix(environment)}cognito-security-changes`;
     this.ruleName = name;
     // With a web ACL, the calls that switch it off too: either pattern matches ($or, EventBridge User
     // Guide "Creating event patterns": "$or matching").
-    const waf = env.waf.mode !== "off";
+    const waf = webAclName !== undefined;
     this.rule = new CloudwatchEventRule(this, "rule", {
       name,
-      description: `TaskFlow ${env.name}: security-relevant Cognito ${waf ? "and AWS WAF " : ""}changes (CloudTrail) to the alert topic`,
+      description: `TaskFlow ${envName}: security-relevant Cognito ${waf ? "and AWS WAF " : ""}changes (CloudTrail) to the alert topic`,
       eventPattern: JSON.stringify(
-        waf ? { $or: [securityEventPattern, ...wafSecurityEventPatterns(env, userPoolArn)] } : securityEventPattern,
+        waf
+          ? {
+              $or: [securityEventPattern, ...wafSecurityEventPatterns({ name: webAclName, environment, userPoolArn: props.userPoolArn })],
+            }
+          : securityEventPattern,
       ),
       state: "ENABLED",
     });
@@ -162,9 +179,9 @@ export class SecurityEvents extends Construct {
         },
         inputTemplate:
           (waf
-            ? `TaskFlow ${env.name}: security change <event> (<service>) by <actor> from <sourceIp> at <time> ` +
-              `(account <account>, <region>); user pool <pool> (blank for AWS WAF calls: they concern web ACL ${webAclName(env)}). `
-            : `TaskFlow ${env.name}: Cognito security change <event> on user pool <pool> by <actor> from <sourceIp> at <time> ` +
+            ? `TaskFlow ${envName}: security change <event> (<service>) by <actor> from <sourceIp> at <time> ` +
+              `(account <account>, <region>); user pool <pool> (blank for AWS WAF calls: they concern web ACL ${webAclName}). `
+            : `TaskFlow ${envName}: Cognito security change <event> on user pool <pool> by <actor> from <sourceIp> at <time> ` +
               `(account <account>, <region>). `) + `If nobody planned it, treat it as an incident. Full event: log group ${logGroupName}.`,
       },
     });

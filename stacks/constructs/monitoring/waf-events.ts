@@ -9,9 +9,8 @@
  * alternative is scoped to this environment's web ACL or user pool, so another team's web ACL in a
  * shared account raises nothing here.
  */
-import type { EnvironmentConfig } from "../../../config";
 import { partitionOf } from "../../../config/aws-regions";
-import { webAclName } from "../waf/names";
+import type { EnvironmentIdentity } from "../../../config/names";
 
 /** The AWS WAF calls the rule reports. */
 export const WAF_SECURITY_EVENTS = [
@@ -28,13 +27,23 @@ const cloudTrail = (eventName: readonly string[], requestParameters: Record<stri
   detail: { eventSource: ["wafv2.amazonaws.com"], eventName: [...eventName], requestParameters },
 });
 
+/** The web ACL and user pool whose AWS WAF calls are reported. */
+export interface WatchedWebAcl {
+  /** Name of the regional web ACL. Required. */
+  readonly name: string;
+  /** Its account and Region (they are in its ARN). Required. */
+  readonly environment: Pick<EnvironmentIdentity, "accountId" | "region">;
+  /** ARN of the user pool it protects (a Terraform reference). Required. */
+  readonly userPoolArn: string;
+}
+
 /**
  * One EventBridge pattern per request shape. A web ACL's ARN ends in its id, unknown before apply:
  * the ARN is matched by prefix up to the name (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/).
  */
-export function wafSecurityEventPatterns(env: EnvironmentConfig, userPoolArn: string): object[] {
-  const name = webAclName(env);
-  const webAclArn = [{ prefix: `arn:${partitionOf(env.region)}:wafv2:${env.region}:${env.accountId}:regional/webacl/${name}/` }];
+export function wafSecurityEventPatterns({ name, environment, userPoolArn }: WatchedWebAcl): object[] {
+  const { accountId, region } = environment;
+  const webAclArn = [{ prefix: `arn:${partitionOf(region)}:wafv2:${region}:${accountId}:regional/webacl/${name}/` }];
   return [
     cloudTrail(["UpdateWebACL", "DeleteWebACL"], { name: [name] }),
     cloudTrail(["DisassociateWebACL"], { resourceArn: [userPoolArn] }),

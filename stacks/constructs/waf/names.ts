@@ -3,15 +3,14 @@
  * of the WebACL and Rule dimensions of AWS/WAFV2 metrics, so the alarms (monitoring/alarms.ts) take
  * them from here rather than from the resources: they are literals known at synth time.
  */
-import type { EnvironmentConfig } from "../../../config";
 import { BUILT_IN_WAF_GROUPS } from "../../../config/rules";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 
 /** Name (and CloudWatch metric name) of the web ACL: taskflow-<env>-user-pool. */
-export const webAclName = (env: EnvironmentConfig): string => `${resourcePrefix(env.name)}-user-pool`;
+export const webAclName = (env: Pick<EnvironmentIdentity, "name">): string => `${resourcePrefix(env.name)}-user-pool`;
 
 /** The web ACL's request log group. AWS WAF refuses a destination whose name lacks the aws-waf-logs- prefix. */
-export const wafLogGroupName = (env: EnvironmentConfig): string => `aws-waf-logs-${resourcePrefix(env.name)}`;
+export const wafLogGroupName = (env: Pick<EnvironmentIdentity, "name">): string => `aws-waf-logs-${resourcePrefix(env.name)}`;
 
 /** Which requests a rate-based rule counts per source IP. */
 export type RateScope = "all" | "signInApi" | "managedLogin";
@@ -34,10 +33,10 @@ export const MANAGED_LOGIN_RATE_RULE = "RateLimitManagedLogin";
 
 /**
  * Every rule of the web ACL in priority order: IP reputation, known bad inputs, the rate rules
- * (every request, then the sign-in operations), then any extra AWS groups.
+ * (every request, then the sign-in operations), then `extraManagedRuleGroups` (AWS managed groups by name).
  */
-export function wafRules(env: EnvironmentConfig): WafRuleName[] {
-  const managed = [...BUILT_IN_WAF_GROUPS, ...env.waf.extraManagedRuleGroups];
+export function wafRules(extraManagedRuleGroups: readonly string[] = []): WafRuleName[] {
+  const managed = [...BUILT_IN_WAF_GROUPS, ...extraManagedRuleGroups];
   const [ipReputation, knownBadInputs, ...extras] = managed.map((group) => ({
     // "AWSManagedRulesKnownBadInputsRuleSet" -> "AWS-KnownBadInputsRuleSet", the console's naming.
     name: `AWS-${group.replace(/^AWSManagedRules/, "")}`,

@@ -2,10 +2,9 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../../config";
-import { resourcePrefix } from "../../../config/names";
+import { resourcePrefix, type EnvironmentIdentity } from "../../../config/names";
 import { policyDocument } from "../policy-document";
-import { logDeliveryWriteStatement, type ProjectLogs } from "../monitoring/log-groups";
+import type { ProjectLogs } from "../monitoring/log-groups";
 import { wafLogGroupName } from "./names";
 
 /** Pinned Terraform address names of the request log's resources. */
@@ -23,8 +22,11 @@ export const WAF_LOG_ADDRESSES = {
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 export interface WafRequestLogProps {
-  readonly env: EnvironmentConfig;
+  /** The environment (its name): the log group is aws-waf-logs-taskflow-<env>, its policy taskflow-<env>-waf-log-delivery. Required. */
+  readonly environment: Pick<EnvironmentIdentity, "name">;
+  /** ARN of the web ACL whose requests are logged (a Terraform reference). Required. */
   readonly webAclArn: string;
+  /** Creates the log group (retention, log key) and the delivery grant for this account and region. Required. */
   readonly logs: ProjectLogs;
 }
 
@@ -42,14 +44,14 @@ export class WafRequestLog extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logging: Wafv2WebAclLoggingConfiguration;
 
-  constructor(scope: Construct, id: string, { env, webAclArn, logs }: WafRequestLogProps) {
+  constructor(scope: Construct, id: string, { environment, webAclArn, logs }: WafRequestLogProps) {
     super(scope, id);
-    this.logGroup = logs.logGroup("waf-log", wafLogGroupName(env));
+    this.logGroup = logs.logGroup("waf-log", wafLogGroupName(environment));
     this.logGroup.overrideLogicalId(WAF_LOG_ADDRESSES.logGroup);
 
     const policy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
-      policyName: `${resourcePrefix(env.name)}-waf-log-delivery`,
-      policyDocument: policyDocument([logDeliveryWriteStatement(env, "WafLogDeliveryWrites", [this.logGroup.arn])]),
+      policyName: `${resourcePrefix(environment.name)}-waf-log-delivery`,
+      policyDocument: policyDocument([logs.deliveryWriteStatement("WafLogDeliveryWrites", [this.logGroup.arn])]),
     });
     policy.overrideLogicalId(WAF_LOG_ADDRESSES.policy);
 

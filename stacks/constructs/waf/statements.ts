@@ -6,8 +6,17 @@
  * pool": PII is not available to AWS WAF; match session data in headers, path and body such as the
  * requested API operation).
  */
-import type { EnvironmentConfig } from "../../../config";
 import type { RateScope } from "./names";
+
+/** Requests one source IP may send in one evaluation window, for each rate-based rule. */
+export interface WafRateLimits {
+  /** Every request (rule RateLimitPerIp). Required. */
+  readonly perIp: number;
+  /** The user pools API's sign-in operations, SIGN_IN_OPERATIONS (rule RateLimitSignInApi). Required. */
+  readonly signInApi: number;
+  /** Managed login's sign-in pages and the token endpoint, MANAGED_LOGIN_PATHS (rule RateLimitManagedLogin). Required. */
+  readonly managedLogin: number;
+}
 
 /**
  * User pools API operations that sign a user in, create an account or reset a password: what
@@ -52,17 +61,13 @@ const SCOPE_DOWN: Record<Exclude<RateScope, "all">, () => Record<string, unknown
   managedLogin: managedLoginStatement,
 };
 
-/** A rate-based statement per source IP over the configured window, narrowed to the scope's requests. */
-export function rateStatement(env: EnvironmentConfig, scope: RateScope) {
-  const limit = {
-    all: env.waf.rateLimitPerIp,
-    signInApi: env.waf.signInRateLimits.api,
-    managedLogin: env.waf.signInRateLimits.managedLogin,
-  }[scope];
+/** A rate-based statement per source IP over `windowSeconds`, narrowed to the scope's requests, with the scope's limit. */
+export function rateStatement(limits: WafRateLimits, windowSeconds: number, scope: RateScope) {
+  const limit = { all: limits.perIp, signInApi: limits.signInApi, managedLogin: limits.managedLogin }[scope];
   return {
     rate_based_statement: {
       limit,
-      evaluation_window_sec: env.waf.rateWindowSeconds,
+      evaluation_window_sec: windowSeconds,
       aggregate_key_type: "IP",
       ...(scope === "all" ? {} : { scope_down_statement: SCOPE_DOWN[scope]() }),
     },
