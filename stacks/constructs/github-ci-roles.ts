@@ -569,7 +569,8 @@ function auditStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
       {
         Sid: "ManageAuditMetricFilters",
         Effect: "Allow",
-        Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters"],
+        // Delete: an apply that turns the export off removes them (exercised by real-terraform/ci-apply-changes.test.ts).
+        Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters", "logs:DeleteMetricFilter"],
         Resource: auditLogGroupArns(env, n),
       },
       {
@@ -584,7 +585,8 @@ function auditStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] 
     statements.push({
       Sid: "ManageSavedQueries",
       Effect: "Allow",
-      Action: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"],
+      // Delete: a query config no longer lists (or the export turned off) is removed by the apply.
+      Action: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions", "logs:DeleteQueryDefinition"],
       Resource: "*",
     });
   }
