@@ -6,8 +6,9 @@ check (actions against Resource "*", most conditions ignored, off unless asked).
 For each request: who calls (the role of an assumed-role session; its inline and managed policies as
 stored in the emulator's IAM), which IAM action (the credential scope's service plus the API operation,
 Service Authorization Reference prefixes), which resource (an ARN built from the request's parameters,
-resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
-trust policy for sts:AssumeRole*; S3 bucket policies in ext_s3.py), and the request context AWS sets
+authz_resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
+trust policy for sts:AssumeRole*; the S3 bucket policy, which ext_s3.py reads with S3's real action per request
+and passes to evaluate_s3), and the request context AWS sets
 (aws:SecureTransport from the listener, aws:PrincipalArn, aws:PrincipalAccount, aws:RequestedRegion,
 aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, dynamodb:LeadingKeys).
 
@@ -22,7 +23,8 @@ AWS's does ("... is not authorized to perform: <action> on resource: <arn> ...")
 one JSON line in the file --authz-log names: principal, action, resource, decision, deciding statements.
 
 Who is not evaluated, as on AWS: credentials the emulator did not issue are the account root of moto's
-default account (the root user is not subject to identity policies); sts:GetCallerIdentity needs no
+default account (the root user is not subject to identity policies; only an S3 bucket policy's explicit deny
+refuses it, ROOT_POLICIES); sts:GetCallerIdentity needs no
 permission (AWS STS API Reference); Cognito's public operations (InitiateAuth, SignUp, ...) are unsigned.
 """
 import base64
