@@ -283,6 +283,26 @@ describe("Control: CloudFormation handles a stack's resources with the caller's 
     await withCfn(stackAndBranding, (c) => c.send(new DeleteStackCommand({ StackName: "branding" })));
     expect(await style()).toBe("ResourceNotFoundException");
   });
+  test("6. with a service role, CloudFormation uses the role's permissions, not the caller's: a caller without the style's permissions gets CREATE_COMPLETE", async () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/stack-and-branding`;
+    await withCfn(stackOnly, (c) =>
+      c.send(
+        new CreateStackCommand({
+          StackName: "branding-with-role",
+          TemplateBody: template("#555555"),
+          Parameters: parameters(),
+          RoleARN: role,
+        }),
+      ),
+    );
+    expect(await stackState(stackOnly, "branding-with-role")).toEqual({ status: "CREATE_COMPLETE", failed: [] });
+    const made = decisions().filter(
+      (d) => d.action === "cognito-idp:CreateManagedLoginBranding" && d.operation?.includes("branding-with-role"),
+    );
+    expect(made.map((d) => [d.principal, d.decision])).toEqual([
+      [`arn:aws:sts::${ACCOUNT}:assumed-role/stack-and-branding/AWSCloudFormation`, "Allowed"],
+    ]);
+  });
 });
 
 describe("Control: each object of a DeleteObjects is decided by the one evaluator, with its own action", () => {
