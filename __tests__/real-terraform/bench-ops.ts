@@ -39,7 +39,8 @@ export async function benchOps(runs: number, log: (text: string) => void): Promi
   const dev = loadEnvironments().find((e) => e.name === "dev") as EnvironmentConfig;
   const copy = makeWorkingCopy("bench-ops");
   const setup = await terraformSetup(copy.root);
-  const moto = await startMoto();
+  // Authorization off: these timings stay comparable from run to run (the suites check authorization).
+  const moto = await startMoto({ authz: "off" });
   const scratch = mkdtempSync(join(tmpdir(), "taskflow-bench-plan-"));
   try {
     const aws = await awsEnvFor(moto, dev.accountId, dev.region);

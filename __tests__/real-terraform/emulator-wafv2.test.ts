@@ -21,9 +21,11 @@ import {
   type Rule,
 } from "@aws-sdk/client-wafv2";
 import { startMoto, type Moto } from "./support/moto";
-import { sdkTlsConfig } from "./support/aws";
+import { awsEnvFor, roleSessionEnv, sdkTlsConfig, withAwsClients, type AwsEnv } from "./support/aws";
 
 const REGION = "ap-northeast-1";
+/** moto's default account, which the ARNs below name. */
+const ACCOUNT = "123456789012";
 const visibility = (MetricName: string) => ({ CloudWatchMetricsEnabled: true, MetricName, SampledRequestsEnabled: true });
 
 /** The rules prod synthesizes (a rate rule per IP and an AWS managed group), in the API's shape. */
@@ -47,15 +49,22 @@ const RULES: Rule[] = [
 let moto: Moto;
 let waf: WAFV2Client;
 let idp: CognitoIdentityProviderClient;
+let admin: AwsEnv;
 
 beforeAll(async () => {
+  // Every request authorized (startMoto's default), as the harness's administrator of the account.
   moto = await startMoto();
+  admin = await awsEnvFor(moto, ACCOUNT, REGION);
   const config = {
     endpoint: moto.endpoint,
     region: REGION,
-    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    credentials: {
+      accessKeyId: admin.AWS_ACCESS_KEY_ID,
+      secretAccessKey: admin.AWS_SECRET_ACCESS_KEY,
+      sessionToken: admin.AWS_SESSION_TOKEN,
+    },
     // The emulator speaks HTTPS with a throwaway certificate (support/moto.ts).
-    ...sdkTlsConfig({ AWS_CA_BUNDLE: moto.caBundle }),
+    ...sdkTlsConfig(admin),
   };
   waf = new WAFV2Client(config);
   idp = new CognitoIdentityProviderClient(config);
@@ -79,6 +88,30 @@ const newWebAcl = (name: string) =>
       Tags: [{ Key: "Project", Value: "TaskFlow" }],
     }),
   );
+
+describe("Control: the emulator authorizes every WAF request (no allow-all emulator)", () => {
+  test("1. a session whose policy allows no wafv2 action is refused CreateWebACL with AccessDeniedException naming it", async () => {
+    const reader = await roleSessionEnv(admin, "waf-reader", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["cognito-idp:DescribeUserPool"], Resource: "*" }],
+    });
+    const error = await withAwsClients(reader, (c) =>
+      c.waf.send(
+        new CreateWebACLCommand({
+          Name: "refused",
+          Scope: "REGIONAL",
+          DefaultAction: { Allow: {} },
+          Rules: [],
+          VisibilityConfig: visibility("refused"),
+        }),
+      ),
+    ).then(
+      () => "no error",
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(error).toMatch(/^AccessDeniedException: .*waf-reader.* is not authorized to perform: wafv2:CreateWebACL /);
+  });
+});
 
 describe("a regional web ACL is created, read and tagged as the provider reads it back", () => {
   test("CreateWebACL answers with a Summary of ARN, Id, LockToken and Name", async () => {

@@ -30,7 +30,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
 } from "@aws-sdk/client-cloudformation";
-import { awsEnvFor, sdkTlsConfig, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
+import { awsEnvFor, roleSessionEnv, sdkTlsConfig, withAwsClients, type AwsClients, type AwsEnv } from "./support/aws";
 import { createUserWithPassword, passwordSignIn, refreshTokens } from "./support/cognito-users";
 import { startMoto, type Moto } from "./support/moto";
 
@@ -42,6 +42,7 @@ let moto: Moto;
 let awsEnv: AwsEnv;
 
 beforeAll(async () => {
+  // Every request authorized (startMoto's default), as the harness's administrator of the account.
   moto = await startMoto();
   awsEnv = await awsEnvFor(moto, ACCOUNT, REGION);
 }, 60_000);
@@ -82,6 +83,23 @@ const signIn = (poolId: string, clientId: string, email: string, password: strin
       (e: Error) => e.name,
     ),
   );
+
+describe("Control: the emulator authorizes the incident commands' requests (no allow-all emulator)", () => {
+  test("1. a session whose policy allows only DescribeUserPool is refused AdminListUserAuthEvents with AccessDeniedException naming it", async () => {
+    const { poolId } = await poolWithUser("OFF", "authz@example.com");
+    const reader = await roleSessionEnv(awsEnv, "pool-reader", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["cognito-idp:DescribeUserPool"], Resource: "*" }],
+    });
+    const error = await withAwsClients(reader, (c) =>
+      c.cognito.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: "authz@example.com" })),
+    ).then(
+      () => "no error",
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(error).toMatch(/^AccessDeniedException: .*pool-reader.* is not authorized to perform: cognito-idp:AdminListUserAuthEvents /);
+  });
+});
 
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html
 // with AuthEventType, EventRiskType and EventContextDataType.

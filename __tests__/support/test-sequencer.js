@@ -14,6 +14,7 @@ const LONGEST_FIRST = [
   "ops-workflow.test.ts",
   "prod-walkthrough.test.ts",
   "drift.test.ts",
+  "ci-apply-changes.test.ts",
   "validate-and-deploy.test.ts",
 ];
 const rank = (test) => {

@@ -60,6 +60,64 @@ def kms_key_arn(key_id: str, account: str, region: str) -> str:
         return f"arn:aws:kms:{region}:{account}:{key_id if key_id.startswith('alias/') else f'key/{key_id}'}"
 
 
+def resource_tags(resource: str) -> dict[str, str]:
+    """The tags of a KMS key or a user pool named by its ARN (aws:ResourceTag/*); {} for other resources."""
+    parts = resource.split(":")
+    if len(parts) < 6:
+        return {}
+    region, account = parts[3], parts[4]
+    try:
+        if parts[2] == "kms" and ":key/" in resource:
+            listed = kms_backends[account][region].list_resource_tags(resource.split(":key/")[1])
+            return {t["TagKey"]: t["TagValue"] for t in listed.get("Tags", [])}
+        if parts[2] == "cognito-idp" and ":userpool/" in resource:
+            pool = cognitoidp_backends[account][region].user_pools.get(resource.split(":userpool/")[1])
+            return dict(pool.extended_config.get("UserPoolTags") or {}) if pool is not None else {}
+    except Exception:
+        return {}
+    return {}
+
+
+def resource_tag_context(resource: str) -> dict[str, str]:
+    return {f"aws:ResourceTag/{k}": v for k, v in resource_tags(resource).items()}
+
+
+# What DynamoDB asks KMS for with the caller's credentials, for a table encrypted with a KMS key in the account
+# (DynamoDB Developer Guide, "Encryption at rest: how it works"): creating the table (or switching its key) has
+# DynamoDB describe the key, create the grant it uses for background work (kms:GrantIsForAWSResource) and generate
+# the table key; any access to the table's items decrypts the table key (DynamoDB caches it for up to five minutes
+# per caller: every request is evaluated here, which decides the same).
+TABLE_KEY_SETUP = ["kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey"]
+ITEM_OPERATIONS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"}
+
+
+def dynamodb_kms_requests(r: "Request") -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, key ARN, extra context) of each KMS request DynamoDB makes for this request's caller."""
+    p = r.params
+    if r.operation in ("CreateTable", "UpdateTable"):
+        key_id = (p.get("SSESpecification") or {}).get("KMSMasterKeyId")
+        if not key_id:
+            return []
+        key = r.kms_key_arn(key_id)
+        return [(a, key, {"kms:GrantIsForAWSResource": "true"} if a == "kms:CreateGrant" else {}) for a in TABLE_KEY_SETUP]
+    if r.operation not in ITEM_OPERATIONS or not p.get("TableName"):
+        return []
+    try:
+        sse = dynamodb_backends[r.account][r.region].get_table(p["TableName"]).sse_specification or {}
+    except Exception:
+        return []  # no such table: DynamoDB answers ResourceNotFoundException itself
+    key_id = sse.get("KMSMasterKeyId") if sse.get("Enabled") else None
+    if not key_id:
+        return []  # the AWS owned key: not in the account, no policy of ours applies
+    key = r.kms_key_arn(key_id)
+    try:
+        if not kms_backends[r.account][r.region].get_key_policy(key.split(":key/")[1]):
+            return []  # moto's stand-in for the AWS managed key aws/dynamodb has no policy; AWS's lets the account use it via DynamoDB
+    except Exception:
+        return []
+    return [("kms:Decrypt", key, {})]
+
+
 class Request:
     def __init__(self, response: Any, service: str, operation: str, region: str, account: str) -> None:
         self.response = response
@@ -117,18 +175,6 @@ class Request:
                 tags[str(value)] = str(p.get(key[: -len("Key")] + "Value", ""))
         return tags
 
-    def resource_tags(self, resource: str) -> dict[str, str]:
-        try:
-            if self.service == "kms" and ":key/" in resource:
-                listed = kms_backends[self.account][self.region].list_resource_tags(resource.split(":key/")[1])
-                return {t["TagKey"]: t["TagValue"] for t in listed.get("Tags", [])}
-            if self.service == "cognito-idp" and ":userpool/" in resource:
-                pool = cognitoidp_backends[self.account][self.region].user_pools.get(resource.split(":userpool/")[1])
-                return dict(pool.extended_config.get("UserPoolTags") or {}) if pool is not None else {}
-        except Exception:
-            return {}
-        return {}
-
     def leading_keys(self) -> list[str]:
         """dynamodb:LeadingKeys: the partition key value of the item (Key or Item) the request names."""
         table_name = self.params.get("TableName")
@@ -148,7 +194,7 @@ class Request:
         if tags:
             ctx["aws:TagKeys"] = list(tags)
             ctx.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
-        ctx.update({f"aws:ResourceTag/{k}": v for k, v in self.resource_tags(resource).items()})
+        ctx.update(resource_tag_context(resource))
         if self.service == "dynamodb":
             keys = self.leading_keys()
             if keys:

@@ -6,10 +6,15 @@ check (actions against Resource "*", most conditions ignored, off unless asked).
 For each request: who calls (the role of an assumed-role session; its inline and managed policies as
 stored in the emulator's IAM), which IAM action (the credential scope's service plus the API operation,
 Service Authorization Reference prefixes), which resource (an ARN built from the request's parameters,
-resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
-trust policy for sts:AssumeRole*; S3 bucket policies in ext_s3.py), and the request context AWS sets
+authz_resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
+trust policy for sts:AssumeRole*; the S3 bucket policy, which ext_s3.py reads with S3's real action per request
+and passes to evaluate_s3), and the request context AWS sets
 (aws:SecureTransport from the listener, aws:PrincipalArn, aws:PrincipalAccount, aws:RequestedRegion,
 aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, dynamodb:LeadingKeys).
+
+Requests a service makes with the caller's credentials are evaluated as the caller too (for_caller): S3's and
+DynamoDB's calls to KMS for an encrypted object or table (kms:ViaService <service>.<region>.amazonaws.com,
+kms:CallerAccount), and CloudFormation's calls for a stack's resources (ext_cloudformation_authz.py).
 
 Modes (launcher.py --authz): "record" decides and logs every request but lets it through; "enforce" answers
 a denied request with the service's AccessDenied error (JSON services: AccessDeniedException, HTTP 400;
@@ -18,7 +23,8 @@ AWS's does ("... is not authorized to perform: <action> on resource: <arn> ...")
 one JSON line in the file --authz-log names: principal, action, resource, decision, deciding statements.
 
 Who is not evaluated, as on AWS: credentials the emulator did not issue are the account root of moto's
-default account (the root user is not subject to identity policies); sts:GetCallerIdentity needs no
+default account (the root user is not subject to identity policies; only an S3 bucket policy's explicit deny
+refuses it, ROOT_POLICIES); sts:GetCallerIdentity needs no
 permission (AWS STS API Reference); Cognito's public operations (InitiateAuth, SignUp, ...) are unsigned.
 """
 import base64
@@ -81,10 +87,56 @@ class Log:
 
 MODE = "off"
 _evaluator: Evaluator | None = None
+_start_lock = threading.Lock()
 _log = Log(None)
+_current = threading.local()
+
+# The root user is not subject to identity policies (IAM User Guide, "Policy evaluation logic"): as an identity
+# policy that allows everything, so that only a resource policy's explicit deny (an S3 bucket policy) refuses it.
+ROOT_POLICIES = [{"name": "(root user)", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]
 
 
-# --- who calls --------------------------------------------------------------------------------------------
+def evaluator() -> Evaluator:
+    """The evaluator process, started on first use (also with authorization off: see evaluate_service_principal)."""
+    global _evaluator
+    with _start_lock:
+        if _evaluator is None:
+            _evaluator = Evaluator()
+    return _evaluator
+
+
+class Caller:
+    """Who signed the request being served, with the identity policies IAM holds for it."""
+
+    def __init__(self, account: str, principal: str, policies: list[dict[str, Any]] | None, region: str, secure: bool) -> None:
+        self.account = account
+        self.principal = principal
+        self.policies = policies
+        self.region = region
+        self.secure = secure
+
+    def context(self) -> dict[str, Any]:
+        return base_context(self.secure, self.principal, self.account, self.region)
+
+
+def session_caller(access_key: str, region: str, secure: bool) -> Caller | None:
+    """The assumed-role session the emulator's STS issued for this key; None for credentials it did not issue."""
+    session = session_of(access_key)
+    if session is None:
+        return None
+    account, principal, role_name = session
+    return Caller(account, principal, role_policies(account, role_name), region, secure)
+
+
+def current_caller() -> Caller | None:
+    """The caller of the request this thread serves (None: the account root, or an unsigned request)."""
+    return getattr(_current, "caller", None)
+
+
+def role_caller(account: str, role_arn: str, region: str) -> Caller:
+    """A stack's service role as CloudFormation uses it (AWS CloudFormation User Guide, "AWS CloudFormation service role")."""
+    name = role_arn.split("/")[-1]
+    return Caller(account, f"arn:aws:sts::{account}:assumed-role/{name}/AWSCloudFormation", role_policies(account, name), region, True)
 
 
 def session_of(access_key: str) -> tuple[str, str, Any] | None:
@@ -115,8 +167,7 @@ def role_policies(account: str, role_name: str) -> list[dict[str, Any]] | None:
 
 def decide(question: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """Asks the evaluator, logs the decision and returns the answer."""
-    assert _evaluator is not None
-    answer = _evaluator.ask(question)
+    answer = evaluator().ask(question)
     context = {k: v for k, v in question["context"].items() if k != "aws:CurrentTime"}
     _log.write({**entry, "principal": question["principal"], "action": question["action"], **answer, "context": context, "mode": MODE})
     return answer
@@ -163,6 +214,7 @@ def access_denied(response: Any, service: str, message: str) -> Exception:
 
 def evaluate_request(response: Any) -> None:
     """moto's authorization hook for every non-S3 request (S3: ext_s3.py calls evaluate_s3)."""
+    _current.caller = None
     authorization = response.headers.get("Authorization") or ""
     operation = response._get_action()
     target = response.headers.get("X-Amz-Target") or ""
@@ -183,22 +235,28 @@ def evaluate_request(response: Any) -> None:
         _log.write({"principal": f"arn:aws:iam::{response.current_account}:root", "action": action, "decision": "Allowed", "statements": ["(root user)"]})
         return
     account, principal, role_name = session
-    policies = role_policies(account, role_name)
+    caller = Caller(account, principal, role_policies(account, role_name), region, urlparse(response.uri).scheme == "https")
     request = authz_resources.Request(response, service, operation, region, account)
-    entry = {"operation": operation}
+    entry = {"operation": operation, "known_role": caller.policies is not None}
     for resource in request.resources() or ["*"]:
         question = {
             "principal": principal,
             "action": action,
             "resource": resource,
             "resourceAccount": authz_resources.account_of(resource) or account,
-            "identityPolicies": policies or [],
+            "identityPolicies": caller.policies or [],
             "resourcePolicy": request.resource_policy(resource),
-            "context": {**base_context(urlparse(response.uri).scheme == "https", principal, account, region), **request.context(resource)},
+            "context": {**caller.context(), **request.context(resource)},
         }
-        answer = decide(question, {**entry, "known_role": policies is not None})
+        answer = decide(question, entry)
         if denied(answer):
             raise access_denied(response, service, denial_message(principal, action, answer))
+    if service == "dynamodb":
+        for kms_action, key_arn, extra in authz_resources.dynamodb_kms_requests(request):
+            answer = for_caller(caller, "dynamodb", kms_action, key_arn, extra, f"DynamoDB for {operation}")
+            if denied(answer):
+                raise access_denied(response, service, denial_message(principal, kms_action, answer))
+    _current.caller = caller  # for what the service then does with these credentials (CloudFormation)
 
 
 def base_context(secure: bool, principal: str, account: str, region: str) -> dict[str, str]:
@@ -211,6 +269,68 @@ def base_context(secure: bool, principal: str, account: str, region: str) -> dic
         "aws:RequestedRegion": region,
         "aws:CurrentTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+
+
+# --- requests a service makes with the caller's credentials ---------------------------------------------------
+
+# Services that set aws:CalledVia when they call another service with the caller's credentials (IAM User Guide,
+# "AWS global condition context keys", aws:CalledVia).
+CALLED_VIA = {"athena", "cloudformation", "dynamodb", "kms"}
+
+
+def key_policy(key_arn: str) -> dict[str, Any] | None:
+    from moto.kms.models import kms_backends
+
+    parts = key_arn.split(":")
+    try:
+        return json.loads(kms_backends[parts[4]][parts[3]].get_key_policy(key_arn.split(":key/")[1]))
+    except Exception:
+        return None
+
+
+def via_context(caller: Caller, via: str, action: str) -> dict[str, Any]:
+    """
+    The context of a request `via` makes for the caller: aws:ViaAWSService (IAM User Guide, global condition keys),
+    aws:CalledVia* for the services that set them, and for a KMS request kms:ViaService <via>.<region>.amazonaws.com
+    and kms:CallerAccount (AWS KMS Developer Guide, "kms:ViaService" and "kms:CallerAccount").
+    """
+    context: dict[str, Any] = {**caller.context(), "aws:ViaAWSService": "true"}
+    if via in CALLED_VIA:
+        service = f"{via}.amazonaws.com"
+        context.update({"aws:CalledVia": [service], "aws:CalledViaFirst": service, "aws:CalledViaLast": service})
+    if action.startswith("kms:"):
+        context.update({"kms:ViaService": f"{via}.{caller.region}.amazonaws.com", "kms:CallerAccount": caller.account})
+    return context
+
+
+def for_caller(caller: Caller, via: str, action: str, resource: str, extra: dict[str, Any] | None = None, operation: str = "") -> dict[str, Any]:
+    """Decides a request the service `via` makes with the caller's credentials (a KMS key's policy goes with it)."""
+    question = {
+        "principal": caller.principal,
+        "action": action,
+        "resource": resource,
+        "resourceAccount": authz_resources.account_of(resource) or caller.account,
+        "identityPolicies": caller.policies or [],
+        "resourcePolicy": key_policy(resource) if ":key/" in resource else None,
+        "context": {**via_context(caller, via, action), **authz_resources.resource_tag_context(resource), **(extra or {})},
+    }
+    return decide(question, {"operation": operation or f"{via} for the caller", "via": via, "known_role": caller.policies is not None})
+
+
+def evaluate_service_principal(
+    service: str, action: str, resource: str, resource_account: str, resource_policy: Any, context: dict[str, Any]
+) -> dict[str, Any]:
+    """A request an AWS service principal makes (no identity policies: the resource's policy alone decides)."""
+    question = {
+        "principal": service,
+        "action": action,
+        "resource": resource,
+        "resourceAccount": resource_account,
+        "identityPolicies": [],
+        "resourcePolicy": resource_policy,
+        "context": {"aws:SecureTransport": "true", **context},
+    }
+    return decide(question, {"operation": f"{service} delivery"})
 
 
 def jwt_claims(token: str) -> dict[str, Any]:
@@ -258,12 +378,12 @@ def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resourc
 
 
 def install() -> None:
-    global MODE, _evaluator, _log
+    global MODE, _log
     MODE = os.environ.get("TASKFLOW_AUTHZ_MODE", "off")
     if MODE == "off":
         return
-    _evaluator = Evaluator()
     _log = Log(os.environ.get("TASKFLOW_AUTHZ_LOG"))
+    evaluator()
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
 
 
@@ -286,50 +406,44 @@ def s3_sse_key(bucket: Any, key_name: str | None, method: str, headers: Any) -> 
         return None
 
 
-def evaluate_s3(request: Any, region: str, action: str, resource: str, bucket: Any, key_name: str | None, bucket_policy: Any) -> bool:
-    """True when the request is to be refused (enforce mode and denied). Also evaluates S3's KMS call for the caller."""
+def s3_caller(request: Any, region: str, account: str) -> Caller | None:
+    """Who signed an S3 request (the account root for credentials the emulator did not issue); None with authorization off."""
     if MODE == "off":
-        return False
+        return None
     match = ACCESS_KEY.search(request.headers.get("Authorization", "") or "")
-    session = session_of(match.group(1)) if match else None
-    if session is None:
-        _log.write({"principal": f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:root", "action": action, "resource": resource, "decision": "Allowed", "statements": ["(root user)"]})
-        return False
-    account, principal, role_name = session
-    policies = role_policies(account, role_name)
-    context = {**base_context(request.scheme == "https", principal, account, region)}
+    secure = request.scheme == "https"
+    caller = session_caller(match.group(1), region, secure) if match else None
+    return caller or Caller(account, f"arn:aws:iam::{account}:root", ROOT_POLICIES, region, secure)
+
+
+def evaluate_s3_action(request: Any, caller: Caller, action: str, resource: str, bucket_policy: Any, operation: str) -> bool:
+    """True when the caller's S3 request (or one object of a DeleteObjects) is to be refused."""
+    context = caller.context()
     for header in ("x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"):
         if request.headers.get(header) is not None:
             context[f"s3:{header}"] = request.headers.get(header)
     question = {
-        "principal": principal,
+        "principal": caller.principal,
         "action": action,
         "resource": resource,
-        "resourceAccount": account,
-        "identityPolicies": policies or [],
+        "resourceAccount": caller.account,
+        "identityPolicies": caller.policies or [],
         "resourcePolicy": bucket_policy,
         "context": context,
     }
-    if denied(decide(question, {"operation": f"{request.method} {resource}", "known_role": policies is not None})):
+    return denied(decide(question, {"operation": operation, "known_role": caller.policies is not None}))
+
+
+def evaluate_s3(request: Any, caller: Caller, action: str, resource: str, bucket: Any, key_name: str | None, bucket_policy: Any) -> bool:
+    """True when the request is to be refused (enforce mode and denied). Also evaluates S3's KMS call for the caller."""
+    if evaluate_s3_action(request, caller, action, resource, bucket_policy, f"{request.method} {resource}"):
         return True
     key_id = s3_sse_key(bucket, key_name, request.method.upper(), request.headers)
     if key_id is None or action not in ("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"):
         return False
     # S3 calls KMS with the caller's permissions (Amazon S3 User Guide, "Using server-side encryption with AWS KMS
     # keys": GenerateDataKey to write, Decrypt to read), with kms:ViaService s3.<region>.amazonaws.com.
-    from moto.kms.models import kms_backends
-
     kms_action = "kms:Decrypt" if request.method.upper() in ("GET", "HEAD") else "kms:GenerateDataKey"
-    key_arn = authz_resources.kms_key_arn(key_id, account, region)
-    try:
-        key_policy = json.loads(kms_backends[account][region].get_key_policy(key_arn.split(":key/")[1]))
-    except Exception:
-        key_policy = None
-    kms_question = {
-        **question,
-        "action": kms_action,
-        "resource": key_arn,
-        "resourcePolicy": key_policy,
-        "context": {**base_context(request.scheme == "https", principal, account, region), "kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": account},
-    }
-    return denied(decide(kms_question, {"operation": f"S3 for {request.method} {resource}", "known_role": policies is not None}))
+    key_arn = authz_resources.kms_key_arn(key_id, caller.account, caller.region)
+    return denied(for_caller(caller, "s3", kms_action, key_arn, None, f"S3 for {request.method} {resource}"))
+

@@ -1,37 +1,25 @@
 """
-S3 bucket policies evaluated with their conditions, as AWS does, instead of moto 5.2's rule that any
-statement with a Condition it cannot check is a deny (no request context reaches moto's evaluator, so
-`aws:SecureTransport` could never be true and a TLS-only policy locked every request out).
+S3 requests authorized the way AWS authorizes them, by the emulator's one IAM evaluator (ext_authz.py: the
+caller's identity policies, the bucket policy with its conditions, the request context), instead of moto 5.2's
+own bucket-policy check (any statement with a Condition it could not check was a deny; no request context
+reached it, so `aws:SecureTransport` could never be true and a TLS-only policy locked every request out).
 
-What AWS does (and this evaluator does):
-- An explicit Deny in the bucket policy wins over everything; otherwise the requester's own account
-  decides (moto checks no identity policies here, so same-account requests are then allowed).
-  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-- A statement applies when Principal, Action/NotAction, Resource/NotResource and every condition match.
-- Condition operators and their missing-key rules:
-  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-  ("If the key that you specify in a policy condition is not present in the request context, the values do
-  not match and the condition is false. If the policy condition requires that the key is not matched, such as
-  StringNotLike or ArnNotLike, and the right key is not present, the condition is true"; ...IfExists: a
-  missing key makes the condition true; Null: "true" means the key is absent).
-- The request context keys used here: aws:SecureTransport (was the request sent over TLS), aws:PrincipalArn
-  (for an assumed-role session: the ARN of the role, not of the session), aws:PrincipalAccount
-  (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), and the S3 keys
-  s3:x-amz-server-side-encryption and s3:x-amz-server-side-encryption-aws-kms-key-id, which carry the request
-  headers of the same names (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+What this file adds to ext_authz.py is what only S3 knows:
 - Actions per request: DELETE of a version is s3:DeleteObjectVersion, GET/HEAD of a version
   s3:GetObjectVersion, HEAD needs s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html),
-  DeleteObjects is authorized per object as DeleteObject or DeleteObjectVersion
-  (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+  DeleteObjects is authorized per object as DeleteObject or DeleteObjectVersion, a refused object reported as
+  AccessDenied in the response's Error list (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+- The request context: aws:SecureTransport is the scheme of the listener that received the request (the
+  emulator serves HTTPS on its main port and plain HTTP on a second one, launcher.py --plain-http-port), and
+  s3:x-amz-server-side-encryption(-aws-kms-key-id) carry the request headers of the same names
+  (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
 - The root user of the bucket owner's account may always read, change and delete the bucket policy, so a
   policy cannot lock its owner out of fixing it (https://repost.aws/knowledge-center/s3-accidentally-denied-access);
-  every other principal, the owner account's roles included, is subject to it.
-
-Whether a request came over TLS is the scheme of the listener that received it: the emulator serves HTTPS
-on its main port and plain HTTP on a second port (launcher.py --plain-http-port), both the same backends.
+  other requests of the root user are subject to the bucket policy's explicit denies.
+- PutBucketLogging's check of the target bucket: may the logging service principal write there for this
+  source bucket and account (the same evaluator, principal logging.s3.amazonaws.com).
 """
-import fnmatch
-import re
+import json
 import threading
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -41,165 +29,10 @@ from moto.iam.access_control import PermissionResult
 from moto.s3 import models
 from moto.s3.exceptions import S3AccessDeniedError
 from moto.s3.responses import S3Response
-from moto.sts.models import sts_backends
 
 import ext_authz
 
 _request = threading.local()
-
-ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
-
-# --- the request context ----------------------------------------------------------------------------------
-
-
-def _principal(headers: Any) -> tuple[str, str]:
-    """(aws:PrincipalArn, aws:PrincipalAccount) of the request's credentials."""
-    match = ACCESS_KEY.search(headers.get("Authorization", "") or "")
-    key = match.group(1) if match else ""
-    for account_id, by_partition in list(sts_backends.items()):
-        role = by_partition["aws"].get_assumed_role_from_access_key(key)
-        if role is not None:
-            return role.role_arn, account_id
-    # Credentials moto did not issue: moto serves them as its default account's root.
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    return f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:root", DEFAULT_ACCOUNT_ID
-
-
-def _context(request: Any) -> dict[str, str]:
-    headers = request.headers
-    arn, account = _principal(headers)
-    ctx = {
-        "aws:securetransport": "true" if request.scheme == "https" else "false",
-        "aws:principalarn": arn,
-        "aws:principalaccount": account,
-    }
-    for header in ("x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"):
-        value = headers.get(header)
-        if value is not None:
-            ctx[f"s3:{header}"] = value
-    return ctx
-
-
-# --- condition operators -----------------------------------------------------------------------------------
-
-
-def _as_list(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else [v]
-
-
-def _like(pattern: str, value: str, case: bool = True) -> bool:
-    # IAM wildcards: * any run of characters, ? one character (no character classes).
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, 0 if case else re.IGNORECASE) is not None
-
-
-def _arn_like(pattern: str, value: str) -> bool:
-    # ARNs compare per colon-separated part, each part with wildcards.
-    p, v = pattern.split(":", 5), value.split(":", 5)
-    return len(p) == len(v) and all(_like(a, b) for a, b in zip(p, v))
-
-
-POSITIVE = {
-    "StringEquals": lambda want, got: want == got,
-    "StringEqualsIgnoreCase": lambda want, got: want.lower() == got.lower(),
-    "StringLike": lambda want, got: _like(want, got),
-    "Bool": lambda want, got: str(want).lower() == str(got).lower(),
-    "ArnEquals": _arn_like,
-    "ArnLike": _arn_like,
-}
-NEGATED = {
-    "StringNotEquals": "StringEquals",
-    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-    "StringNotLike": "StringLike",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-}
-
-
-class UnsupportedCondition(Exception):
-    pass
-
-
-def _condition_holds(operator: str, key: str, wanted: Any, ctx: dict[str, str]) -> bool:
-    if_exists = operator.endswith("IfExists")
-    op = operator[: -len("IfExists")] if if_exists else operator
-    for prefix in ("ForAnyValue:", "ForAllValues:"):
-        if op.startswith(prefix):
-            op = op[len(prefix) :]  # single-valued keys only here: both reduce to the plain operator
-    present = key.lower() in ctx
-    value = ctx.get(key.lower())
-    wanted_values = [str(w) for w in _as_list(wanted)]
-    if op == "Null":
-        return all((w.lower() == "true") == (not present) for w in wanted_values)
-    if op in POSITIVE:
-        if not present:
-            return if_exists
-        return any(POSITIVE[op](w, value) for w in wanted_values)
-    if op in NEGATED:
-        if not present:
-            return True
-        return not any(POSITIVE[NEGATED[op]](w, value) for w in wanted_values)
-    raise UnsupportedCondition(operator)
-
-
-def _conditions_hold(conditions: dict[str, dict[str, Any]] | None, ctx: dict[str, str]) -> bool:
-    return all(_condition_holds(op, key, wanted, ctx) for op, by_key in (conditions or {}).items() for key, wanted in by_key.items())
-
-
-# --- statements ----------------------------------------------------------------------------------------------
-
-
-def _principal_matches(principal: Any, ctx: dict[str, str]) -> bool:
-    if principal == "*":
-        return True
-    if not isinstance(principal, dict):
-        return False
-    service = ctx.get("service-principal")
-    if service is not None:  # a request an AWS service makes (log delivery), not one with credentials
-        return service in _as_list(principal.get("Service", [])) or "*" in _as_list(principal.get("AWS", []))
-    arn, account = ctx["aws:principalarn"], ctx["aws:principalaccount"]
-    for p in _as_list(principal.get("AWS", [])):
-        if p in ("*", arn, account, f"arn:aws:iam::{account}:root"):
-            return True
-    return False  # Service, Federated, CanonicalUser: never the caller of these suites
-
-
-def _action_matches(patterns: Any, action: str) -> bool:
-    return any(_like(p, action, case=False) for p in _as_list(patterns))
-
-
-def _resource_matches(patterns: Any, resource: str) -> bool:
-    return any(_like(p, resource) for p in _as_list(patterns))
-
-
-def _applies(statement: dict[str, Any], action: str, resource: str, ctx: dict[str, str]) -> bool:
-    if "Principal" in statement and not _principal_matches(statement["Principal"], ctx):
-        return False
-    if "NotPrincipal" in statement and _principal_matches(statement["NotPrincipal"], ctx):
-        return False
-    if "Action" in statement and not _action_matches(statement["Action"], action):
-        return False
-    if "NotAction" in statement and _action_matches(statement["NotAction"], action):
-        return False
-    if "Resource" in statement and not _resource_matches(statement["Resource"], resource):
-        return False
-    if "NotResource" in statement and _resource_matches(statement["NotResource"], resource):
-        return False
-    return _conditions_hold(statement.get("Condition"), ctx)
-
-
-def evaluate(policy: dict[str, Any], action: str, resource: str, ctx: dict[str, str]) -> PermissionResult:
-    """DENIED when a Deny statement applies, PERMITTED when only Allow statements do, else NEUTRAL."""
-    result = PermissionResult.NEUTRAL
-    for statement in _as_list(policy.get("Statement", [])):
-        if not _applies(statement, action, resource, ctx):
-            continue
-        if statement.get("Effect") == "Deny":
-            return PermissionResult.DENIED
-        result = PermissionResult.PERMITTED
-    return result
-
 
 # --- which action a request is ---------------------------------------------------------------------------------
 
@@ -279,48 +112,48 @@ def _bucket_policy(bucket_name: str, account_backend: Any) -> dict[str, Any] | N
         bucket = account_backend.get_bucket(bucket_name)
     except Exception:  # no such bucket: moto answers that itself
         return None
+    return _policy_of(bucket)
+
+
+def _policy_of(bucket: models.FakeBucket) -> dict[str, Any] | None:
     if bucket.policy is None:
         return None
-    import json
-
     return json.loads(bucket.policy.decode() if isinstance(bucket.policy, bytes) else bucket.policy)
 
 
 def _check(self: S3Response, request: Any, full_url: str, key_name: str | None) -> None:
     bucket_name = self.parse_bucket_name_from_url(request, full_url)
+    _request.delete_objects = None
     if not bucket_name:
         return
     query = parse_qs(urlparse(full_url).query, keep_blank_values=True)
-    ctx = _context(request)
-    _request.ctx = ctx
-    _request.versions = {}
-    _request.key_action = None
-    if key_name is None and request.method.upper() == "POST" and "delete" in query:
-        # DeleteObjects: remember which keys name a version (moto asks per object as DeleteObject).
-        try:
-            body = xmltodict.parse(self.body or b"")
-            objects = _as_list(body["Delete"].get("Object", []))
-            _request.versions = {o["Key"]: o.get("VersionId") for o in objects}
-        except Exception:
-            pass
-    action = object_action(request.method, query) if key_name is not None else bucket_action(request.method, query)
-    if action is None:
-        return
-    if action.endswith("BucketPolicy") and ctx["aws:principalarn"] == f"arn:aws:iam::{self.current_account}:root":
-        return
+    caller = ext_authz.s3_caller(request, self.region, self.current_account)
     policy = _bucket_policy(bucket_name, self.backend)
+    if key_name is None and request.method.upper() == "POST" and "delete" in query:
+        # DeleteObjects: moto asks get_permission per object (as DeleteObject); the versions named decide the action.
+        try:
+            objects = _as_list(xmltodict.parse(self.body or b"")["Delete"].get("Object", []))
+        except Exception:
+            objects = []
+        versions = {o["Key"]: o.get("VersionId") for o in objects}
+        _request.delete_objects = (request, caller, policy, versions) if caller is not None else None
+        return
+    action = object_action(request.method, query) if key_name is not None else bucket_action(request.method, query)
+    if action is None or caller is None:
+        return
+    if action.endswith("BucketPolicy") and caller.principal == f"arn:aws:iam::{self.current_account}:root":
+        return
     resource = f"arn:aws:s3:::{bucket_name}/{key_name}" if key_name is not None else f"arn:aws:s3:::{bucket_name}"
-    _request.key_action = (resource, action) if key_name is not None else None
     try:
         bucket = self.backend.get_bucket(bucket_name)
     except Exception:
         bucket = None
-    if ext_authz.evaluate_s3(request, self.region, action, resource, bucket, key_name, policy):
+    if ext_authz.evaluate_s3(request, caller, action, resource, bucket, key_name, policy):
         raise S3AccessDeniedError()
-    if policy is None:
-        return
-    if evaluate(policy, action, resource, ctx) == PermissionResult.DENIED:
-        raise S3AccessDeniedError()
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [v]
 
 
 _original_key_response = S3Response._key_response
@@ -329,10 +162,7 @@ _original_bucket_response = S3Response._bucket_response
 
 def _key_response(self: S3Response, request: Any, full_url: str) -> Any:
     _check(self, request, full_url, self.parse_key_name())
-    try:
-        return _original_key_response(self, request, full_url)
-    finally:
-        _request.ctx = None
+    return _original_key_response(self, request, full_url)
 
 
 def _bucket_response(self: S3Response, request: Any, full_url: str) -> Any:
@@ -340,28 +170,22 @@ def _bucket_response(self: S3Response, request: Any, full_url: str) -> Any:
     try:
         return _original_bucket_response(self, request, full_url)
     finally:
-        _request.ctx = None
+        _request.delete_objects = None
 
 
 def _get_permission(self: models.FakeBucket, action: str, resource: str) -> PermissionResult:
-    """moto's own calls (object requests, DeleteObjects per object), with this request's context."""
-    if self.policy is None:
+    """
+    moto's own per-object question. _check has already decided every request but DeleteObjects, whose
+    objects are decided here, each with its real action (s3:DeleteObjectVersion for a version).
+    """
+    pending = getattr(_request, "delete_objects", None)
+    if pending is None or action != "s3:DeleteObject":
         return PermissionResult.NEUTRAL
-    ctx = getattr(_request, "ctx", None)
-    if ctx is None:
-        return PermissionResult.NEUTRAL  # not from an HTTP request (moto internals)
-    import json
-
-    key = resource.split("/", 1)[1] if "/" in resource else None
-    key_action = getattr(_request, "key_action", None)
-    if key_action is not None and key_action[0] == resource:
-        action = key_action[1]  # the action this request really is (moto says DeleteObject for a version too)
-    elif action == "s3:DeleteObject" and key is not None and (getattr(_request, "versions", {}) or {}).get(key):
-        action = "s3:DeleteObjectVersion"
-    elif action == "s3:HeadObject":
-        action = "s3:GetObject"
-    policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
-    return evaluate(policy, action, resource, ctx)
+    request, caller, policy, versions = pending
+    key = resource.split("/", 1)[1] if "/" in resource else ""
+    action = "s3:DeleteObjectVersion" if versions.get(key) else action
+    refused = ext_authz.evaluate_s3_action(request, caller, action, resource, policy, f"DeleteObjects {resource}")
+    return PermissionResult.DENIED if refused else PermissionResult.NEUTRAL
 
 
 # --- server access logging: may the logging service write into the target bucket? ----------------------
@@ -376,21 +200,18 @@ def _log_permissions_enabled_policy(target_bucket: models.FakeBucket, target_pre
     moto 5.2 compared the statement's fields as literal strings and ignored its Condition.
     """
     source = getattr(_request, "logging_source", None)
-    if target_bucket.policy is None or source is None:
+    policy = _policy_of(target_bucket)
+    if policy is None or source is None:
         return False
-    import json
-
-    policy = json.loads(target_bucket.policy.decode() if isinstance(target_bucket.policy, bytes) else target_bucket.policy)
-    ctx = {
-        "service-principal": "logging.s3.amazonaws.com",
-        "aws:principalarn": "",
-        "aws:principalaccount": "",
-        "aws:securetransport": "true",
-        "aws:sourcearn": f"arn:aws:s3:::{source.name}",
-        "aws:sourceaccount": source.account_id,
-    }
-    resource = f"arn:aws:s3:::{target_bucket.name}/{target_prefix or ''}log-object"
-    return evaluate(policy, "s3:PutObject", resource, ctx) == PermissionResult.PERMITTED
+    answer = ext_authz.evaluate_service_principal(
+        "logging.s3.amazonaws.com",
+        "s3:PutObject",
+        f"arn:aws:s3:::{target_bucket.name}/{target_prefix or ''}log-object",
+        target_bucket.account_id,
+        policy,
+        {"aws:SourceArn": f"arn:aws:s3:::{source.name}", "aws:SourceAccount": source.account_id},
+    )
+    return answer["decision"] == "Allowed"
 
 
 _original_set_logging = models.FakeBucket.set_logging

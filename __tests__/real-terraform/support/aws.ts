@@ -17,10 +17,11 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { IAMClient } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
@@ -120,5 +121,45 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
     if (savedNodeCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
     else process.env.NODE_EXTRA_CA_CERTS = savedNodeCa;
+  }
+}
+
+/**
+ * Credentials of a session of a role that holds exactly `policy` (inline), created in `admin`'s account by
+ * `admin` and trusted by that account, as the emulator's STS issues them: what a suite uses to show one
+ * identity allowed and another refused.
+ */
+export async function roleSessionEnv(admin: AwsEnv, roleName: string, policy: unknown): Promise<AwsEnv> {
+  const sts = new STSClient({
+    region: admin.AWS_REGION,
+    endpoint: admin.AWS_ENDPOINT_URL,
+    credentials: {
+      accessKeyId: admin.AWS_ACCESS_KEY_ID,
+      secretAccessKey: admin.AWS_SECRET_ACCESS_KEY,
+      sessionToken: admin.AWS_SESSION_TOKEN,
+    },
+    ...sdkTlsConfig(admin),
+  });
+  try {
+    const account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }],
+    };
+    await withAwsClients(admin, async (c) => {
+      await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+      await c.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: roleName, PolicyDocument: JSON.stringify(policy) }));
+    });
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${roleName}`, RoleSessionName: roleName }),
+    );
+    return {
+      ...admin,
+      AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey!,
+      AWS_SESSION_TOKEN: Credentials!.SessionToken!,
+    };
+  } finally {
+    sts.destroy();
   }
 }

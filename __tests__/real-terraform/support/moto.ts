@@ -60,6 +60,8 @@ export interface Moto {
   readonly caBundle: string;
   /** moto's log so far (requests and errors), for failure messages. */
   log(): string;
+  /** The IAM decision log (emulator/ext_authz.py), or undefined when authorization is off. */
+  readonly authzLog?: string;
   stop(): Promise<void>;
 }
 
@@ -107,11 +109,6 @@ async function waitUntilReady(
   throw new Error(`the emulator did not answer on ${plainEndpoint} within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
-/**
- * Starts the emulator (moto with this project's extensions) on 127.0.0.1: HTTPS with a throwaway
- * certificate on one port, plain HTTP on another, and waits until both answer. Fails loudly when moto
- * or openssl is missing.
- */
 /** IAM authorization in the emulator (emulator/ext_authz.py): "record" decides and logs, "enforce" also refuses. */
 export interface AuthzOptions {
   readonly mode: "record" | "enforce";
@@ -119,10 +116,17 @@ export interface AuthzOptions {
   readonly log: string;
 }
 
-export async function startMoto(options: { readyTimeoutMs?: number; attempts?: number; authz?: AuthzOptions } = {}): Promise<Moto> {
+/**
+ * Starts the emulator (moto with this project's extensions) on 127.0.0.1: HTTPS with a throwaway
+ * certificate on one port, plain HTTP on another, and waits until both answer. Fails loudly when moto
+ * or openssl is missing. Every request is authorized as AWS would ("enforce", the decision log beside the
+ * certificate) unless `authz` says otherwise: "off" only where no AWS behaviour is being checked.
+ */
+export async function startMoto(options: { readyTimeoutMs?: number; attempts?: number; authz?: AuthzOptions | "off" } = {}): Promise<Moto> {
   const python = requireMotoPython();
   const certDir = mkdtempSync(join(tmpdir(), "taskflow-emulator-tls-"));
   const { cert, key } = makeCertificate(certDir);
+  const authzOptions = options.authz ?? { mode: "enforce", log: join(certDir, "authz-decisions.jsonl") };
   let lastError: unknown;
   for (let attempt = 1; attempt <= (options.attempts ?? 3); attempt++) {
     const port = await freePort();
@@ -135,7 +139,7 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("MOTO_"))),
       TASKFLOW_AUTHZ_NODE: process.execPath,
     };
-    const authz = options.authz ? ["--authz", options.authz.mode, "--authz-log", options.authz.log] : [];
+    const authz = authzOptions === "off" ? [] : ["--authz", authzOptions.mode, "--authz-log", authzOptions.log];
     const args = [LAUNCHER, "--plain-http-port", String(plainPort), ...authz, "-H", HOST, "-p", String(port), "-c", cert, "-k", key];
     const child = spawn("/bin/sh", ["-c", WATCHDOG, python, ...args], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     let output = "";
@@ -175,7 +179,8 @@ export async function startMoto(options: { readyTimeoutMs?: number; attempts?: n
       })());
     try {
       await waitUntilReady(plainEndpoint, port, child, () => output, options.readyTimeoutMs ?? 30_000);
-      return { port, endpoint, plainEndpoint, caBundle: cert, log: () => output, stop };
+      const authzLog = authzOptions === "off" ? undefined : authzOptions.log;
+      return { port, endpoint, plainEndpoint, caBundle: cert, log: () => output, authzLog, stop };
     } catch (e) {
       lastError = e;
       await stop();

@@ -71,6 +71,8 @@ export const PREPARED_COPIES = {
   "faults-late": { added: { late: LATE_INPUT }, deploy: ["state-late"] },
   /** Nothing deployed: the README's prod walkthrough starts from an empty account. */
   walkthrough: { accounts: { prod: "644444444444" }, deploy: [] },
+  /** staging deployed (WAF, branding and log-delivery stacks); the suite changes and removes some of it as the CI roles. */
+  "ci-changes": { accounts: { staging: "655555555555" }, deploy: ["state-staging", "staging"] },
 } as const satisfies Record<string, CopyPlan>;
 
 export type PreparedCopyName = keyof typeof PREPARED_COPIES;

@@ -286,7 +286,8 @@ function auditStatements(s: CiScope): IdentityStatement[] {
       {
         Sid: "ManageAuditMetricFilters",
         Effect: "Allow",
-        Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters"],
+        // Delete: an apply that turns the export off removes them (exercised by real-terraform/ci-apply-changes.test.ts).
+        Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters", "logs:DeleteMetricFilter"],
         Resource: logGroupArns(userActivityExport.logGroupNames, s),
       },
       {
@@ -301,7 +302,8 @@ function auditStatements(s: CiScope): IdentityStatement[] {
     statements.push({
       Sid: "ManageSavedQueries",
       Effect: "Allow",
-      Action: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"],
+      // Delete: a query config no longer lists (or the export turned off) is removed by the apply.
+      Action: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions", "logs:DeleteQueryDefinition"],
       Resource: "*",
     });
   }
