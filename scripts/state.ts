@@ -136,6 +136,7 @@ function restore(argv: readonly string[], io: Io): Promise<number> {
     }
     const restoring: Restore = {
       versionId,
+      lineage: chosen.state.lineage,
       body: restoredBody(chosen.bytes, rows),
       force: forceArgs(rows, chosen.state),
       obstacles: await pushObstacles(aws, remote, rows),

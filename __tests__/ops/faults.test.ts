@@ -320,15 +320,28 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
       ...extra,
     });
 
+  type StateJson = { serial: number; lineage: string; resources: unknown[] };
   interface Pushed {
-    readonly body: { serial: number; lineage: string; resources: unknown[] };
+    readonly body: StateJson;
     readonly mode: number;
     readonly path: string;
   }
   /**
+   * `terraform state push` as Terraform 1.11.4 does it (internal/states/remote/state.go): over a
+   * state, the file's lineage with its serial + 1, refused without -force for another lineage or a
+   * lower serial; onto no state, the content under a new lineage, serial 1 ("keeps-lineage": a
+   * Terraform that kept the file's lineage there; "new-lineage": one that never writes the file's).
+   */
+  function fakePush(current: StateJson | undefined, file: StateJson, force: boolean, model: string): StateJson | undefined {
+    if (model === "new-lineage") return { ...file, lineage: "lin-terraform", serial: (current?.serial ?? 0) + 1 };
+    if (!current) return model === "keeps-lineage" ? file : { ...file, lineage: "lin-terraform", serial: 1 };
+    if (!force && (current.lineage !== file.lineage || file.serial < current.serial)) return undefined;
+    return { ...file, serial: file.serial + 1 };
+  }
+  /**
    * A restore against a fake bucket and a fake Terraform. `events` is one ordered log of every AWS
-   * write and every command run (the pushed file shown as <file>); after a successful push the
-   * current object is what Terraform was given.
+   * write and every command run (the pushed file shown as <file>); the current object is what the
+   * deletes and the pushes leave.
    */
   async function restoreRun(
     args: string[],
@@ -336,12 +349,16 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
       versions?: ObjectVersion[];
       digest?: string;
       digestStillHolds?: boolean;
-      push?: (call: Call) => number;
+      /** A push that fails: its exit status, after handing Terraform's stderr to the command. */
+      pushFails?: (call: Call) => number;
+      terraform?: "1.11" | "keeps-lineage" | "new-lineage";
       answers?: string[];
     } = {},
   ) {
     const events: string[] = [];
     let pushed: Pushed | undefined;
+    const currentId = (options.versions ?? history).find((v) => v.isLatest && !v.deleteMarker)?.versionId;
+    let current: Buffer | undefined = currentId ? bodies[currentId] : undefined;
     const io = fakeIo({
       interactive: options.answers !== undefined,
       answers: options.answers,
@@ -352,9 +369,11 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
             events.push(`deleteItemIf ${table} ${id} ${attribute} ${value}`),
             options.digestStillHolds ?? true
           ),
-          deleteObject: async (bucket, key) => void events.push(`deleteObject ${bucket} ${key}`),
-          getObject: async (_b, key, versionId) =>
-            key !== KEY ? undefined : versionId ? bodies[versionId] : pushed && Buffer.from(JSON.stringify(pushed.body)),
+          deleteObject: async (bucket, key) => {
+            events.push(`deleteObject ${bucket} ${key}`);
+            current = undefined;
+          },
+          getObject: async (_b, key, versionId) => (key !== KEY ? undefined : versionId ? bodies[versionId] : current),
         },
         options.versions,
       ),
@@ -362,10 +381,15 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
         const text = callText(call);
         if (!text.startsWith("terraform state push")) return (events.push(text), 0);
         const path = call.args[call.args.length - 1];
-        const code = options.push?.(call) ?? 0;
-        if (code === 0) pushed = { body: JSON.parse(readFileSync(path, "utf8")), mode: statSync(path).mode & 0o777, path };
         events.push(text.replace(path, "<file>"));
-        return code;
+        const failed = options.pushFails?.(call);
+        if (failed !== undefined) return failed;
+        pushed = { body: JSON.parse(readFileSync(path, "utf8")) as StateJson, mode: statSync(path).mode & 0o777, path };
+        const before = current && (JSON.parse(current.toString()) as StateJson);
+        const written = fakePush(before, pushed.body, call.args.includes("-force"), options.terraform ?? "1.11");
+        if (!written) return 1;
+        current = Buffer.from(JSON.stringify(written));
+        return 0;
       },
     });
     const code = await state(["restore", "prod", ...args], io);
@@ -387,17 +411,24 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     );
   });
 
-  test("1. a deleted state: only the stale digest item is deleted (on its value), then terraform state push without -force", async () => {
+  test("1. a deleted state: only the stale digest item is deleted (on its value), then a push and, over the lineage Terraform made, a push -force", async () => {
     const { code, io, events } = await restoreRun(["v-good", "--yes"], { digest: STALE });
     expect(code).toBe(EXIT.OK);
-    expect(events).toEqual([...SYNTH_AND_INIT, `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`, "terraform state push <file>"]);
+    expect(events).toEqual([
+      ...SYNTH_AND_INIT,
+      `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`,
+      "terraform state push <file>",
+      "terraform state push -force <file>",
+    ]);
     expect(io.stderr).toContain(
       `  1. delete the digest item ${DIGEST_ID} of ${TABLE} (${STALE}, the MD5 of a state that is no longer the current object)`,
     );
     expect(io.stderr).toContain(
-      "  2. terraform state push of the version as serial 13: Terraform takes the state lock and writes the object and its digest",
+      "  2. terraform state push of the version as serial 13: Terraform takes the state lock and writes the object and its digest (onto no state, under a new lineage of its own)",
     );
-    expect(io.stderr).toContain(`Restored version v-good of s3://${BUCKET}/${KEY} through terraform state push: lineage lin-1, serial 13;`);
+    expect(io.stderr).toContain("  3. terraform state push -force of the same file over that new lineage: lineage lin-1 back, serial 14");
+    expect(io.stderr).toContain("Terraform stored the version under a new lineage lin-terraform (serial 1)");
+    expect(io.stderr).toContain(`Restored version v-good of s3://${BUCKET}/${KEY} through terraform state push: lineage lin-1, serial 14;`);
   });
 
   test("2. the pushed file is the chosen version with a serial above every version, readable by its owner only, removed afterwards", async () => {
@@ -418,6 +449,7 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
       `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`,
       `deleteObject ${BUCKET} ${KEY}`,
       "terraform state push <file>",
+      "terraform state push -force <file>",
     ]);
     expect(io.stderr).toContain(`  2. delete the current object s3://${BUCKET}/${KEY}, which is not a Terraform state`);
   });
@@ -428,6 +460,7 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     expect(code).toBe(EXIT.OK);
     expect(events).toEqual([...SYNTH_AND_INIT, "terraform state push <file>"]);
     expect(pushed?.body.serial).toBe(13);
+    expect(io.stderr).toContain("through terraform state push: lineage lin-1, serial 14;");
     expect(io.awsCalls.filter((c) => c.startsWith(`getItem ${TABLE} ${DIGEST_ID}`))).toEqual([]);
   });
 
@@ -473,11 +506,25 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
   test("10. Terraform finds the state locked when it pushes: exit 10 with the lock and the unlock command, and what was already deleted", async () => {
     const { code, io } = await restoreRun(["v-good", "--yes"], {
       digest: STALE,
-      push: (call) => (call.options?.onStderr?.(lockStderr), 1),
+      pushFails: (call) => (call.options?.onStderr?.(lockStderr), 1),
     });
     expect(code).toBe(EXIT.LOCKED);
     expect(io.stderr).toContain("  npm run unlock -- prod f26f002c-d21b-d944-bc9e-59aacf20be2f");
     expect(io.stderr).toContain(`Nothing was restored. Before it, this command did: delete the digest item ${DIGEST_ID}`);
+  });
+
+  test("11. a Terraform that keeps the pushed lineage onto no state: one push, no -force", async () => {
+    const { code, events, io } = await restoreRun(["v-good", "--yes"], { digest: STALE, terraform: "keeps-lineage" });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([...SYNTH_AND_INIT, `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`, "terraform state push <file>"]);
+    expect(io.stderr).toContain("through terraform state push: lineage lin-1, serial 13;");
+  });
+
+  test("12. pushes that succeed but leave another lineage in the bucket: exit 1 naming both lineages, never reported as restored", async () => {
+    const { code, io } = await restoreRun(["v-good", "--yes"], { digest: STALE, terraform: "new-lineage" });
+    expect(code).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(`terraform state push succeeded, but s3://${BUCKET}/${KEY} has lineage lin-terraform, not lin-1 now.`);
+    expect(io.stderr).not.toContain("Restored version");
   });
 
   test("a version that is not a Terraform state is refused (exit 4)", async () => {

@@ -13,22 +13,30 @@
  * a plan saved against any other version is refused as stale. Being above the current serial, it
  * passes `state push`'s own check (a lower serial or another lineage is refused without -force).
  * -force is passed only for a version of another lineage that the operator confirmed
- * (--force-lineage) over a current state Terraform reads; never for the serial, because that check
- * is what refuses the push when someone wrote a newer state after the history was read.
+ * (--force-lineage) over a current state Terraform reads, and for the second push below; never for
+ * the serial, because that check is what refuses the push when someone wrote a newer state after
+ * the history was read.
  *
- * What Terraform cannot do: `state push` reads the current object before it writes, and no flag
- * skips that read (Terraform 1.11: internal/command/state_push.go calls RefreshState;
- * internal/backend/remote-state/s3/client.go Get; internal/states/remote/state.go refreshState):
- * - the object deleted while the digest item still holds the MD5 of the last state Terraform wrote:
- *   Get retries for 10 s, then fails ("state data in S3 does not have the expected content");
- * - an object that is not a state: reading it fails, whatever the digest says.
- * Only in those two cases, and named before the confirmation, this command first deletes the digest
- * item, on the condition that it still holds the value read (a state Terraform writes meanwhile
- * changes it, and the restore stops), and the unreadable object (a delete marker: the bucket keeps
- * it as a noncurrent version, listed by `versions`). Terraform then finds no state and writes the
- * pushed one with its digest. The lock was checked just before; between those deletes and
- * Terraform's lock a Terraform run would find no state at all (`plan` refuses a missing state while
- * a pool of its name exists).
+ * What Terraform cannot do (Terraform 1.11.4; internal/command/state_push.go, internal/backend/
+ * remote-state/s3/client.go Get, internal/states/remote/state.go refreshState and PersistState):
+ * - `state push` reads the current object before it writes, and no flag skips that read. It fails
+ *   when the object was deleted while the digest item still holds the MD5 of the last state
+ *   Terraform wrote (Get retries for 10 s: "state data in S3 does not have the expected content"),
+ *   and when the object is not a state (reading it fails, whatever the digest says). Only in those
+ *   two cases, and named before the confirmation, this command first deletes the digest item, on
+ *   the condition that it still holds the value read (a state Terraform writes meanwhile changes it,
+ *   and the restore stops), and the unreadable object (a delete marker: the bucket keeps it as a
+ *   noncurrent version, listed by `versions`).
+ * - Pushed where there is no state, Terraform keeps the content but not the lineage or serial: with
+ *   no remote object refreshState empties both and PersistState makes a new lineage, serial 1. Seen
+ *   on the emulator too. So onto no state the same file is pushed a second time, with -force over
+ *   the lineage Terraform has just made (its own check refuses another lineage): the version's
+ *   lineage comes back, with Terraform's serial + 1. If a later Terraform keeps the lineage, the
+ *   read-back after the first push finds it and the second push is skipped.
+ * The lock was checked just before; between the deletes and Terraform's lock, and between the two
+ * pushes, a Terraform run would find no state or the new lineage (`plan` refuses a missing state
+ * while a pool of its name exists). The restore ends by reading the object back: it fails unless
+ * the version's lineage is there.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,13 +117,15 @@ export interface PushObstacles {
   readonly staleDigest?: string;
   /** The current object exists and is not a Terraform state. */
   readonly unreadableObject: boolean;
+  /** There is no readable current state (deleted, never written, or unreadable): Terraform pushes onto no state. */
+  readonly ontoNoState: boolean;
 }
 
 export async function pushObstacles(aws: AwsApi, remote: RemoteState, rows: readonly VersionRow[]): Promise<PushObstacles> {
   const current = rows.find((r) => r.version.isLatest);
-  if (current?.state) return { unreadableObject: false };
+  if (current?.state) return { unreadableObject: false, ontoNoState: false };
   const staleDigest = (await aws.getItem(remote.table, remote.digestId))?.Digest;
-  return { staleDigest, unreadableObject: current !== undefined && !current.version.deleteMarker };
+  return { staleDigest, unreadableObject: current !== undefined && !current.version.deleteMarker, ontoNoState: true };
 }
 
 /** ["-force"] only over a current state of another lineage, which the lineage check let through only with --force-lineage. */
@@ -126,6 +136,8 @@ export function forceArgs(rows: readonly VersionRow[], chosen: StateSnapshot): s
 
 export interface Restore {
   readonly versionId: string;
+  /** The version's lineage, which the restored state must have. */
+  readonly lineage: string;
   /** restoredBody of the version. */
   readonly body: Buffer;
   readonly force: readonly string[];
@@ -137,25 +149,37 @@ const digestStep = (remote: RemoteState, digest: string) =>
 const objectStep = (remote: RemoteState) =>
   `delete the current object s3://${remote.bucket}/${remote.key}, which is not a Terraform state (a delete marker: that version stays in the history)`;
 
+const serialOf = (body: Buffer): number => (JSON.parse(body.toString("utf8")) as { serial: number }).serial;
+
 /** What the restore will do, one numbered line per step, for the operator to read before confirming. */
 export function restoreSteps(remote: RemoteState, restore: Restore): string[] {
-  const { staleDigest, unreadableObject } = restore.obstacles;
-  const serial = (JSON.parse(restore.body.toString("utf8")) as { serial: number }).serial;
+  const { staleDigest, unreadableObject, ontoNoState } = restore.obstacles;
+  const serial = serialOf(restore.body);
   const because = "terraform state push cannot read past it";
   return [
     ...(staleDigest !== undefined ? [`${digestStep(remote, staleDigest)}: ${because}`] : []),
     ...(unreadableObject ? [`${objectStep(remote)}: ${because}`] : []),
-    `${["terraform state push", ...restore.force].join(" ")} of the version as serial ${serial}: Terraform takes the state lock and writes the object and its digest`,
+    `${["terraform state push", ...restore.force].join(" ")} of the version as serial ${serial}: Terraform takes the state lock and writes the object and its digest` +
+      (ontoNoState ? " (onto no state, under a new lineage of its own)" : ""),
+    ...(ontoNoState
+      ? [`terraform state push -force of the same file over that new lineage: lineage ${restore.lineage} back, serial ${serial + 1}`]
+      : []),
   ].map((step, i) => `  ${i + 1}. ${step}`);
 }
 
 /** `terraform state push` of `body` from a private temporary file (a state holds secrets), removed afterwards. */
-async function statePush(io: Io, target: StackTarget, restore: Restore, onStderr: (chunk: string) => void): Promise<number> {
+async function statePush(
+  io: Io,
+  target: StackTarget,
+  body: Buffer,
+  force: readonly string[],
+  onStderr: (chunk: string) => void,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "taskflow-restore-"));
   try {
     const file = join(dir, `${target.name}.tfstate`);
-    writeFileSync(file, restore.body, { mode: 0o600 });
-    return await terraform(io, target, ["state", "push", ...restore.force, file], { onStderr });
+    writeFileSync(file, body, { mode: 0o600 });
+    return await terraform(io, target, ["state", "push", ...force, file], { onStderr });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -181,7 +205,19 @@ export async function restoreThroughTerraform(io: Io, target: StackTarget, remot
     deleted.push(objectStep(remote));
   }
   let stderr = "";
-  if ((await statePush(io, target, restore, (chunk) => (stderr += chunk))) !== 0) {
+  const push = (force: readonly string[]) => statePush(io, target, restore.body, force, (chunk) => (stderr += chunk));
+  const readBack = async () => parseState(await aws.getObject(remote.bucket, remote.key));
+  let code = await push(restore.force);
+  let written = code === 0 ? await readBack() : undefined;
+  if (written && written.lineage !== restore.lineage && restore.obstacles.ontoNoState) {
+    io.err(
+      `Terraform stored the version under a new lineage ${written.lineage} (serial ${written.serial}), as it does onto no state; ` +
+        `pushing the same file with -force over it puts lineage ${restore.lineage} back.\n`,
+    );
+    code = await push(["-force"]);
+    written = code === 0 ? await readBack() : undefined;
+  }
+  if (code !== 0) {
     const lock = lockFromTerraformError(stderr);
     const before = deleted.length
       ? ` Before it, this command did: ${deleted.join("; ")}. The state of ${target.name} stays missing until a restore succeeds.`
@@ -192,10 +228,10 @@ export async function restoreThroughTerraform(io: Io, target: StackTarget, remot
     );
     return lock ? EXIT.LOCKED : EXIT.FAILED;
   }
-  const written = parseState(await aws.getObject(remote.bucket, remote.key));
-  if (!written) {
+  if (written?.lineage !== restore.lineage) {
     io.err(
-      `terraform state push succeeded, but s3://${remote.bucket}/${remote.key} does not read as a Terraform state now: list the versions.\n`,
+      `terraform state push succeeded, but s3://${remote.bucket}/${remote.key} ${written ? `has lineage ${written.lineage}, not ${restore.lineage}` : "does not read as a Terraform state"} now. ` +
+        `List the versions: npm run state -- versions ${target.name}\n`,
     );
     return EXIT.FAILED;
   }
