@@ -4,7 +4,7 @@
  *
  * For a state that was overwritten with something that is not a state, deleted, or rolled back by
  * mistake: the state bucket keeps every version (versioning), and Terraform writes one of them back
- * with its own lock and digest (scripts/lib/state-restore.ts says how, and the one thing it cannot do).
+ * with its own lock and digest (scripts/lib/state-restore.ts says how, and what Terraform cannot do).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -22,10 +22,10 @@ import {
   renderHistory,
   restoredBody,
   restoreSteps,
-  restoreThroughTerraform,
   stateHistory,
   type Restore,
 } from "./lib/state-restore";
+import { restoreThroughTerraform } from "./lib/state-push";
 import { remoteStateOf } from "./lib/state-lock";
 import type { StackTarget } from "./lib/stacks";
 import { stackDir, synth } from "./lib/terraform";
@@ -51,6 +51,7 @@ export const restoreSpec = stackCommand({
     "versions are refused as stale): Terraform takes the state lock (refused, exit 10, while someone holds it) and writes",
     "the object and its digest. When the current object is deleted or not a state, push cannot read past it: the restore",
     "first deletes the stale digest item <bucket>/<key>-md5 (and an unreadable object, as a delete marker), and says so first.",
+    "Onto no state Terraform gives the pushed content a new lineage: a second push with -force over it brings the version's back.",
     "A version whose lineage differs from the newest readable version's is another state: refused (exit 4) unless --force-lineage.",
     "Afterwards run npm run plan -- <stack>: it should show no changes.",
   ],

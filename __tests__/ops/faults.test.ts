@@ -440,7 +440,7 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     expect(existsSync(pushed?.path ?? "")).toBe(false);
   });
 
-  test("3. a current object that is not a state: the digest item is deleted, then the object (a delete marker), then the push", async () => {
+  test("3. a current object that is not a state: the digest item is deleted, then the object (a delete marker), then the two pushes", async () => {
     const versions = [current(version("v-garbage", 3, bodies["v-garbage"])), version("v-good", 2, GOOD)];
     const { code, io, events } = await restoreRun(["v-good", "--yes"], { versions, digest: STALE });
     expect(code).toBe(EXIT.OK);
