@@ -349,8 +349,8 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
       versions?: ObjectVersion[];
       digest?: string;
       digestStillHolds?: boolean;
-      /** A push that fails: its exit status, after handing Terraform's stderr to the command. */
-      pushFails?: (call: Call) => number;
+      /** A push that fails: its exit status, after handing Terraform's stderr to the command (undefined: it does not fail). */
+      pushFails?: (call: Call) => number | undefined;
       terraform?: "1.11" | "keeps-lineage" | "new-lineage";
       answers?: string[];
     } = {},
@@ -525,6 +525,18 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     expect(code).toBe(EXIT.FAILED);
     expect(io.stderr).toContain(`terraform state push succeeded, but s3://${BUCKET}/${KEY} has lineage lin-terraform, not lin-1 now.`);
     expect(io.stderr).not.toContain("Restored version");
+  });
+
+  test("13. the second push fails: exit 1 saying the content is current under Terraform's new lineage, and to restore again with --force-lineage", async () => {
+    const { code, io } = await restoreRun(["v-good", "--yes"], {
+      digest: STALE,
+      pushFails: (call) => (call.args.includes("-force") ? 1 : undefined),
+    });
+    expect(code).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(
+      "The version's content is the current state, but under Terraform's new lineage lin-terraform: run the same restore again with --force-lineage",
+    );
+    expect(io.stderr).not.toContain("Nothing was restored.");
   });
 
   test("a version that is not a Terraform state is refused (exit 4)", async () => {
