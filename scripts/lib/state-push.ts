@@ -57,7 +57,8 @@ export async function restoreThroughTerraform(io: Io, target: StackTarget, remot
   const readBack = async () => parseState(await aws.getObject(remote.bucket, remote.key));
   let code = await push(restore.force);
   let written = code === 0 ? await readBack() : undefined;
-  if (written && written.lineage !== restore.lineage && restore.obstacles.ontoNoState) {
+  const newLineage = written && written.lineage !== restore.lineage && restore.obstacles.ontoNoState ? written.lineage : undefined;
+  if (written && newLineage) {
     io.err(
       `Terraform stored the version under a new lineage ${written.lineage} (serial ${written.serial}), as it does onto no state; ` +
         `pushing the same file with -force over it puts lineage ${restore.lineage} back.\n`,
@@ -70,9 +71,11 @@ export async function restoreThroughTerraform(io: Io, target: StackTarget, remot
     const before = deleted.length
       ? ` Before it, this command did: ${deleted.join("; ")}. The state of ${target.name} stays missing until a restore succeeds.`
       : "";
+    const outcome = newLineage
+      ? `The version's content is the current state, but under Terraform's new lineage ${newLineage}: run the same restore again with --force-lineage once the cause is fixed.`
+      : `Nothing was restored.${before} Run the same restore again once the cause is fixed.`;
     io.err(
-      `${lock ? `\n${lockedMessage(target, lock)}` : `terraform state push to ${target.name} failed: see the output above.\n`}` +
-        `Nothing was restored.${before} Run the same restore again once the cause is fixed.\n`,
+      `${lock ? `\n${lockedMessage(target, lock)}` : `terraform state push to ${target.name} failed: see the output above.\n`}${outcome}\n`,
     );
     return lock ? EXIT.LOCKED : EXIT.FAILED;
   }
