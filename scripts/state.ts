@@ -1,29 +1,34 @@
 /**
  * npm run state -- versions <stack>     the state object's versions: time, size, serial, lineage
- * npm run state -- restore <stack> <id> put one of them back (locked, digest updated, lineage checked)
+ * npm run state -- restore <stack> <id> put one of them back through terraform state push (lineage checked)
  *
  * For a state that was overwritten with something that is not a state, deleted, or rolled back by
- * mistake: the state bucket keeps every version (versioning), and this restores one the way
- * Terraform writes state (scripts/lib/state/state-restore.ts says how and why).
+ * mistake: the state bucket keeps every version (versioning), and Terraform writes one of them back
+ * with its own lock and digest (scripts/lib/state/state-restore.ts says how, and what Terraform cannot do).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { booleanOption, yesOption } from "./lib/cli/args";
 import { stackCommand, withStack } from "./lib/cli/command";
 import { confirm } from "./lib/cli/confirm";
 import { EXIT, EXIT_CODES_HELP } from "./lib/cli/exit-codes";
+import { initIfNeeded } from "./lib/terraform/init-once";
 import { runIfMain, type Io } from "./lib/cli/io";
 import { checkAccount, checkLock } from "./lib/terraform/preflight";
 import {
-  md5Hex,
+  forceArgs,
+  pushObstacles,
   referenceState,
-  releaseLocks,
   renderHistory,
   restoredBody,
-  restoreLock,
+  restoreSteps,
   stateHistory,
-  takeLocks,
+  type Restore,
 } from "./lib/state/state-restore";
+import { restoreThroughTerraform } from "./lib/terraform/state-push";
 import { remoteStateOf } from "./lib/state/state-lock";
 import type { StackTarget } from "./lib/cli/stacks";
+import { stackDir, synth } from "./lib/terraform/terraform";
 
 export const versionsSpec = stackCommand({
   name: "state",
@@ -42,9 +47,11 @@ export const restoreSpec = stackCommand({
     "force-lineage": booleanOption("restore a version whose lineage differs from the current state's (another state)"),
   },
   details: [
-    "The restore takes the state lock while it writes (refused, exit 10, while someone holds it), gives the restored",
-    "state a serial above every version (so plans saved against other versions are refused as stale), and sets the",
-    "lock table's digest item <bucket>/<key>-md5 to the new object's MD5, which Terraform checks when it reads the state.",
+    "The restore is terraform state push of the version with a serial above every version (so plans saved against other",
+    "versions are refused as stale): Terraform takes the state lock (refused, exit 10, while someone holds it) and writes",
+    "the object and its digest. When the current object is deleted or not a state, push cannot read past it: the restore",
+    "first deletes the stale digest item <bucket>/<key>-md5 (and an unreadable object, as a delete marker), and says so first.",
+    "Onto no state Terraform gives the pushed content a new lineage: a second push with -force over it brings the version's back.",
     "A version whose lineage differs from the newest readable version's is another state: refused (exit 4) unless --force-lineage.",
     "Afterwards run npm run plan -- <stack>: it should show no changes.",
   ],
@@ -115,7 +122,7 @@ function restore(argv: readonly string[], io: Io): Promise<number> {
       );
       return EXIT.USAGE;
     }
-    if (!chosen.state) {
+    if (!chosen.state || !chosen.bytes) {
       io.err(`Refusing to restore ${versionId}: it is not a Terraform state (it does not parse as one). Pick another version.\n`);
       return EXIT.REFUSED;
     }
@@ -128,6 +135,17 @@ function restore(argv: readonly string[], io: Io): Promise<number> {
       );
       return EXIT.REFUSED;
     }
+    const restoring: Restore = {
+      versionId,
+      lineage: chosen.state.lineage,
+      body: restoredBody(chosen.bytes, rows),
+      force: forceArgs(rows, chosen.state),
+      obstacles: await pushObstacles(aws, remote, rows),
+    };
+    io.err(
+      `Restoring version ${versionId} (serial ${chosen.state.serial}, lineage ${chosen.state.lineage}) of s3://${remote.bucket}/${remote.key}:\n` +
+        `${restoreSteps(remote, restoring).join("\n")}\n`,
+    );
     const confirmation = await confirm(
       target,
       `restore state version ${versionId} (serial ${chosen.state.serial}) of`,
@@ -138,26 +156,9 @@ function restore(argv: readonly string[], io: Io): Promise<number> {
       io.err(confirmation.message);
       return EXIT.REFUSED;
     }
-    const raw = (await aws.getObject(remote.bucket, remote.key, versionId)) as Buffer;
-    const body = restoredBody(chosen.state, raw, rows);
-    const lock = restoreLock(remote, `npm run state -- restore ${target.name} ${versionId}`);
-    if (!(await takeLocks(aws, remote, lock))) {
-      io.err(`The state of ${target.name} was locked by someone else just now: nothing was restored. Try again when their run is over.\n`);
-      return EXIT.LOCKED;
-    }
-    const digest = md5Hex(body);
-    try {
-      await aws.putObject(remote.bucket, remote.key, body, remote.kmsKeyId);
-      await aws.putItem(remote.table, { LockID: remote.digestId, Digest: digest }, false);
-    } finally {
-      await releaseLocks(aws, remote);
-    }
-    const serial = (JSON.parse(body.toString("utf8")) as { serial: number }).serial;
-    io.err(
-      `Restored version ${versionId} of s3://${remote.bucket}/${remote.key} (lineage ${chosen.state.lineage}) as serial ${serial}; ` +
-        `digest ${remote.digestId} set to ${digest}.\nNext: npm run plan -- ${target.name} (it should show no changes).\n`,
-    );
-    return EXIT.OK;
+    if (!existsSync(join(stackDir(io, target), "cdk.tf.json")) && (await synth(io)) !== 0) return EXIT.FAILED;
+    if ((await initIfNeeded(io, target)) !== 0) return EXIT.FAILED;
+    return restoreThroughTerraform(io, target, remote, restoring);
   });
 }
 

@@ -30,7 +30,7 @@ export interface Call {
 
 export interface FakeIo extends Io {
   readonly calls: Call[];
-  /** AWS API calls, as "<method> <arguments>" (e.g. "putItem taskflow-tfstate-lock ..."). */
+  /** AWS API calls, as "<method> <arguments>" (e.g. "deleteItemIf taskflow-tfstate-lock ..."). */
   readonly awsCalls: string[];
   readonly questions: string[];
   stdout: string;
@@ -60,12 +60,9 @@ function quietAws(env: EnvironmentConfig): AwsApi {
     userPools: async () => [],
     getObject: async () => undefined,
     objectVersions: async () => [],
-    putObject: async () => undefined,
-    putObjectIfAbsent: async () => true,
     deleteObject: async () => undefined,
     getItem: async () => undefined,
-    putItem: async () => true,
-    deleteItem: async () => undefined,
+    deleteItemIf: async () => true,
     // Every app client has its managed login branding style.
     managedLoginBrandingId: async () => "11111111-2222-4333-8444-555555555555",
   };

@@ -4,7 +4,7 @@
  * going away mid-plan, and wrong or expired credentials. Every refusal says what to do, and writes
  * nothing.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../config";
 import { apply } from "../../scripts/apply";
@@ -13,12 +13,11 @@ import { deploy } from "../../scripts/deploy";
 import type { AwsApi, ObjectVersion } from "../../scripts/lib/aws/ops-aws";
 import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { lockFromTerraformError } from "../../scripts/lib/state/state-lock";
-import { md5Hex } from "../../scripts/lib/state/state-restore";
 import { outputs } from "../../scripts/outputs";
 import { plan } from "../../scripts/plan";
 import { state } from "../../scripts/state";
 import { unlock } from "../../scripts/unlock";
-import { fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
+import { callText, fakeIo, removeTempDirs, tempDir, type Call } from "./fake-io";
 
 afterAll(removeTempDirs);
 
@@ -288,26 +287,115 @@ describe("UnmanagedUserPool: plan stops (exit 3) when a pool of the configured n
   });
 });
 
-describe("StateVersionsAndRestore: npm run state lists the state's versions and restores one under the lock", () => {
+describe("StateVersionsAndRestore: npm run state lists the state's versions and restores one through terraform state push", () => {
   const GOOD = Buffer.from(stateJson(12, "lin-1", ["ap-northeast-1_Pool"]));
   const OLDER = Buffer.from(stateJson(11, "lin-1", ["ap-northeast-1_Pool"]));
   const FOREIGN = Buffer.from(stateJson(3, "lin-other"));
+  const DIGEST_ID = `${LOCK_ID}-md5`;
+  /** The digest item's value: the MD5 of the last state Terraform wrote, no longer the current object. */
+  const STALE = "5d41402abc4b2a76b9719d911017c592";
   const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 5, minute));
-  const history: ObjectVersion[] = [
-    { versionId: "v-deleted", lastModified: at(4), isLatest: true, deleteMarker: true },
-    { versionId: "v-garbage", lastModified: at(3), size: 7, isLatest: false, deleteMarker: false },
-    { versionId: "v-good", lastModified: at(2), size: GOOD.length, isLatest: false, deleteMarker: false },
-    { versionId: "v-foreign", lastModified: at(1), size: FOREIGN.length, isLatest: false, deleteMarker: false },
-    { versionId: "v-older", lastModified: at(0), size: OLDER.length, isLatest: false, deleteMarker: false },
-  ];
+  const version = (versionId: string, minute: number, body?: Buffer): ObjectVersion => ({
+    versionId,
+    lastModified: at(minute),
+    size: body?.length,
+    isLatest: false,
+    deleteMarker: body === undefined,
+  });
+  const current = (v: ObjectVersion): ObjectVersion => ({ ...v, isLatest: true });
   const bodies: Record<string, Buffer> = { "v-garbage": Buffer.from("garbage"), "v-good": GOOD, "v-foreign": FOREIGN, "v-older": OLDER };
+  /** Lost: the good state overwritten with garbage, then deleted. */
+  const history: ObjectVersion[] = [
+    current(version("v-deleted", 4)),
+    version("v-garbage", 3, bodies["v-garbage"]),
+    version("v-good", 2, GOOD),
+    version("v-foreign", 1, FOREIGN),
+    version("v-older", 0, OLDER),
+  ];
   const bucketAws =
-    (extra: Partial<AwsApi> = {}) =>
+    (extra: Partial<AwsApi> = {}, versions: ObjectVersion[] = history) =>
     () => ({
-      objectVersions: async () => history,
+      objectVersions: async () => versions,
       getObject: async (_b: string, key: string, versionId?: string) => (key === KEY && versionId ? bodies[versionId] : undefined),
       ...extra,
     });
+
+  type StateJson = { serial: number; lineage: string; resources: unknown[] };
+  interface Pushed {
+    readonly body: StateJson;
+    readonly mode: number;
+    readonly path: string;
+  }
+  /**
+   * `terraform state push` as Terraform 1.11.4 does it (internal/states/remote/state.go): over a
+   * state, the file's lineage with its serial + 1, refused without -force for another lineage or a
+   * lower serial; onto no state, the content under a new lineage, serial 1 ("keeps-lineage": a
+   * Terraform that kept the file's lineage there; "new-lineage": one that never writes the file's).
+   */
+  function fakePush(current: StateJson | undefined, file: StateJson, force: boolean, model: string): StateJson | undefined {
+    if (model === "new-lineage") return { ...file, lineage: "lin-terraform", serial: (current?.serial ?? 0) + 1 };
+    if (!current) return model === "keeps-lineage" ? file : { ...file, lineage: "lin-terraform", serial: 1 };
+    if (!force && (current.lineage !== file.lineage || file.serial < current.serial)) return undefined;
+    return { ...file, serial: file.serial + 1 };
+  }
+  /**
+   * A restore against a fake bucket and a fake Terraform. `events` is one ordered log of every AWS
+   * write and every command run (the pushed file shown as <file>); the current object is what the
+   * deletes and the pushes leave.
+   */
+  async function restoreRun(
+    args: string[],
+    options: {
+      versions?: ObjectVersion[];
+      digest?: string;
+      digestStillHolds?: boolean;
+      /** A push that fails: its exit status, after handing Terraform's stderr to the command (undefined: it does not fail). */
+      pushFails?: (call: Call) => number | undefined;
+      terraform?: "1.11" | "keeps-lineage" | "new-lineage";
+      answers?: string[];
+    } = {},
+  ) {
+    const events: string[] = [];
+    let pushed: Pushed | undefined;
+    const currentId = (options.versions ?? history).find((v) => v.isLatest && !v.deleteMarker)?.versionId;
+    let current: Buffer | undefined = currentId ? bodies[currentId] : undefined;
+    const io = fakeIo({
+      interactive: options.answers !== undefined,
+      answers: options.answers,
+      aws: bucketAws(
+        {
+          getItem: async (_t, id) => (id === DIGEST_ID && options.digest ? { LockID: id, Digest: options.digest } : undefined),
+          deleteItemIf: async (table, id, attribute, value) => (
+            events.push(`deleteItemIf ${table} ${id} ${attribute} ${value}`),
+            options.digestStillHolds ?? true
+          ),
+          deleteObject: async (bucket, key) => {
+            events.push(`deleteObject ${bucket} ${key}`);
+            current = undefined;
+          },
+          getObject: async (_b, key, versionId) => (key !== KEY ? undefined : versionId ? bodies[versionId] : current),
+        },
+        options.versions,
+      ),
+      run: (call) => {
+        const text = callText(call);
+        if (!text.startsWith("terraform state push")) return (events.push(text), 0);
+        const path = call.args[call.args.length - 1];
+        events.push(text.replace(path, "<file>"));
+        const failed = options.pushFails?.(call);
+        if (failed !== undefined) return failed;
+        pushed = { body: JSON.parse(readFileSync(path, "utf8")) as StateJson, mode: statSync(path).mode & 0o777, path };
+        const before = current && (JSON.parse(current.toString()) as StateJson);
+        const written = fakePush(before, pushed.body, call.args.includes("-force"), options.terraform ?? "1.11");
+        if (!written) return 1;
+        current = Buffer.from(JSON.stringify(written));
+        return 0;
+      },
+    });
+    const code = await state(["restore", "prod", ...args], io);
+    return { code, io, events, pushed };
+  }
+  const SYNTH_AND_INIT = ["node scripts/run-ts.js main.ts", "terraform init -input=false"];
 
   test("versions lists every version newest first with time, size, serial and lineage, marking garbage and the delete marker", async () => {
     const io = fakeIo({ aws: bucketAws() });
@@ -323,59 +411,139 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     );
   });
 
-  test("restore of a good version takes both locks, writes it with a higher serial and KMS, sets the digest, releases the locks", async () => {
-    const io = fakeIo({ aws: bucketAws() });
-    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.OK);
-    const written = io.awsCalls.find((c) => c.startsWith(`putObject ${BUCKET} ${KEY} `)) ?? "";
-    const body = written.slice(`putObject ${BUCKET} ${KEY} `.length, written.lastIndexOf(" arn:"));
-    const restored = JSON.parse(body) as { serial: number; lineage: string; resources: unknown[] };
-    expect(restored.serial).toBe(13);
-    expect(restored.lineage).toBe("lin-1");
-    expect(restored.resources).toEqual(JSON.parse(GOOD.toString()).resources);
-    expect(written.endsWith(" arn:aws:kms:ap-northeast-1:333333333333:alias/taskflow-tfstate")).toBe(true);
-    const writes = io.awsCalls.filter((c) => /^(put|delete)/.test(c)).map((c) => c.split(" ").slice(0, 3).join(" "));
-    expect(writes).toEqual([
-      `putItem ${TABLE} [object`,
-      `putObjectIfAbsent ${BUCKET} ${KEY}.tflock`,
-      `putObject ${BUCKET} ${KEY}`,
-      `putItem ${TABLE} [object`,
-      `deleteObject ${BUCKET} ${KEY}.tflock`,
-      `deleteItem ${TABLE} ${LOCK_ID}`,
+  test("1. a deleted state: only the stale digest item is deleted (on its value), then a push and, over the lineage Terraform made, a push -force", async () => {
+    const { code, io, events } = await restoreRun(["v-good", "--yes"], { digest: STALE });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([
+      ...SYNTH_AND_INIT,
+      `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`,
+      "terraform state push <file>",
+      "terraform state push -force <file>",
     ]);
-    expect(io.stderr).toContain(`digest ${LOCK_ID}-md5 set to ${md5Hex(Buffer.from(body))}`);
-    expect(io.stderr).toContain("Next: npm run plan -- prod (it should show no changes).");
+    expect(io.stderr).toContain(
+      `  1. delete the digest item ${DIGEST_ID} of ${TABLE} (${STALE}, the MD5 of a state that is no longer the current object)`,
+    );
+    expect(io.stderr).toContain(
+      "  2. terraform state push of the version as serial 13: Terraform takes the state lock and writes the object and its digest (onto no state, under a new lineage of its own)",
+    );
+    expect(io.stderr).toContain("  3. terraform state push -force of the same file over that new lineage: lineage lin-1 back, serial 14");
+    expect(io.stderr).toContain("Terraform stored the version under a new lineage lin-terraform (serial 1)");
+    expect(io.stderr).toContain(`Restored version v-good of s3://${BUCKET}/${KEY} through terraform state push: lineage lin-1, serial 14;`);
   });
 
-  test("the digest item gets the MD5 of exactly the bytes written", async () => {
-    const items: Record<string, string>[] = [];
-    let written: Buffer = Buffer.alloc(0);
-    const io = fakeIo({
-      aws: bucketAws({
-        putItem: async (_t, item) => (items.push(item), true),
-        putObject: async (_b, _k, body) => void (written = body),
-      }),
-    });
-    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.OK);
-    expect(items.map((i) => i.LockID)).toEqual([LOCK_ID, `${LOCK_ID}-md5`]);
-    expect(items[1].Digest).toBe(md5Hex(written));
-    expect(JSON.parse(items[0].Info)).toMatchObject({ Path: LOCK_ID, Info: "npm run state -- restore prod v-good" });
+  test("2. the pushed file is the chosen version with a serial above every version, readable by its owner only, removed afterwards", async () => {
+    const { pushed } = await restoreRun(["v-good", "--yes"], { digest: STALE });
+    expect(pushed?.body.serial).toBe(13);
+    expect(pushed?.body.lineage).toBe("lin-1");
+    expect(pushed?.body.resources).toEqual(JSON.parse(GOOD.toString()).resources);
+    expect(pushed?.mode).toBe(0o600);
+    expect(existsSync(pushed?.path ?? "")).toBe(false);
   });
 
-  test("a version whose lineage differs from the current state's is refused (exit 4) unless --force-lineage", async () => {
-    const io = fakeIo({ aws: bucketAws() });
-    expect(await state(["restore", "prod", "v-foreign", "--yes"], io)).toBe(EXIT.REFUSED);
+  test("3. a current object that is not a state: the digest item is deleted, then the object (a delete marker), then the two pushes", async () => {
+    const versions = [current(version("v-garbage", 3, bodies["v-garbage"])), version("v-good", 2, GOOD)];
+    const { code, io, events } = await restoreRun(["v-good", "--yes"], { versions, digest: STALE });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([
+      ...SYNTH_AND_INIT,
+      `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`,
+      `deleteObject ${BUCKET} ${KEY}`,
+      "terraform state push <file>",
+      "terraform state push -force <file>",
+    ]);
+    expect(io.stderr).toContain(`  2. delete the current object s3://${BUCKET}/${KEY}, which is not a Terraform state`);
+  });
+
+  test("4. a readable current state: nothing deleted, and no -force for a version of a lower serial (it is pushed above the current one)", async () => {
+    const versions = [current(version("v-good", 2, GOOD)), version("v-older", 0, OLDER)];
+    const { code, events, pushed, io } = await restoreRun(["v-older", "--yes"], { versions, digest: STALE });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([...SYNTH_AND_INIT, "terraform state push <file>"]);
+    expect(pushed?.body.serial).toBe(13);
+    expect(io.stderr).toContain("through terraform state push: lineage lin-1, serial 14;");
+    expect(io.awsCalls.filter((c) => c.startsWith(`getItem ${TABLE} ${DIGEST_ID}`))).toEqual([]);
+  });
+
+  test("5. confirmation before any write: prod without --yes and no terminal is refused (exit 4) after the steps are shown; nothing deleted or run", async () => {
+    const { code, io, events } = await restoreRun(["v-good"], { digest: STALE });
+    expect(code).toBe(EXIT.REFUSED);
+    expect(io.stderr).toContain(`  1. delete the digest item ${DIGEST_ID}`);
+    expect(io.stderr).toContain("Refusing to restore state version v-good (serial 12) of prod without confirmation");
+    expect(events).toEqual([]);
+  });
+
+  test("6. confirmation before any write: a wrong name typed is refused (exit 4); nothing deleted or run", async () => {
+    const { code, io, events } = await restoreRun(["v-good"], { digest: STALE, answers: ["staging"] });
+    expect(code).toBe(EXIT.REFUSED);
+    expect(io.questions).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
+
+  test("7. a version of another lineage is refused (exit 4) without --force-lineage: nothing deleted or run", async () => {
+    const { code, io, events } = await restoreRun(["v-foreign", "--yes"], { digest: STALE });
+    expect(code).toBe(EXIT.REFUSED);
     expect(io.stderr).toContain(
       "Refusing to restore v-foreign: its lineage lin-other differs from the current state's lin-1 (version v-good, serial 12)",
     );
-    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
-    const forced = fakeIo({ aws: bucketAws() });
-    expect(await state(["restore", "prod", "v-foreign", "--yes", "--force-lineage"], forced)).toBe(EXIT.OK);
+    expect(events).toEqual([]);
+  });
+
+  test("8. --force-lineage over a readable current state of another lineage pushes with -force (Terraform would refuse it otherwise)", async () => {
+    const versions = [current(version("v-good", 2, GOOD)), version("v-foreign", 1, FOREIGN)];
+    const { code, events } = await restoreRun(["v-foreign", "--yes", "--force-lineage"], { versions });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([...SYNTH_AND_INIT, "terraform state push -force <file>"]);
+  });
+
+  test("9. the digest item changed after it was read (a state written meanwhile): exit 1, nothing else deleted, no push", async () => {
+    const versions = [current(version("v-garbage", 3, bodies["v-garbage"])), version("v-good", 2, GOOD)];
+    const { code, io, events } = await restoreRun(["v-good", "--yes"], { versions, digest: STALE, digestStillHolds: false });
+    expect(code).toBe(EXIT.FAILED);
+    expect(events).toEqual([...SYNTH_AND_INIT, `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`]);
+    expect(io.stderr).toContain(`The digest item ${DIGEST_ID} changed since it was read`);
+  });
+
+  test("10. Terraform finds the state locked when it pushes: exit 10 with the lock and the unlock command, and what was already deleted", async () => {
+    const { code, io } = await restoreRun(["v-good", "--yes"], {
+      digest: STALE,
+      pushFails: (call) => (call.options?.onStderr?.(lockStderr), 1),
+    });
+    expect(code).toBe(EXIT.LOCKED);
+    expect(io.stderr).toContain("  npm run unlock -- prod f26f002c-d21b-d944-bc9e-59aacf20be2f");
+    expect(io.stderr).toContain(`Nothing was restored. Before it, this command did: delete the digest item ${DIGEST_ID}`);
+  });
+
+  test("11. a Terraform that keeps the pushed lineage onto no state: one push, no -force", async () => {
+    const { code, events, io } = await restoreRun(["v-good", "--yes"], { digest: STALE, terraform: "keeps-lineage" });
+    expect(code).toBe(EXIT.OK);
+    expect(events).toEqual([...SYNTH_AND_INIT, `deleteItemIf ${TABLE} ${DIGEST_ID} Digest ${STALE}`, "terraform state push <file>"]);
+    expect(io.stderr).toContain("through terraform state push: lineage lin-1, serial 13;");
+  });
+
+  test("12. pushes that succeed but leave another lineage in the bucket: exit 1 naming both lineages, never reported as restored", async () => {
+    const { code, io } = await restoreRun(["v-good", "--yes"], { digest: STALE, terraform: "new-lineage" });
+    expect(code).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(`terraform state push succeeded, but s3://${BUCKET}/${KEY} has lineage lin-terraform, not lin-1 now.`);
+    expect(io.stderr).not.toContain("Restored version");
+  });
+
+  test("13. the second push fails: exit 1 saying the content is current under Terraform's new lineage, and to restore again with --force-lineage", async () => {
+    const { code, io } = await restoreRun(["v-good", "--yes"], {
+      digest: STALE,
+      pushFails: (call) => (call.args.includes("-force") ? 1 : undefined),
+    });
+    expect(code).toBe(EXIT.FAILED);
+    expect(io.stderr).toContain(
+      "The version's content is the current state, but under Terraform's new lineage lin-terraform: run the same restore again with --force-lineage",
+    );
+    expect(io.stderr).not.toContain("Nothing was restored.");
   });
 
   test("a version that is not a Terraform state is refused (exit 4)", async () => {
-    const io = fakeIo({ aws: bucketAws() });
-    expect(await state(["restore", "prod", "v-garbage", "--yes"], io)).toBe(EXIT.REFUSED);
+    const { code, io, events } = await restoreRun(["v-garbage", "--yes"]);
+    expect(code).toBe(EXIT.REFUSED);
     expect(io.stderr).toContain("Refusing to restore v-garbage: it is not a Terraform state");
+    expect(events).toEqual([]);
   });
 
   test("an unknown version id or a delete marker is a usage error (exit 64) that says how to list versions", async () => {
@@ -386,27 +554,11 @@ describe("StateVersionsAndRestore: npm run state lists the state's versions and 
     }
   });
 
-  test("prod without --yes and without a terminal: refused (exit 4), nothing written", async () => {
-    const io = fakeIo({ aws: bucketAws() });
-    expect(await state(["restore", "prod", "v-good"], io)).toBe(EXIT.REFUSED);
-    expect(io.stderr).toContain("Refusing to restore state version v-good (serial 12) of prod without confirmation");
-    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
-  });
-
-  test("while someone holds the lock, restore refuses (exit 10) and writes nothing", async () => {
+  test("while someone holds the lock, restore refuses (exit 10) before it deletes or runs anything", async () => {
     const io = fakeIo({ aws: () => ({ ...bucketAws()(), ...locked() }) });
     expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
-    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c))).toEqual([]);
-  });
-
-  test("a lock taken between the check and the write: the table lock is released again, nothing restored (exit 10)", async () => {
-    const io = fakeIo({ aws: bucketAws({ putObjectIfAbsent: async () => false }) });
-    expect(await state(["restore", "prod", "v-good", "--yes"], io)).toBe(EXIT.LOCKED);
-    expect(io.awsCalls.filter((c) => /^(put|delete)/.test(c)).map((c) => c.split(" ")[0])).toEqual([
-      "putItem",
-      "putObjectIfAbsent",
-      "deleteItem",
-    ]);
+    expect(io.awsCalls.filter((c) => c.startsWith("delete"))).toEqual([]);
+    expect(io.calls).toEqual([]);
   });
 
   test("no subcommand is a usage error with the overview; --help prints it", async () => {

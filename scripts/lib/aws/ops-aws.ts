@@ -1,6 +1,8 @@
 /**
  * The AWS calls the ops commands make themselves (everything else goes through Terraform): who the
- * credentials belong to, which user pools exist, and the state object, its versions and its locks.
+ * credentials belong to, which user pools exist, and the state object, its versions and its locks,
+ * read. The only writes are the two deletes a restore may need before Terraform can write the state
+ * (../state/state-restore.ts says when and why); the state, its locks and its digest are Terraform's.
  * Behind this interface so unit tests pass a fake; the real one uses clients.ts.
  */
 import type { EnvironmentConfig } from "../../../config";
@@ -24,16 +26,12 @@ export interface AwsApi {
   getObject(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined>;
   /** Versions and delete markers of exactly this key, newest first. */
   objectVersions(bucket: string, key: string): Promise<ObjectVersion[]>;
-  /** PutObject encrypted with the given KMS key (as the S3 backend writes the state). */
-  putObject(bucket: string, key: string, body: Buffer, kmsKeyId?: string): Promise<void>;
-  /** PutObject only if no object exists at the key (If-None-Match: *); false when one does. */
-  putObjectIfAbsent(bucket: string, key: string, body: Buffer, kmsKeyId?: string): Promise<boolean>;
+  /** DeleteObject without a version id: in a versioned bucket a delete marker, the object stays as a noncurrent version. */
   deleteObject(bucket: string, key: string): Promise<void>;
   /** A lock-table item's string attributes, or undefined. */
   getItem(table: string, lockId: string): Promise<Record<string, string> | undefined>;
-  /** PutItem of string attributes; with ifAbsent, only when no item has this LockID (false when one does). */
-  putItem(table: string, item: Record<string, string>, ifAbsent: boolean): Promise<boolean>;
-  deleteItem(table: string, lockId: string): Promise<void>;
+  /** DeleteItem only while the item's string attribute still holds `value`; false (nothing deleted) when it does not. */
+  deleteItemIf(table: string, lockId: string, attribute: string, value: string): Promise<boolean>;
   /**
    * The id of the app client's managed login branding style (DescribeManagedLoginBrandingByClient), or
    * undefined when the client has none (ResourceNotFoundException: its sign-in page is unavailable).
@@ -45,15 +43,6 @@ const errorName = (e: unknown): string => (e as { name?: string })?.name ?? "";
 const statusOf = (e: unknown): number | undefined => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 /** S3's answer for an object that is not there: NoSuchKey, or a bare 404 (a delete marker as the current version). Any other error is not an answer. */
 export const isMissingObject = (e: unknown): boolean => errorName(e) === "NoSuchKey" || statusOf(e) === 404;
-
-/** PutObject input for a state or lock file: JSON, and SSE-KMS with the state key when one is given. */
-const jsonObject = (bucket: string, key: string, body: Buffer, kmsKeyId?: string): import("@aws-sdk/client-s3").PutObjectCommandInput => ({
-  Bucket: bucket,
-  Key: key,
-  Body: body,
-  ContentType: "application/json",
-  ...(kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : {}),
-});
 
 /** `profile`: a named AWS profile instead of the process's own credentials (drift --all, TASKFLOW_AWS_PROFILE_<ENV>). */
 export function realAws(env: EnvironmentConfig, profile?: string): AwsApi {
@@ -117,22 +106,6 @@ export function realAws(env: EnvironmentConfig, profile?: string): AwsApi {
       }
       return out.sort((a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0));
     },
-    async putObject(bucket, key, body, kmsKeyId) {
-      await s3Client().send(new (S3().PutObjectCommand)(jsonObject(bucket, key, body, kmsKeyId)));
-    },
-    async putObjectIfAbsent(bucket, key, body, kmsKeyId) {
-      // Conditional write: what Terraform's S3-native lock (use_lockfile) relies on.
-      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
-      const existing = await this.getObject(bucket, key);
-      if (existing !== undefined) return false;
-      try {
-        await s3Client().send(new (S3().PutObjectCommand)({ ...jsonObject(bucket, key, body, kmsKeyId), IfNoneMatch: "*" }));
-        return true;
-      } catch (e) {
-        if (statusOf(e) === 412 || errorName(e) === "PreconditionFailed") return false;
-        throw e;
-      }
-    },
     async deleteObject(bucket, key) {
       await s3Client().send(new (S3().DeleteObjectCommand)({ Bucket: bucket, Key: key }));
     },
@@ -143,23 +116,22 @@ export function realAws(env: EnvironmentConfig, profile?: string): AwsApi {
       if (!Item) return undefined;
       return Object.fromEntries(Object.entries(Item).flatMap(([k, v]) => (v.S !== undefined ? [[k, v.S]] : [])));
     },
-    async putItem(table, item, ifAbsent) {
+    async deleteItemIf(table, lockId, attribute, value) {
       try {
         await ddbClient().send(
-          new (DDB().PutItemCommand)({
+          new (DDB().DeleteItemCommand)({
             TableName: table,
-            Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }])),
-            ...(ifAbsent ? { ConditionExpression: "attribute_not_exists(LockID)" } : {}),
+            Key: { LockID: { S: lockId } },
+            ConditionExpression: "#attribute = :value",
+            ExpressionAttributeNames: { "#attribute": attribute },
+            ExpressionAttributeValues: { ":value": { S: value } },
           }),
         );
         return true;
       } catch (e) {
-        if (ifAbsent && errorName(e) === "ConditionalCheckFailedException") return false;
+        if (errorName(e) === "ConditionalCheckFailedException") return false;
         throw e;
       }
-    },
-    async deleteItem(table, lockId) {
-      await ddbClient().send(new (DDB().DeleteItemCommand)({ TableName: table, Key: { LockID: { S: lockId } } }));
     },
     async managedLoginBrandingId(userPoolId, clientId) {
       try {

@@ -8,7 +8,6 @@
  * https://developer.hashicorp.com/terraform/language/backend/s3 ("State Locking", dynamodb_table, use_lockfile)
  */
 import { bootstrapStateKey } from "../../../config/names";
-import { stateKeyAliasArn } from "../../../stacks/backend";
 import type { AwsApi } from "../aws/ops-aws";
 import type { StackTarget } from "../cli/stacks";
 import { stripColours } from "../cli/colours";
@@ -17,8 +16,6 @@ export interface RemoteState {
   readonly bucket: string;
   readonly key: string;
   readonly table: string;
-  /** The KMS key the backend encrypts the state with (the alias ARN, as in the backend block). */
-  readonly kmsKeyId: string;
   /** LockID of the lock item, and of the digest item with "-md5" appended. */
   readonly lockId: string;
   readonly digestId: string;
@@ -35,7 +32,6 @@ export function remoteStateOf(target: StackTarget): RemoteState | undefined {
     bucket: env.state.bucket,
     key,
     table: env.state.lockTable,
-    kmsKeyId: stateKeyAliasArn(env),
     lockId,
     digestId: `${lockId}-md5`,
     lockfileKey: `${key}.tflock`,
