@@ -17,7 +17,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly auth: CognitoAuth;
   /** The user pool's web ACL; absent when waf.mode is "off" (dev). */
   readonly waf?: UserPoolWaf;
-  /** User-activity export, saved investigation queries, audit alarms and the responder role (each only when configured). */
+  /** User-activity export, saved investigation queries and audit alarms (each only when configured). */
   readonly audit: AuditTrail;
 
   constructor(
@@ -40,7 +40,6 @@ export class EnvironmentStack extends TerraformStack {
     this.audit = new AuditTrail(this, "audit", {
       env,
       userPoolId: this.auth.userPool.id,
-      userPoolArn: this.auth.userPool.arn,
       logs: monitoring.logs,
       alertTopicArn: monitoring.alertTopic.topic.arn,
     });

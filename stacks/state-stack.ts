@@ -7,6 +7,7 @@ import { useS3Backend } from "./backend";
 import { AccessLogBucket, accessLogTarget } from "./constructs/access-log-bucket";
 import { CustomerManagedKey } from "./constructs/customer-managed-key";
 import { GithubCiRoles } from "./constructs/github-ci-roles";
+import { ResponderRole, responderLogGroupArns, userPoolsArn } from "./constructs/audit/responder-role";
 import { StateBucket } from "./constructs/state-bucket";
 import { stateKeyStatements } from "./constructs/state-key-policy";
 import { StateLockTable } from "./constructs/state-lock-table";
@@ -81,6 +82,10 @@ export class StateStack extends TerraformStack {
         value: ci.applyRole.arn,
         description: "Role GitHub Actions assumes to apply a reviewed plan of the environment",
       };
+    }
+    if (env.incidentResponse.responderPrincipalArns.length) {
+      // Here, not in <env>: the CI apply role has no IAM writes (responder-role.ts); the role has its own output.
+      new ResponderRole(this, "incident-responder", { env, userPoolArn: userPoolsArn(env), logGroupArns: responderLogGroupArns(env) });
     }
     for (const [name, props] of Object.entries(outputs)) {
       new TerraformOutput(this, name, props).overrideLogicalId(name);

@@ -7,10 +7,11 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { partitionOf } from "../../config/aws-regions";
 import type { EnvironmentConfig } from "../../config";
-import { standardTags } from "../aws-provider";
+import { projectTags, SCOPING_TAGS } from "../aws-provider";
 import { ruleNamePrefix } from "./monitoring/alert-topic";
 import { alarmNamePrefix, bootstrapStateKey, resourcePrefix } from "../../config/names";
 import { logDeliveryStackName } from "./audit/log-delivery";
+import { responderRoleName } from "./audit/responder-role";
 import { auditLogGroupNames, investigationQueries } from "./audit/queries";
 import { brandingStackName } from "./cognito/managed-login-branding";
 import { wafLogGroupName, webAclName } from "./waf/names";
@@ -234,6 +235,8 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       ],
       Resource: [
         `arn:${partition}:iam::${account}:role/${resourcePrefix(env.name)}-ci-*`,
+        // The incident responder role, where config names responders (state-<env> holds it).
+        ...(env.incidentResponse.responderPrincipalArns.length ? [`arn:${partition}:iam::${account}:role/${responderRoleName(env)}`] : []),
         `arn:${partition}:iam::${account}:policy/${ciReadPolicyName(env)}`,
         `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
       ],
@@ -275,15 +278,6 @@ function planStatements(env: EnvironmentConfig, n: Names): IdentityStatement[] {
       Resource: n.stateKeyArn,
     },
   ];
-}
-
-/** The provider's default tags that say a resource belongs to this project and environment. */
-const SCOPING_TAGS = ["Project", "Environment"];
-
-/** aws:RequestTag (on create) or aws:ResourceTag (after) equal to the environment's scoping tags. */
-function projectTags(env: EnvironmentConfig, kind: "RequestTag" | "ResourceTag"): IdentityStatement["Condition"] {
-  const tags = standardTags(env);
-  return { StringEquals: Object.fromEntries(SCOPING_TAGS.map((t) => [`aws:${kind}/${t}`, tags[t]])) };
 }
 
 /**

@@ -8,7 +8,6 @@ import type { ProjectLogs } from "../monitoring/log-groups";
 import { AUDIT_NAMESPACE, auditAlarmSpecs } from "./alarms";
 import { UserActivityLogs } from "./log-delivery";
 import { fillQuery, investigationQueries, USER_POOL_ID_PLACEHOLDER } from "./queries";
-import { logGroupArn, ResponderRole } from "./responder-role";
 
 /** Terraform names are snake_case versions of the data's names: `user-events` → `audit_query_user_events`. */
 const snake = (name: string) =>
@@ -23,7 +22,6 @@ export const auditAlarmAddress = (name: string): string => `audit_alarm_${snake(
 export interface AuditTrailProps {
   readonly env: EnvironmentConfig;
   readonly userPoolId: string;
-  readonly userPoolArn: string;
   /** The environment's log groups (retention and log key). */
   readonly logs: ProjectLogs;
   /** The encrypted alert topic the other alarms notify. */
@@ -32,15 +30,14 @@ export interface AuditTrailProps {
 
 /**
  * Audit trail and incident response of one environment: the export of Cognito's user activity (PLUS
- * pools), the saved investigation queries, alarms on what only the exported events show, and the
- * responder role. Every resource has a pinned address (see the *_ADDRESSES constants and the
+ * pools), the saved investigation queries and alarms on what only the exported events show (the
+ * responder role is in state-<env>: responder-role.ts). Every resource has a pinned address (see the *_ADDRESSES constants and the
  * address functions above); nothing here exists unless config turns it on.
  */
 export class AuditTrail extends Construct {
   readonly userActivityLogs?: UserActivityLogs;
-  readonly responderRole?: ResponderRole;
 
-  constructor(scope: Construct, id: string, { env, userPoolId, userPoolArn, logs, alertTopicArn }: AuditTrailProps) {
+  constructor(scope: Construct, id: string, { env, userPoolId, logs, alertTopicArn }: AuditTrailProps) {
     super(scope, id);
     if (env.audit.userActivityLogs) {
       this.userActivityLogs = new UserActivityLogs(this, "user-activity", { env, userPoolId, logs });
@@ -59,14 +56,6 @@ export class AuditTrail extends Construct {
 
     const activity = this.userActivityLogs?.userActivity;
     if (activity) this.addAlarms(env, activity.name, alertTopicArn);
-
-    if (env.incidentResponse.responderPrincipalArns.length) {
-      const logGroupArns = [
-        ...(this.userActivityLogs ? [this.userActivityLogs.userActivity.arn, this.userActivityLogs.userNotification.arn] : []),
-        ...(env.audit.cloudTrailLogGroupName ? [logGroupArn(env, env.audit.cloudTrailLogGroupName)] : []),
-      ];
-      this.responderRole = new ResponderRole(this, "responder", { env, userPoolArn, logGroupArns });
-    }
   }
 
   /** One metric filter on the user-activity log group and one alarm per spec, both to the alert topic. */

@@ -2,10 +2,16 @@
  * The incident responder role: what the user containment commands and the investigation queries
  * need, on this environment's pool and audit log groups, and nothing else.
  *
+ * The role lives in state-<env>, which an administrator applies: in <env> the CI apply role would need
+ * IAM writes to create it, and a pipeline credential that may write a role's policy can grant itself anything.
+ *
  * Resource scoping (Service Authorization Reference):
- * - every Cognito action below takes the userpool resource type, so they name this pool's ARN
- *   ("Actions, resources, and condition keys for Amazon Cognito User Pools",
- *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html);
+ * - every Cognito action below takes the userpool resource type, whose condition keys include
+ *   aws:ResourceTag/${TagKey} ("Actions, resources, and condition keys for Amazon Cognito User Pools",
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html).
+ *   The pool's id is generated when <env> creates it, after state-<env>: the statement names the pools of
+ *   this account and Region that carry this environment's Project and Environment tags (the provider's
+ *   default_tags), so another pool of the account (the TaskFlow API's) is out of reach;
  * - logs:StartQuery takes the log-group resource type; logs:GetQueryResults and logs:StopQuery have
  *   no resource type, so "*" is the only Resource they accept
  *   ("Actions, resources, and condition keys for Amazon CloudWatch Logs",
@@ -27,6 +33,8 @@ import { partitionOf } from "../../../config/aws-regions";
 import type { EnvironmentConfig } from "../../../config";
 import type { PolicyStatement } from "../policy-document";
 import { resourcePrefix } from "../../../config/names";
+import { projectTags } from "../../aws-provider";
+import { auditLogGroupNames } from "./queries";
 
 /** The Cognito actions of the user commands: show/events read, disable/enable/sign-out/reset-password contain. */
 export const RESPONDER_COGNITO_ACTIONS = [
@@ -84,9 +92,19 @@ export function responderTrustStatements(env: EnvironmentConfig): TrustStatement
  * aws_cloudwatch_log_group.arn gives them); StartQuery is granted on them and on their ":*" form,
  * the form CloudWatch Logs authorizes many log-group actions against.
  */
-export function responderPermissionStatements(userPoolArn: string, logGroupArns: readonly string[]): IdentityStatement[] {
+export function responderPermissionStatements(
+  env: EnvironmentConfig,
+  userPoolArn: string,
+  logGroupArns: readonly string[],
+): IdentityStatement[] {
   const statements: IdentityStatement[] = [
-    { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: [...RESPONDER_COGNITO_ACTIONS], Resource: userPoolArn },
+    {
+      Sid: "ContainUsersOfThisPool",
+      Effect: "Allow",
+      Action: [...RESPONDER_COGNITO_ACTIONS],
+      Resource: userPoolArn,
+      Condition: projectTags(env, "ResourceTag"),
+    },
   ];
   if (logGroupArns.length) {
     statements.push(
@@ -149,6 +167,7 @@ export const identityPolicyDocument = (statements: readonly IdentityStatement[])
 
 export interface ResponderRoleProps {
   readonly env: EnvironmentConfig;
+  /** The pool's ARN, or a pattern of pools (state-<env>: userPoolsArn); the tag condition narrows either. */
   readonly userPoolArn: string;
   /** Audit log groups the role may query (bare ARNs). */
   readonly logGroupArns: readonly string[];
@@ -171,7 +190,10 @@ export class ResponderRole extends Construct {
     new IamRolePolicy(this, "policy", {
       name: "incident-response",
       role: this.role.id,
-      policy: identityPolicyDocument([...responderPermissionStatements(userPoolArn, logGroupArns), ...responderStateReadStatements(env)]),
+      policy: identityPolicyDocument([
+        ...responderPermissionStatements(env, userPoolArn, logGroupArns),
+        ...responderStateReadStatements(env),
+      ]),
     }).overrideLogicalId(RESPONDER_ADDRESSES.policy);
     new TerraformOutput(this, RESPONDER_ADDRESSES.output, {
       value: this.role.arn,
@@ -183,3 +205,14 @@ export class ResponderRole extends Construct {
 /** Bare ARN of a log group known by name only (e.g. the CloudTrail group config names). */
 export const logGroupArn = (env: EnvironmentConfig, name: string): string =>
   `arn:${partitionOf(env.region)}:logs:${env.region}:${env.accountId}:log-group:${name}`;
+
+/** Every user pool of the environment's account and Region: the Cognito statement narrows it by tag. */
+export const userPoolsArn = (env: EnvironmentConfig): string =>
+  `arn:${partitionOf(env.region)}:cognito-idp:${env.region}:${env.accountId}:userpool/*`;
+
+/** The log groups the responder may query: the exported user activity (where on) and the CloudTrail group (where named). */
+export const responderLogGroupArns = (env: EnvironmentConfig): string[] =>
+  [
+    ...(env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : []),
+    ...(env.audit.cloudTrailLogGroupName ? [env.audit.cloudTrailLogGroupName] : []),
+  ].map((name) => logGroupArn(env, name));
