@@ -9,7 +9,7 @@ Service Authorization Reference prefixes), which resource (an ARN built from the
 resources.py), the resource's own policy where it has one (KMS key policy, SNS topic policy, a role's
 trust policy for sts:AssumeRole*; S3 bucket policies in ext_s3.py), and the request context AWS sets
 (aws:SecureTransport from the listener, aws:PrincipalArn, aws:PrincipalAccount, aws:RequestedRegion,
-aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, dynamodb:LeadingKeys).
+aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, kms:ResourceAliases, dynamodb:LeadingKeys).
 
 Modes (launcher.py --authz): "record" decides and logs every request but lets it through; "enforce" answers
 a denied request with the service's AccessDenied error (JSON services: AccessDeniedException, HTTP 400;
@@ -330,6 +330,11 @@ def evaluate_s3(request: Any, region: str, action: str, resource: str, bucket: A
         "action": kms_action,
         "resource": key_arn,
         "resourcePolicy": key_policy,
-        "context": {**base_context(request.scheme == "https", principal, account, region), "kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": account},
+        "context": {
+            **base_context(request.scheme == "https", principal, account, region),
+            "kms:ViaService": f"s3.{region}.amazonaws.com",
+            "kms:CallerAccount": account,
+            **({"kms:ResourceAliases": aliases} if (aliases := authz_resources.kms_key_aliases(key_arn, account, region)) else {}),
+        },
     }
     return denied(decide(kms_question, {"operation": f"S3 for {request.method} {resource}", "known_role": policies is not None}))

@@ -21,6 +21,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
@@ -70,6 +71,7 @@ export interface AwsClients {
   readonly logs: CloudWatchLogsClient;
   readonly iam: IAMClient;
   readonly waf: WAFV2Client;
+  readonly sts: STSClient;
 }
 
 /** Client configuration that trusts the CA bundle named by AWS_CA_BUNDLE (nothing else is configured in code). */
@@ -111,6 +113,7 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     logs: new CloudWatchLogsClient(tls),
     iam: new IAMClient(tls),
     waf: new WAFV2Client(tls),
+    sts: new STSClient(tls),
   };
   try {
     return await fn(clients);
@@ -121,4 +124,22 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     if (savedNodeCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
     else process.env.NODE_EXTRA_CA_CERTS = savedNodeCa;
   }
+}
+
+/**
+ * A session of `roleArn` from sts:AssumeRole with the credentials of `from`, as an operator gets one on AWS:
+ * the emulator evaluates the role's trust policy (and the caller's own policies) and refuses with AccessDenied.
+ */
+export async function assumeRole(from: AwsEnv, roleArn: string, sessionName: string): Promise<AwsEnv> {
+  const { Credentials } = await withAwsClients(from, (c) =>
+    c.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
+  );
+  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken)
+    throw new Error(`sts:AssumeRole of ${roleArn} returned no credentials`);
+  return {
+    ...from,
+    AWS_ACCESS_KEY_ID: Credentials.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: Credentials.SecretAccessKey,
+    AWS_SESSION_TOKEN: Credentials.SessionToken,
+  };
 }
