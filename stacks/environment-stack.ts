@@ -20,7 +20,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly auth: CognitoAuth;
   /** The user pool's web ACL; absent when waf.mode is "off" (dev). */
   readonly waf?: UserPoolWaf;
-  /** User-activity export, saved investigation queries, audit alarms and the responder role (each only when configured). */
+  /** User-activity export, saved investigation queries and audit alarms (each only when configured). */
   readonly audit: AuditTrail;
 
   constructor(
@@ -48,13 +48,11 @@ export class EnvironmentStack extends TerraformStack {
       environment: env,
       audit: env.audit,
       userPoolId: this.auth.userPool.id,
-      userPoolArn: this.auth.userPool.arn,
       userPoolName: env.userPool.name,
       logs: monitoring.logs,
       alertTopicArn: monitoring.alertTopic.topic.arn,
       // Same sensitivity as the risk alarms on Cognito's metrics: every such event is worth a look.
       alarmTiming: env.monitoring.riskEvents,
-      responders: { principalArns: env.incidentResponse.responderPrincipalArns, state: env.state },
     });
   }
 }

@@ -3,10 +3,11 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { accessLogBucketName, bootstrapStateKey, stateStackId } from "../config/names";
 import { STAGES } from "../config/schema";
-import { awsProviderFor, standardTags } from "./aws-provider";
+import { awsProviderFor, scopingTags, standardTags } from "./aws-provider";
 import { useS3Backend } from "./backend";
 import { logDeliveryStackName } from "./constructs/audit/log-delivery";
 import { auditLogGroupNames, investigationQueries } from "./constructs/audit/queries";
+import { logGroupArn, ResponderRole, responderRoleName, userPoolsArn } from "./constructs/audit/responder-role";
 import { AccessLogBucket } from "./constructs/access-log-bucket";
 import { GithubCiRoles, type EnvironmentStackResources } from "./constructs/ci-roles";
 import { brandingStackName } from "./constructs/cognito/managed-login-branding";
@@ -119,6 +120,21 @@ export class StateStack extends TerraformStack {
       lock_table_name: { value: table.name, description: "S3 backend dynamodb_table" },
       state_key_arn: { value: stateKey.key.arn, description: "KMS key encrypting the state bucket and lock table" },
     };
+    const responderPrincipalArns = env.incidentResponse.responderPrincipalArns;
+    if (responderPrincipalArns.length) {
+      // Here, not in <env>: the CI apply role has no IAM writes (responder-role.ts).
+      new ResponderRole(this, "incident-responder", {
+        environment: env,
+        principalArns: responderPrincipalArns,
+        userPoolArn: userPoolsArn(env),
+        poolTags: scopingTags(env),
+        logGroupArns: [
+          ...(env.audit.userActivityLogs ? Object.values(auditLogGroupNames(env)) : []),
+          ...(env.audit.cloudTrailLogGroupName ? [env.audit.cloudTrailLogGroupName] : []),
+        ].map((name) => logGroupArn(env, name)),
+        state: env.state,
+      });
+    }
     const { githubRepository } = env.ci;
     if (githubRepository) {
       // The pipeline's roles live here, not in <env>: the stack the pipeline applies cannot change its own access.
@@ -135,6 +151,7 @@ export class StateStack extends TerraformStack {
         },
         tags: standardTags(env),
         environmentStack: environmentStackResources(env),
+        bootstrapRoleNames: responderPrincipalArns.length ? [responderRoleName(env)] : [],
       });
       outputs.ci_plan_role_arn = { value: ci.planRole.arn, description: "Role GitHub Actions assumes to plan and check drift (read-only)" };
       outputs.ci_apply_role_arn = {

@@ -15,6 +15,10 @@ export const config = (env: EnvName, patch: Patch = {}): EnvironmentConfig => pa
 /** Synthesized JSON of a shipped environment, or of one with a config patch (which must pass validation). */
 export const synth = (env: EnvName, patch?: Patch): TfJson => (patch ? JSON.parse(synthConfig(config(env, patch))) : synthStack(env));
 
+/** Synthesized JSON of the environment's bootstrap stack state-<env>, shipped or patched. */
+export const synthState = (env: EnvName, patch?: Patch): TfJson =>
+  patch ? JSON.parse(synthConfig(config(env, patch), `state-${env}`)) : synthStack(`state-${env}`);
+
 export const REF = {
   poolId: "${aws_cognito_user_pool.user_pool.id}",
   poolArn: "${aws_cognito_user_pool.user_pool.arn}",

@@ -3,17 +3,16 @@
  * it may contain users of the pool, and cannot change the pool's configuration.
  */
 import { decide } from "../real-terraform/emulator/authz-evaluator";
-import { resource, synth } from "./helpers";
+import { resource, synthState } from "./helpers";
 
 const ACCOUNT = "333333333333";
 const POOL = `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT}:userpool/ap-northeast-1_Example`;
 const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/taskflow-prod-incident-responder/alice`;
 
-/** The responder role's permission policy of prod (with a responder configured), the pool's ARN resolved. */
+/** The responder role's permission policy of prod (with a responder configured), as state-prod synthesizes it. */
 function responderPolicy(): unknown {
-  const json = synth("prod", { incidentResponse: { responderPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/IncidentResponders`] } });
-  const document: string = resource(json, "aws_iam_role_policy", "incident_responder_policy").policy;
-  return JSON.parse(document.replaceAll("${aws_cognito_user_pool.user_pool.arn}", POOL));
+  const json = synthState("prod", { incidentResponse: { responderPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/IncidentResponders`] } });
+  return JSON.parse(resource(json, "aws_iam_role_policy", "incident_responder_policy").policy);
 }
 
 const policy = responderPolicy();
@@ -24,7 +23,8 @@ const onPool = (action: string) =>
     resource: POOL,
     resourceAccount: ACCOUNT,
     identityPolicies: [{ name: "responder", policy }],
-    context: { "aws:SecureTransport": "true" },
+    // prod's pool carries the provider's default tags.
+    context: { "aws:SecureTransport": "true", "aws:ResourceTag/Project": "TaskFlow", "aws:ResourceTag/Environment": "prod" },
   }).then((a) => a.decision);
 
 describe("Control: the responder cannot change the pool's configuration", () => {

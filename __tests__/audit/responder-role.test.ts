@@ -11,7 +11,7 @@ import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import { simulate, type PolicyJson } from "../support/iam/simulate";
 import { resourcesOf, synthStack } from "../support/synth";
-import { REF, resource, synth } from "./helpers";
+import { resource, synth, synthState } from "./helpers";
 
 const USER = "arn:aws:iam::333333333333:user/alice";
 const ROOT = "arn:aws:iam::444444444444:root";
@@ -22,6 +22,11 @@ const withResponders = (arns: string[], audit: Record<string, unknown> = {}) => 
   incidentResponse: { responderPrincipalArns: arns },
   audit,
 });
+/** The pools the role may act on: every pool of prod's account and Region, narrowed by the tags below. */
+const POOLS = "arn:aws:cognito-idp:ap-northeast-1:333333333333:userpool/*";
+/** The tags the provider's default_tags put on prod's pool (stacks/aws-provider.ts). */
+const PROD_POOL_TAGS = { StringEquals: { "aws:ResourceTag/Project": "TaskFlow", "aws:ResourceTag/Environment": "prod" } };
+const groupArn = (name: string) => `arn:aws:logs:ap-northeast-1:333333333333:log-group:${name}`;
 const trustOf = (json: ReturnType<typeof synth>) =>
   JSON.parse(resource(json, "aws_iam_role", "incident_responder_role").assume_role_policy).Statement;
 const permissionsOf = (json: ReturnType<typeof synth>) =>
@@ -72,7 +77,7 @@ const STATE_READ_SIDS = ["ListStateBucket", "ReadEnvironmentState", "DecryptStat
 
 describe("IncidentResponderTrust: only the configured principals may assume the responder role; IAM users and account roots only after MFA", () => {
   // Reason: the role can disable and sign out any user of the pool; a stolen access key alone must not be enough.
-  const prod = synth("prod", withResponders([USER, ROOT, ROLE]));
+  const prod = synthState("prod", withResponders([USER, ROOT, ROLE]));
 
   test("1. compliant: IAM users and roots are in one statement that requires aws:MultiFactorAuthPresent true", () => {
     expect(trustOf(prod)[0]).toEqual({
@@ -90,7 +95,7 @@ describe("IncidentResponderTrust: only the configured principals may assume the 
     expect(trustOf(prod)).toHaveLength(2);
   });
   test("4. compliant: only users configured: a single MFA statement", () => {
-    expect(trustOf(synth("prod", withResponders([USER])))).toEqual([
+    expect(trustOf(synthState("prod", withResponders([USER])))).toEqual([
       expect.objectContaining({ Sid: "RespondersWithMfa", Principal: { AWS: [USER] } }),
     ]);
   });
@@ -107,17 +112,25 @@ describe("IncidentResponderTrust: only the configured principals may assume the 
   });
   test("8. not applied: without responders there is no role, no policy and no output", () => {
     for (const env of ["dev", "staging", "prod"] as const) {
-      const json = synth(env);
-      expect(resourcesOf(json, "aws_iam_role")).toEqual({});
-      expect(resourcesOf(json, "aws_iam_role_policy")).toEqual({});
+      const json = synthState(env);
+      expect(resourcesOf(json, "aws_iam_role")).not.toHaveProperty("incident_responder_role");
+      expect(resourcesOf(json, "aws_iam_role_policy")).not.toHaveProperty("incident_responder_policy");
       expect(json.output ?? {}).not.toHaveProperty("responder_role_arn");
     }
+  });
+  test("9. compliant: the role is in state-<env>, which an administrator applies, never in <env>, which the CI apply role applies without IAM writes", () => {
+    const env = synth("prod", withResponders([ROLE]));
+    expect(resourcesOf(env, "aws_iam_role")).toEqual({});
+    expect(resourcesOf(env, "aws_iam_role_policy")).toEqual({});
+    expect(resource(synthState("prod", withResponders([ROLE])), "aws_iam_role", "incident_responder_role").name).toBe(
+      "taskflow-prod-incident-responder",
+    );
   });
 });
 
 describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions on this pool, queries on the audit log groups, and "*" only for actions without a resource type', () => {
   // Reason: containment must not become a way to change the pool, read other logs, or act on another pool.
-  const prod = synth("prod", withResponders([USER], { cloudTrailLogGroupName: CLOUDTRAIL }));
+  const prod = synthState("prod", withResponders([USER], { cloudTrailLogGroupName: CLOUDTRAIL }));
   const statements = permissionsOf(prod);
   let sent: string[];
   beforeAll(async () => {
@@ -125,8 +138,14 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
   });
   const cognitoActionsSent = () => sent.filter((a) => a.startsWith("cognito-idp:"));
 
-  test("1. statement ContainUsersOfThisPool: exactly the Cognito actions the user commands send, on this pool's ARN only", () => {
-    expect(statements[0]).toEqual({ Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn });
+  test("1. statement ContainUsersOfThisPool: exactly the Cognito actions the user commands send, on the pools tagged as this project's and environment's only", () => {
+    expect(statements[0]).toEqual({
+      Sid: "ContainUsersOfThisPool",
+      Effect: "Allow",
+      Action: cognitoActionsSent(),
+      Resource: POOLS,
+      Condition: PROD_POOL_TAGS,
+    });
   });
   test("2. statement QueryAuditLogGroups: logs:StartQuery on the two audit log groups and the configured CloudTrail log group only", () => {
     expect(statements[1]).toEqual({
@@ -134,9 +153,9 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
       Effect: "Allow",
       Action: "logs:StartQuery",
       Resource: [
-        ...bothForms(REF.userActivityArn),
-        ...bothForms(REF.userNotificationArn),
-        ...bothForms(`arn:aws:logs:ap-northeast-1:333333333333:log-group:${CLOUDTRAIL}`),
+        ...bothForms(groupArn("/aws/vendedlogs/cognito/taskflow-prod/user-activity")),
+        ...bothForms(groupArn("/aws/vendedlogs/cognito/taskflow-prod/user-notification")),
+        ...bothForms(groupArn(CLOUDTRAIL)),
       ],
     });
   });
@@ -174,8 +193,14 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
     ]);
   });
   test("7. without exported logs or a CloudTrail group (dev), the role only contains users and reads the state: no logs statement at all", () => {
-    const dev = permissionsOf(synth("dev", withResponders([USER])));
-    expect(dev[0]).toEqual({ Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: cognitoActionsSent(), Resource: REF.poolArn });
+    const dev = permissionsOf(synthState("dev", withResponders([USER])));
+    expect(dev[0]).toEqual({
+      Sid: "ContainUsersOfThisPool",
+      Effect: "Allow",
+      Action: cognitoActionsSent(),
+      Resource: "arn:aws:cognito-idp:ap-northeast-1:111111111111:userpool/*",
+      Condition: { StringEquals: { "aws:ResourceTag/Project": "TaskFlow", "aws:ResourceTag/Environment": "dev" } },
+    });
     expect(dev.slice(1).map((s: { Sid: string }) => s.Sid)).toEqual(STATE_READ_SIDS);
   });
   test("8. the policy is attached to the responder role", () => {
@@ -185,12 +210,12 @@ describe('IncidentResponderLeastPrivilege: the user commands\' Cognito actions o
 
 describe("the responder role's ARN is a pinned output", () => {
   test("responder_role_arn is the role's ARN", () => {
-    expect(synth("staging", withResponders([ROLE])).output.responder_role_arn).toEqual(
+    expect(synthState("staging", withResponders([ROLE])).output.responder_role_arn).toEqual(
       expect.objectContaining({ value: "${aws_iam_role.incident_responder_role.arn}" }),
     );
   });
   test("the role is named per environment", () => {
-    expect(resource(synth("staging", withResponders([ROLE])), "aws_iam_role", "incident_responder_role").name).toBe(
+    expect(resource(synthState("staging", withResponders([ROLE])), "aws_iam_role", "incident_responder_role").name).toBe(
       "taskflow-staging-incident-responder",
     );
   });
@@ -198,11 +223,15 @@ describe("the responder role's ARN is a pinned output", () => {
 
 describe("IncidentResponderSufficient: every request the user and investigate commands make is allowed, simulated against the synthesized policies; changes are denied", () => {
   // Reason: the role must work during an incident (finding the pool id included) and do nothing more.
-  const json = synth("prod", withResponders([USER]));
-  const state = synthStack("state-prod");
+  const json = synthStack("prod");
+  const state = synthState("prod", withResponders([USER]));
   const role = "arn:aws:iam::333333333333:role/taskflow-prod-incident-responder";
-  const policies = { "incident-response": resolvedPolicy(json, resource(json, "aws_iam_role_policy", "incident_responder_policy").policy) };
+  const policies = {
+    "incident-response": resolvedPolicy(state, resource(state, "aws_iam_role_policy", "incident_responder_policy").policy),
+  };
   const pool = arnOf(json, "aws_cognito_user_pool.user_pool");
+  /** What prod's pool carries (the provider's default_tags), as Cognito gives it to IAM for aws:ResourceTag. */
+  const prodPool = { "aws:ResourceTag/Project": "TaskFlow", "aws:ResourceTag/Environment": "prod" };
   const group = arnOf(json, "aws_cloudwatch_log_group.audit_user_activity_log_group");
   const bucket = arnOf(state, "aws_s3_bucket.state_bucket");
   const stateKey = arnOf(state, "aws_kms_key.state_key");
@@ -236,7 +265,7 @@ describe("IncidentResponderSufficient: every request the user and investigate co
       // Actions without a resource type are authorized on "*"; the others on this pool or the audit log group.
       const [service, name] = action.split(":");
       const target = (await isWildcardOnlyAction(service, name)) ? "*" : service === "cognito-idp" ? pool : group;
-      expect([action, (await ask(action, target)).decision]).toEqual([action, "Allowed"]);
+      expect([action, (await ask(action, target, service === "cognito-idp" ? prodPool : {})).decision]).toEqual([action, "Allowed"]);
     }
   });
   test("2. the state read that finds the pool id: list the bucket, read the state object through S3's decryption, read its digest", async () => {
@@ -256,7 +285,17 @@ describe("IncidentResponderSufficient: every request the user and investigate co
       "cognito-idp:DeleteUserPool",
       "cognito-idp:AdminDeleteUser",
     ])
-      expect([action, (await ask(action, pool)).decision]).toEqual([action, "ImplicitlyDenied"]);
+      expect([action, (await ask(action, pool, prodPool)).decision]).toEqual([action, "ImplicitlyDenied"]);
+  });
+  test("3b. non-compliant: no user of another pool of the account (another project's, or staging's tags) can be touched", async () => {
+    const other = "arn:aws:cognito-idp:ap-northeast-1:333333333333:userpool/ap-northeast-1_OtherApp";
+    const others: Record<string, string>[] = [
+      { "aws:ResourceTag/Project": "TaskFlowApi", "aws:ResourceTag/Environment": "prod" },
+      { ...prodPool, "aws:ResourceTag/Environment": "staging" },
+      {},
+    ];
+    for (const tags of others)
+      expect([tags, (await ask("cognito-idp:AdminDisableUser", other, tags)).decision]).toEqual([tags, "ImplicitlyDenied"]);
   });
   test("4. non-compliant: no state write, no lock, no other state, no decryption outside S3", async () => {
     expect((await ask("s3:PutObject", `${bucket}/${stateKeyPath}`, { "s3:x-amz-server-side-encryption": "aws:kms" })).decision).toBe(

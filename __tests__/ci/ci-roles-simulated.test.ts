@@ -5,7 +5,8 @@
 import { arnOf, resolvedPolicy } from "../support/iam/policy-documents";
 import { simulate, type SimulatedRequest } from "../support/iam/simulate";
 import { ciRolePolicies } from "../support/ci-role-policies";
-import { synthStack } from "../support/synth";
+import { parseEnvironmentConfig } from "../../config";
+import { rawEnv, synthConfig, synthStack } from "../support/synth";
 
 // The first decisions read AWS's reference data (thousands of small JSON files) from disk: slow on a busy 2-core machine.
 jest.setTimeout(60_000);
@@ -153,5 +154,36 @@ describe("CiApplyRoleProjectResourcesOnly: key and user-pool administration only
   test("8. CloudWatch Logs resource policies (no resource type): this Region only", async () => {
     expect(await decisionOf(as(apply, "logs:PutResourcePolicy", "*", { "aws:RequestedRegion": REGION }))).toBe("Allowed");
     expect(await decisionOf(as(apply, "logs:PutResourcePolicy", "*", { "aws:RequestedRegion": "us-east-1" }))).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("CiPlanRoleReadsResponderRole: the drift check of state-<env> may read the responder role it holds, and only read it", () => {
+  // Reason: with responders configured state-<env> manages that role; a plan role that cannot read it fails the daily drift check.
+  const RESPONDER = `arn:aws:iam::${ACCOUNT}:role/taskflow-prod-incident-responder`;
+  const configured = JSON.parse(
+    synthConfig(
+      parseEnvironmentConfig(
+        rawEnv("prod", { incidentResponse: { responderPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/Responders`] } }),
+        "prod",
+      ),
+      "state-prod",
+    ),
+  );
+  const planWithResponders = {
+    ...plan,
+    policies: Object.fromEntries(
+      Object.entries(ciRolePolicies(configured, "plan")).map(([id, policy]) => [id, resolvedPolicy(configured, policy)]),
+    ),
+  };
+  test("1. compliant: iam:GetRole, GetRolePolicy and ListRolePolicies on the responder role", async () => {
+    for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies"])
+      expect([action, await decisionOf(as(planWithResponders, action, RESPONDER))]).toEqual([action, "Allowed"]);
+  });
+  test("2. non-compliant: no write to it, and no read of another role of the account", async () => {
+    expect(await decisionOf(as(planWithResponders, "iam:PutRolePolicy", RESPONDER))).toBe("ImplicitlyDenied");
+    expect(await decisionOf(as(planWithResponders, "iam:GetRole", `arn:aws:iam::${ACCOUNT}:role/Admin`))).toBe("ImplicitlyDenied");
+  });
+  test("3. not applied: without responders the plan role has no read of that name", async () => {
+    expect(await decisionOf(as(plan, "iam:GetRole", RESPONDER))).toBe("ImplicitlyDenied");
   });
 });

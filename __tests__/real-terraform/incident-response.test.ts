@@ -16,9 +16,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import {
   DeleteUserPoolClientCommand,
   AdminGetUserCommand,
-  CreateUserPoolClientCommand,
   GetLogDeliveryConfigurationCommand,
-  ListUserPoolsCommand,
   type AdminInitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
@@ -26,7 +24,7 @@ import { EXIT } from "../../scripts/lib/cli/exit-codes";
 import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import type { ActionRecord } from "../../scripts/user";
 import { withAwsClients, type AwsEnv } from "./support/aws";
-import { createUserWithPassword, passwordSignIn, refreshTokens } from "./support/cognito-users";
+import { createUserWithPassword, passwordSignIn, refreshTokens, testOnlyClient } from "./support/cognito-users";
 import { describeRun, npmScript, StepTimer, type RunResult } from "./support/run";
 import { sharedDeployment } from "./support/shared-deployment";
 import type { TerraformSetup } from "./support/terraform-env";
@@ -87,16 +85,7 @@ beforeAll(async () => {
   if (TRANSCRIPT) writeFileSync(TRANSCRIPT, "");
   d = await deployedEnvironment(prod);
   await withAwsClients(d.awsEnv, async ({ cognito }) => {
-    const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 10 }));
-    poolId = UserPools?.find((p) => p.Name === prod.userPool.name)?.Id as string;
-    const client = await cognito.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: "incident-response-test-only",
-        ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      }),
-    );
-    testClientId = client.UserPoolClient?.ClientId as string;
+    ({ poolId, clientId: testClientId } = await testOnlyClient(cognito, prod.userPool.name, "incident-response-test-only"));
     for (const email of [ALICE, BOB]) await createUserWithPassword(cognito, poolId, email, PASSWORD);
   });
 }, 420_000);

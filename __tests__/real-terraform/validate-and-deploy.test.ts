@@ -67,16 +67,16 @@ import { auditLogGroupNames } from "../../stacks/constructs/audit/queries";
 import { describeRun, killRunning, run, start, StepTimer, type RunResult } from "./support/run";
 import { DEPLOY_FLAGS } from "./support/cdktf-deploy";
 import { SHARED_DEPLOYMENT_WAIT_MS, sharedDeployment, type SharedDeployment } from "./support/shared-deployment";
+import { sharedEnvironments } from "./support/shared-config";
 import type { TerraformSetup } from "./support/terraform-env";
 import { CONTROL_ARGUMENT, CONTROL_STACK, type StackValidation } from "./support/validate";
 import { stackJson, type WorkingCopy } from "./support/workdir";
-import { loadEnvironments } from "../../config";
 import { stateStackId } from "../../config/names";
 import { accessLogTarget } from "../../stacks/state-stack";
 
 jest.setTimeout(240_000);
 
-const envs = loadEnvironments();
+const envs = sharedEnvironments();
 const prod = envs.find((e) => e.stage === "prod" && e.name === "prod") ?? envs[envs.length - 1];
 const dev = envs.find((e) => e.name !== prod.name) as EnvironmentConfig;
 

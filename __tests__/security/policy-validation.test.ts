@@ -43,9 +43,10 @@ describe("the responder role, enabled in config (no shipped environment names re
         rawEnv("prod", { incidentResponse: { responderPrincipalArns: ["arn:aws:iam::333333333333:user/alice"] } }),
         "prod",
       ),
+      "state-prod",
     ),
   );
-  const responder = policySitesOf("prod", json).filter((s) => s.resource.includes("incident_responder"));
+  const responder = policySitesOf("state-prod", json).filter((s) => s.resource.includes("incident_responder"));
   test("1. its trust and permission policies pass all four checks", async () => {
     expect(responder.map((s) => s.resource).sort()).toEqual([
       "aws_iam_role.incident_responder_role.assume_role_policy",

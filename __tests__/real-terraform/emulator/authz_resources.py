@@ -2,7 +2,7 @@
 What a request acts on, for ext_authz.py: the resource ARNs built from its parameters (ARN formats from the
 Service Authorization Reference page of each service), the resource's own policy, and the context keys
 that come from the request or the resource (aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*,
-dynamodb:LeadingKeys).
+kms:ResourceAliases, dynamodb:LeadingKeys).
 
 An action that AWS authorizes on "*" (no resource type) is evaluated on "*" by the evaluator, whatever
 ARN is built here. A request whose resource cannot be told from its parameters is evaluated on "*" and
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.dynamodb.models import dynamodb_backends
+from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.sns.models import sns_backends
 
@@ -48,6 +49,15 @@ def members(params: dict[str, Any], name: str) -> list[Any]:
         return [value]
     prefix = f"{name}.member."
     return [v for k, v in sorted(params.items(), key=lambda kv: kv[0]) if k.startswith(prefix) and k.count(".") == 2]
+
+
+def kms_key_aliases(key_arn: str, account: str, region: str) -> list[str]:
+    """kms:ResourceAliases: the alias names of the key (AWS KMS Developer Guide, "kms:ResourceAliases")."""
+    try:
+        key_id = key_arn.split(":key/")[1]
+        return sorted(a.alias_name for a in kms_backends[account][region].list_aliases(key_id))
+    except Exception:
+        return []
 
 
 def kms_key_arn(key_id: str, account: str, region: str) -> str:
@@ -147,6 +157,11 @@ class Request:
             if self.service == "kms" and ":key/" in resource:
                 key_id = resource.split(":key/")[1]
                 return json.loads(kms_backends[self.account][self.region].get_key_policy(key_id))
+            if self.service == "sts" and ":role/" in resource:
+                # A role's trust policy is the resource policy of sts:AssumeRole (IAM User Guide, "Role trust
+                # policies"): even in the role's own account the caller must be allowed by it.
+                role = iam_backends[account_of(resource) or self.account]["aws"].get_role(resource.split("/")[-1])
+                return json.loads(role.assume_role_policy_document)
             if self.service == "sns" and resource != "*":
                 topic = sns_backends[self.account][self.region].topics.get(resource)
                 return json.loads(topic.policy) if topic is not None else None
@@ -195,6 +210,10 @@ class Request:
             ctx["aws:TagKeys"] = list(tags)
             ctx.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
         ctx.update(resource_tag_context(resource))
+        if self.service == "kms" and ":key/" in resource:
+            aliases = kms_key_aliases(resource, self.account, self.region)
+            if aliases:
+                ctx["kms:ResourceAliases"] = aliases
         if self.service == "dynamodb":
             keys = self.leading_keys()
             if keys:

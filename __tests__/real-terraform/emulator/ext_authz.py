@@ -10,7 +10,7 @@ authz_resources.py), the resource's own policy where it has one (KMS key policy,
 trust policy for sts:AssumeRole*; the S3 bucket policy, which ext_s3.py reads with S3's real action per request
 and passes to evaluate_s3), and the request context AWS sets
 (aws:SecureTransport from the listener, aws:PrincipalArn, aws:PrincipalAccount, aws:RequestedRegion,
-aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, dynamodb:LeadingKeys).
+aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, kms:ResourceAliases, dynamodb:LeadingKeys).
 
 Requests a service makes with the caller's credentials are evaluated as the caller too (for_caller): S3's and
 DynamoDB's calls to KMS for an encrypted object or table (kms:ViaService <service>.<region>.amazonaws.com,
@@ -312,9 +312,22 @@ def for_caller(caller: Caller, via: str, action: str, resource: str, extra: dict
         "resourceAccount": authz_resources.account_of(resource) or caller.account,
         "identityPolicies": caller.policies or [],
         "resourcePolicy": key_policy(resource) if ":key/" in resource else None,
-        "context": {**via_context(caller, via, action), **authz_resources.resource_tag_context(resource), **(extra or {})},
+        "context": {
+            **via_context(caller, via, action),
+            **authz_resources.resource_tag_context(resource),
+            **kms_alias_context(resource, caller),
+            **(extra or {}),
+        },
     }
     return decide(question, {"operation": operation or f"{via} for the caller", "via": via, "known_role": caller.policies is not None})
+
+
+def kms_alias_context(resource: str, caller: Caller) -> dict[str, Any]:
+    """kms:ResourceAliases, which KMS sets on every request for a key (AWS KMS Developer Guide, "kms:ResourceAliases")."""
+    if ":key/" not in resource:
+        return {}
+    aliases = authz_resources.kms_key_aliases(resource, authz_resources.account_of(resource) or caller.account, caller.region)
+    return {"kms:ResourceAliases": aliases} if aliases else {}
 
 
 def evaluate_service_principal(

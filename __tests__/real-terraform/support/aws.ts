@@ -71,6 +71,7 @@ export interface AwsClients {
   readonly logs: CloudWatchLogsClient;
   readonly iam: IAMClient;
   readonly waf: WAFV2Client;
+  readonly sts: STSClient;
 }
 
 /** Client configuration that trusts the CA bundle named by AWS_CA_BUNDLE (nothing else is configured in code). */
@@ -112,6 +113,7 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
     logs: new CloudWatchLogsClient(tls),
     iam: new IAMClient(tls),
     waf: new WAFV2Client(tls),
+    sts: new STSClient(tls),
   };
   try {
     return await fn(clients);
@@ -130,36 +132,32 @@ export async function withAwsClients<T>(awsEnv: AwsEnv, fn: (clients: AwsClients
  * identity allowed and another refused.
  */
 export async function roleSessionEnv(admin: AwsEnv, roleName: string, policy: unknown): Promise<AwsEnv> {
-  const sts = new STSClient({
-    region: admin.AWS_REGION,
-    endpoint: admin.AWS_ENDPOINT_URL,
-    credentials: {
-      accessKeyId: admin.AWS_ACCESS_KEY_ID,
-      secretAccessKey: admin.AWS_SECRET_ACCESS_KEY,
-      sessionToken: admin.AWS_SESSION_TOKEN,
-    },
-    ...sdkTlsConfig(admin),
+  const account = (await withAwsClients(admin, (c) => c.sts.send(new GetCallerIdentityCommand({})))).Account!;
+  const trust = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }],
+  };
+  await withAwsClients(admin, async (c) => {
+    await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await c.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: roleName, PolicyDocument: JSON.stringify(policy) }));
   });
-  try {
-    const account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
-    const trust = {
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }],
-    };
-    await withAwsClients(admin, async (c) => {
-      await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
-      await c.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: roleName, PolicyDocument: JSON.stringify(policy) }));
-    });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${roleName}`, RoleSessionName: roleName }),
-    );
-    return {
-      ...admin,
-      AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId!,
-      AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey!,
-      AWS_SESSION_TOKEN: Credentials!.SessionToken!,
-    };
-  } finally {
-    sts.destroy();
-  }
+  return assumeRole(admin, `arn:aws:iam::${account}:role/${roleName}`, roleName);
+}
+
+/**
+ * A session of `roleArn` from sts:AssumeRole with the credentials of `from`, as an operator gets one on AWS:
+ * the emulator evaluates the role's trust policy (and the caller's own policies) and refuses with AccessDenied.
+ */
+export async function assumeRole(from: AwsEnv, roleArn: string, sessionName: string): Promise<AwsEnv> {
+  const { Credentials } = await withAwsClients(from, (c) =>
+    c.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
+  );
+  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken)
+    throw new Error(`sts:AssumeRole of ${roleArn} returned no credentials`);
+  return {
+    ...from,
+    AWS_ACCESS_KEY_ID: Credentials.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: Credentials.SecretAccessKey,
+    AWS_SESSION_TOKEN: Credentials.SessionToken,
+  };
 }

@@ -8,6 +8,8 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  ListUserPoolsCommand,
   type AdminInitiateAuthCommandOutput,
   type CognitoIdentityProviderClient,
   type ContextDataType,
@@ -67,3 +69,24 @@ export const refreshTokens = (
       AuthParameters: { REFRESH_TOKEN: refreshToken },
     }),
   );
+
+/**
+ * The id of the pool named `poolName` and a test-only app client on it that allows the admin password flow,
+ * so a suite signs users in without changing the stack's own client (delete it when done).
+ */
+export async function testOnlyClient(
+  cognito: CognitoIdentityProviderClient,
+  poolName: string,
+  clientName: string,
+): Promise<{ poolId: string; clientId: string }> {
+  const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 10 }));
+  const poolId = UserPools?.find((p) => p.Name === poolName)?.Id as string;
+  const client = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: clientName,
+      ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  return { poolId, clientId: client.UserPoolClient?.ClientId as string };
+}

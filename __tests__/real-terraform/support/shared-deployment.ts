@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvironments, type EnvironmentConfig } from "../../../config";
+import type { EnvironmentConfig } from "../../../config";
 import { awsEnvFor, type AwsEnv } from "./aws";
 import { startMoto, type Moto } from "./moto";
 import { describeRun, run, StepTimer, type RunResult } from "./run";
@@ -26,6 +26,7 @@ import { cdktfDeploy } from "./cdktf-deploy";
 import { PREPARED_COPIES, PREPARED_DIR_VAR, prepareCopy, type PreparedCopyName } from "./prepared-copies";
 import { stateStackId } from "../../../config/names";
 import { ciDeploy } from "./ci-deploy";
+import { sharedEnvironments, writeSharedConfig } from "./shared-config";
 
 /**
  * How the shared emulator authorizes requests (emulator/ext_authz.py): "enforce" refuses what AWS would
@@ -79,7 +80,7 @@ export interface SharedDeployment {
   /** Terraform/cdktf environment without credentials: mirror-only CLI config, no checkpoint, CI output. */
   readonly tf: TerraformSetup;
   readonly terraformVersion: string;
-  /** The shipped environments, deployed (promotion order). */
+  /** The shipped environments with the shared config's responder and break-glass principals (shared-config.ts), deployed. */
   readonly envs: EnvironmentConfig[];
   /** Credentials (a deploy-role session) plus endpoint, region and CA bundle for an environment's account. */
   awsEnv(envName: string): AwsEnv;
@@ -152,12 +153,13 @@ export async function setUpSharedDeployment(): Promise<string> {
   );
 
   const deploying = (async () => {
-    const envs = loadEnvironments();
+    const envs = sharedEnvironments();
     const awsEnvs: Record<string, AwsEnv> = {};
     const steps: Record<string, StepRecord> = {};
     let validation: SharedDeploymentFile["validation"] = { error: "not run: the synth failed" };
     try {
       for (const env of envs) awsEnvs[env.name] = await awsEnvFor(moto, env.accountId, env.region);
+      writeSharedConfig(copy);
       // The app itself (what `npm run synth` runs): writes cdktf.out with the manifest cdktf deploy reads.
       const synth = await run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
         cwd: copy.project,
@@ -267,7 +269,7 @@ export async function sharedDeployment(): Promise<SharedDeployment> {
     await new Promise((r) => setTimeout(r, 1000));
     f = JSON.parse(readFileSync(path, "utf8")) as StatusFile;
   }
-  const envs = loadEnvironments().filter((e) => f.envNames.includes(e.name));
+  const envs = sharedEnvironments().filter((e) => f.envNames.includes(e.name));
   const project = f.project;
   return {
     endpoint: f.endpoint,

@@ -7,7 +7,6 @@ import type { ProjectLogs } from "../monitoring/log-groups";
 import { AUDIT_NAMESPACE, auditAlarmSpecs, type AuditAlarmTiming } from "./alarms";
 import { UserActivityLogs } from "./log-delivery";
 import { fillQuery, investigationQueries, USER_POOL_ID_PLACEHOLDER, type AuditSettings } from "./queries";
-import { logGroupArn, ResponderRole, type EnvironmentStateLocation } from "./responder-role";
 
 /** Terraform names are snake_case versions of the data's names: `user-events` → `audit_query_user_events`. */
 const snake = (name: string) =>
@@ -36,11 +35,6 @@ export interface AuditTrailProps {
    */
   readonly userPoolId: string;
   /**
-   * The user pool's ARN (what the responder role may act on).
-   * Required.
-   */
-  readonly userPoolArn: string;
-  /**
    * The user pool's name, as the alarm descriptions show it.
    * Required.
    */
@@ -60,26 +54,20 @@ export interface AuditTrailProps {
    * Required.
    */
   readonly alarmTiming: AuditAlarmTiming;
-  /**
-   * Who may assume the incident responder role, and the state its commands read.
-   * @default - no responder role
-   */
-  readonly responders?: { readonly principalArns: readonly string[]; readonly state: EnvironmentStateLocation };
 }
 
 /**
  * Audit trail and incident response of one environment: the export of Cognito's user activity (PLUS
- * pools), the saved investigation queries, alarms on what only the exported events show, and the
- * responder role. Every resource has a pinned address (see the *_ADDRESSES constants and the
+ * pools), the saved investigation queries and alarms on what only the exported events show (the
+ * responder role is in state-<env>: responder-role.ts). Every resource has a pinned address (see the *_ADDRESSES constants and the
  * address functions above); nothing here exists unless config turns it on.
  */
 export class AuditTrail extends Construct {
   readonly userActivityLogs?: UserActivityLogs;
-  readonly responderRole?: ResponderRole;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const { environment, audit, userPoolId, logs, responders } = props;
+    const { environment, audit, userPoolId, logs } = props;
     if (audit.userActivityLogs) {
       this.userActivityLogs = new UserActivityLogs(this, "user-activity", { environment, userPoolId, logs });
     }
@@ -97,20 +85,6 @@ export class AuditTrail extends Construct {
 
     const activity = this.userActivityLogs?.userActivity;
     if (activity) this.addAlarms(props, activity.name);
-
-    if (responders?.principalArns.length) {
-      const logGroupArns = [
-        ...(this.userActivityLogs ? [this.userActivityLogs.userActivity.arn, this.userActivityLogs.userNotification.arn] : []),
-        ...(audit.cloudTrailLogGroupName ? [logGroupArn(environment, audit.cloudTrailLogGroupName)] : []),
-      ];
-      this.responderRole = new ResponderRole(this, "responder", {
-        environment,
-        principalArns: responders.principalArns,
-        userPoolArn: props.userPoolArn,
-        logGroupArns,
-        state: responders.state,
-      });
-    }
   }
 
   /** One metric filter on the user-activity log group and one alarm per spec, both to the alert topic. */

@@ -2,10 +2,16 @@
  * The incident responder role: what the user containment commands and the investigation queries
  * need, on this environment's pool and audit log groups, and nothing else.
  *
+ * The role lives in state-<env>, which an administrator applies: in <env> the CI apply role would need
+ * IAM writes to create it, and a pipeline credential that may write a role's policy can grant itself anything.
+ *
  * Resource scoping (Service Authorization Reference):
- * - every Cognito action below takes the userpool resource type, so they name this pool's ARN
- *   ("Actions, resources, and condition keys for Amazon Cognito User Pools",
- *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html);
+ * - every Cognito action below takes the userpool resource type, whose condition keys include
+ *   aws:ResourceTag/${TagKey} ("Actions, resources, and condition keys for Amazon Cognito User Pools",
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html).
+ *   The pool's id is generated when <env> creates it, after state-<env>: the statement names the pools of
+ *   this account and Region that carry this environment's Project and Environment tags (the provider's
+ *   default_tags), so another pool of the account (the TaskFlow API's) is out of reach;
  * - logs:StartQuery takes the log-group resource type; logs:GetQueryResults and logs:StopQuery have
  *   no resource type, so "*" is the only Resource they accept
  *   ("Actions, resources, and condition keys for Amazon CloudWatch Logs",
@@ -96,9 +102,19 @@ export function responderTrustStatements(arns: readonly string[]): TrustStatemen
  * aws_cloudwatch_log_group.arn gives them); StartQuery is granted on them and on their ":*" form,
  * the form CloudWatch Logs authorizes many log-group actions against.
  */
-export function responderPermissionStatements(userPoolArn: string, logGroupArns: readonly string[]): IdentityStatement[] {
+export function responderPermissionStatements(
+  userPoolArn: string,
+  poolTags: Readonly<Record<string, string>>,
+  logGroupArns: readonly string[],
+): IdentityStatement[] {
   const statements: IdentityStatement[] = [
-    { Sid: "ContainUsersOfThisPool", Effect: "Allow", Action: [...RESPONDER_COGNITO_ACTIONS], Resource: userPoolArn },
+    {
+      Sid: "ContainUsersOfThisPool",
+      Effect: "Allow",
+      Action: [...RESPONDER_COGNITO_ACTIONS],
+      Resource: userPoolArn,
+      Condition: { StringEquals: Object.fromEntries(Object.entries(poolTags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) },
+    },
   ];
   if (logGroupArns.length) {
     statements.push(
@@ -172,10 +188,16 @@ export interface ResponderRoleProps {
    */
   readonly principalArns: readonly string[];
   /**
-   * The user pool whose users the responders may contain.
+   * The user pools whose users the responders may contain: a pool's ARN, or a pattern (userPoolsArn) when
+   * the pool is created after the role; `poolTags` narrows either.
    * Required.
    */
   readonly userPoolArn: string;
+  /**
+   * Tags the pool carries (the provider's default Project and Environment tags): only pools with all of them.
+   * Required.
+   */
+  readonly poolTags: Readonly<Record<string, string>>;
   /**
    * Audit log groups the role may query (bare ARNs).
    * Required.
@@ -192,7 +214,11 @@ export interface ResponderRoleProps {
 export class ResponderRole extends Construct {
   readonly role: IamRole;
 
-  constructor(scope: Construct, id: string, { environment, principalArns, userPoolArn, logGroupArns, state }: ResponderRoleProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { environment, principalArns, userPoolArn, poolTags, logGroupArns, state }: ResponderRoleProps,
+  ) {
     super(scope, id);
     this.role = new IamRole(this, "role", {
       name: responderRoleName(environment),
@@ -206,7 +232,7 @@ export class ResponderRole extends Construct {
       name: "incident-response",
       role: this.role.id,
       policy: identityPolicyDocument([
-        ...responderPermissionStatements(userPoolArn, logGroupArns),
+        ...responderPermissionStatements(userPoolArn, poolTags, logGroupArns),
         ...responderStateReadStatements(environment, state),
       ]),
     }).overrideLogicalId(RESPONDER_ADDRESSES.policy);
@@ -220,3 +246,7 @@ export class ResponderRole extends Construct {
 /** Bare ARN of a log group known by name only (e.g. the CloudTrail group config names). */
 export const logGroupArn = ({ accountId, region }: AccountAndRegion, name: string): string =>
   `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${name}`;
+
+/** Every user pool of the account and Region: the Cognito statement narrows it by tag. */
+export const userPoolsArn = ({ accountId, region }: AccountAndRegion): string =>
+  `arn:${partitionOf(region)}:cognito-idp:${region}:${accountId}:userpool/*`;

@@ -1,9 +1,7 @@
 /** The apply role's own inline policy: changes to what the environment stack `<env>` manages, and its state write. */
 import { alarmNamePrefix } from "../../../config/names";
+import { SCOPING_TAGS } from "../../aws-provider";
 import { logGroupArns, type CiScope, type IdentityStatement } from "./scope";
-
-/** The provider's default tags that say a resource belongs to this project and environment. */
-const SCOPING_TAGS = ["Project", "Environment"];
 
 /** aws:RequestTag (on create) or aws:ResourceTag (after) equal to the environment's scoping tags. */
 function projectTags(s: CiScope, kind: "RequestTag" | "ResourceTag"): IdentityStatement["Condition"] {
@@ -160,7 +158,7 @@ export function applyStatements(s: CiScope): IdentityStatement[] {
       Effect: "Deny",
       Action: ["kms:TagResource", "kms:UntagResource", "cognito-idp:TagResource", "cognito-idp:UntagResource"],
       Resource: "*",
-      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": SCOPING_TAGS }, Null: { "aws:ResourceTag/Project": "false" } },
+      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [...SCOPING_TAGS] }, Null: { "aws:ResourceTag/Project": "false" } },
     },
     {
       // key/* above would include the state key: losing it makes every state version unreadable.

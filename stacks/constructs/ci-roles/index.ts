@@ -50,6 +50,12 @@ export interface GithubCiRolesProps {
    * Required.
    */
   readonly environmentStack: EnvironmentStackResources;
+  /**
+   * Other IAM roles state-<env> creates (the incident responder role): the plan role reads them, so a
+   * drift check of state-<env> can refresh them. The apply role never changes them.
+   * @default - none
+   */
+  readonly bootstrapRoleNames?: readonly string[];
 }
 
 /**
@@ -84,7 +90,7 @@ export class GithubCiRoles extends Construct {
       this.providerArn = provider.arn;
     }
 
-    const policyScope = ciScope(environment, props.state, props.tags, props.environmentStack);
+    const policyScope = ciScope(environment, props.state, props.tags, props.environmentStack, props.bootstrapRoleNames);
     // IAM quotas (IAM User Guide, "IAM and AWS STS quotas"): a role's inline policies hold at most 10,240
     // characters together, a managed policy 6,144. The reads and the state lock both roles need are one
     // managed policy attached to both, so the apply role's inline policy holds only its changes.

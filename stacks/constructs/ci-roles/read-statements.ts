@@ -142,6 +142,7 @@ export function planStatements(s: CiScope): IdentityStatement[] {
       ],
       Resource: [
         `arn:${partition}:iam::${account}:role/${s.prefix}-ci-*`,
+        ...s.bootstrapRoleNames.map((name) => `arn:${partition}:iam::${account}:role/${name}`),
         `arn:${partition}:iam::${account}:policy/${ciReadPolicyName({ name: s.environmentName })}`,
         `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
       ],

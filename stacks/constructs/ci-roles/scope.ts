@@ -117,6 +117,8 @@ export interface CiScope {
   /** The provider's default tags (Project and Environment scope the apply role's writes). */
   readonly tags: Readonly<Record<string, string>>;
   readonly stack: EnvironmentStackResources;
+  /** Other roles state-<env> creates (the plan role reads them for state-<env>'s drift check). */
+  readonly bootstrapRoleNames: readonly string[];
 }
 
 export function ciScope(
@@ -124,6 +126,7 @@ export function ciScope(
   state: CiStateAccess,
   tags: Readonly<Record<string, string>>,
   stack: EnvironmentStackResources,
+  bootstrapRoleNames: readonly string[] = [],
 ): CiScope {
   const partition = partitionOf(environment.region);
   const stateObjects = [state.environmentKey, state.bootstrapKey];
@@ -140,6 +143,7 @@ export function ciScope(
     lockIds: stateObjects.map((key) => `${state.bucket}/${key}`),
     tags,
     stack,
+    bootstrapRoleNames,
   };
 }
 
