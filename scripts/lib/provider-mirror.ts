@@ -21,7 +21,6 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { parse } from "@cdktf/hcl2json";
 
 /** The variable that names the mirror explicitly (the harness, the bench and the fixture recorder read it). */
 export const MIRROR_ENV = "TASKFLOW_TF_PROVIDER_MIRROR";
@@ -38,6 +37,9 @@ export function cliConfigFile(env: NodeJS.ProcessEnv): string {
   return [env.TF_CLI_CONFIG_FILE, env.TERRAFORM_CONFIG].find((f) => f) ?? join(homedir(), ".terraformrc");
 }
 
+/** On first use only: importing @cdktf/hcl2json decompresses and compiles its WebAssembly parser (~0.2 s), which only a CLI configuration in HCL needs. */
+const hcl2json = (): typeof import("@cdktf/hcl2json") => require("@cdktf/hcl2json");
+
 type Block = Record<string, unknown>;
 const blocks = (v: unknown): Block[] => (Array.isArray(v) ? (v as Block[]) : v && typeof v === "object" ? [v as Block] : []);
 
@@ -49,7 +51,7 @@ export async function mirrorsInCliConfig(file: string): Promise<string[]> {
   } catch {
     return []; // no CLI config: Terraform uses the registry
   }
-  const config: Block = file.endsWith(".json") ? (JSON.parse(text) as Block) : await parse(file, text);
+  const config: Block = file.endsWith(".json") ? (JSON.parse(text) as Block) : await hcl2json().parse(file, text);
   return blocks(config.provider_installation)
     .flatMap((pi) => blocks(pi.filesystem_mirror))
     .map((m) => m.path)
