@@ -3,7 +3,7 @@
  * bootstrap stack state-<env>), so adding an environment needs no change here.
  */
 import type { EnvironmentConfig } from "../../config";
-import { stateStackId } from "../../stacks/state-stack";
+import { stateStackId } from "../../config/names";
 
 export interface StackTarget {
   /** Stack id as cdktf knows it: `prod`, `state-prod`. */
@@ -17,7 +17,7 @@ export interface StackTarget {
 export function stackTargets(envs: readonly EnvironmentConfig[]): StackTarget[] {
   return [
     ...envs.map((env): StackTarget => ({ name: env.name, kind: "environment", env })),
-    ...envs.map((env): StackTarget => ({ name: stateStackId(env), kind: "bootstrap", env })),
+    ...envs.map((env): StackTarget => ({ name: stateStackId(env.name), kind: "bootstrap", env })),
   ];
 }
 

@@ -7,8 +7,7 @@
  * Terraform wrote, which it compares with the object it reads.
  * https://developer.hashicorp.com/terraform/language/backend/s3 ("State Locking", dynamodb_table, use_lockfile)
  */
-import { bootstrapStateKey } from "../../config/names";
-import { stateKeyAliasArn } from "../../stacks/backend";
+import { bootstrapStateKey, stateKeyAliasArn } from "../../config/names";
 import type { AwsApi } from "./aws";
 import type { StackTarget } from "./stacks";
 import { stripColours } from "./colours";
@@ -35,7 +34,7 @@ export function remoteStateOf(target: StackTarget): RemoteState | undefined {
     bucket: env.state.bucket,
     key,
     table: env.state.lockTable,
-    kmsKeyId: stateKeyAliasArn(env),
+    kmsKeyId: stateKeyAliasArn(env.region, env.accountId, env.state.kmsKeyAlias),
     lockId,
     digestId: `${lockId}-md5`,
     lockfileKey: `${key}.tflock`,
