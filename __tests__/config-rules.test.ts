@@ -2,6 +2,10 @@
  * Every rule of config/rules.ts, keyed by its id: each has at least one numbered pair of a compliant
  * config that is accepted and a non-compliant one refused with the exact problem line. A rule
  * without a case here fails the first test, so no rule can be added untested.
+ *
+ * A compliant case is never the environment's shipped value (that would only show the shipped config
+ * passes): it is the accepted value nearest the refused one or, for a rule that holds from a stage up,
+ * the refused value one stage lower (`stage` declared in the patch), which shows where the rule starts.
  */
 import { RULES } from "../config/rules";
 import { describeRefusals, type RefusalCase } from "./support/config-problems";
@@ -18,7 +22,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "password minimum length >= 15 in prod (NIST SP 800-63B rev. 4, single-factor password)",
       env: "prod",
-      compliant: { userPool: { passwordPolicy: { minimumLength: 15 } } },
+      compliant: { stage: "staging", userPool: { passwordPolicy: { minimumLength: 14 } } },
       nonCompliant: { userPool: { passwordPolicy: { minimumLength: 14 } } },
       problem: "prod.userPool.passwordPolicy.minimumLength: must be at least 15 in prod, got 14",
     },
@@ -27,7 +31,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "all four character classes in staging",
       env: "staging",
-      compliant: { userPool: { passwordPolicy: { requireSymbols: true } } },
+      compliant: { stage: "dev", userPool: { passwordPolicy: { requireSymbols: false } } },
       nonCompliant: { userPool: { passwordPolicy: { requireSymbols: false } } },
       problem: "staging.userPool.passwordPolicy.requireSymbols: must be true in staging, got false",
     },
@@ -36,14 +40,14 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "deletion protection on in staging",
       env: "staging",
-      compliant: { userPool: { deletionProtection: true } },
+      compliant: { stage: "dev", userPool: { deletionProtection: false } },
       nonCompliant: { userPool: { deletionProtection: false } },
       problem: "staging.userPool.deletionProtection: must be true in staging, got false",
     },
     {
       rule: "deletion protection on in prod",
       env: "prod",
-      compliant: { userPool: { deletionProtection: true } },
+      compliant: { stage: "dev", userPool: { deletionProtection: false } },
       nonCompliant: { userPool: { deletionProtection: false } },
       problem: "prod.userPool.deletionProtection: must be true in prod, got false",
     },
@@ -52,7 +56,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "threat protection ENFORCED in prod",
       env: "prod",
-      compliant: { userPool: { threatProtection: "ENFORCED" } },
+      compliant: { stage: "staging", userPool: { threatProtection: "AUDIT" } },
       nonCompliant: { userPool: { threatProtection: "AUDIT" } },
       problem: 'prod.userPool.threatProtection: must be ENFORCED in prod, got "AUDIT"',
     },
@@ -71,7 +75,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "threat protection needs PLUS",
       env: "staging",
-      compliant: { userPool: { tier: "PLUS" } },
+      compliant: { userPool: { tier: "ESSENTIALS", threatProtection: "OFF" } },
       nonCompliant: { userPool: { tier: "ESSENTIALS" } },
       problem: 'staging.userPool.tier: must be PLUS when threatProtection is AUDIT, got "ESSENTIALS"',
     },
@@ -92,7 +96,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "MFA not OFF in prod",
       env: "prod",
-      compliant: { userPool: { mfa: "OPTIONAL" } },
+      compliant: { userPool: { mfa: "ON", passkeys: { enabled: false } } },
       nonCompliant: { userPool: { mfa: "OFF" } },
       problem: 'prod.userPool.mfa: must be OPTIONAL or ON in prod, got "OFF"',
     },
@@ -144,7 +148,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "email MFA where threat protection runs",
       env: "prod",
-      compliant: { userPool: { emailMfa: { enabled: true } } },
+      compliant: { stage: "staging", userPool: { threatProtection: "OFF", emailMfa: { enabled: false } } },
       nonCompliant: { userPool: { emailMfa: { enabled: false } } },
       problem:
         "prod.userPool.emailMfa.enabled: must be true while threatProtection is ENFORCED (medium-risk sign-ins are challenged by email), got false",
@@ -154,7 +158,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "no SRP sign-in where compromised credentials are blocked",
       env: "staging",
-      compliant: { appClient: { allowSrpSignIn: false } },
+      compliant: { userPool: { threatProtection: "OFF" }, appClient: { allowSrpSignIn: true } },
       nonCompliant: { appClient: { allowSrpSignIn: true } },
       problem:
         "staging.appClient.allowSrpSignIn: must be false while threatProtection is AUDIT (Cognito cannot check an SRP sign-in against leaked passwords), got true",
@@ -176,7 +180,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "passkey user verification required in prod",
       env: "prod",
-      compliant: { userPool: { passkeys: { userVerification: "required" } } },
+      compliant: { stage: "staging", userPool: { passkeys: { userVerification: "preferred" } } },
       nonCompliant: { userPool: { passkeys: { userVerification: "preferred" } } },
       problem: 'prod.userPool.passkeys.userVerification: must be "required" in prod, got "preferred"',
     },
@@ -185,7 +189,10 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "SES email in prod",
       env: "prod",
-      compliant: { userPool: { email: { sender: "SES" } } },
+      compliant: {
+        stage: "dev",
+        userPool: { threatProtection: "OFF", emailMfa: { enabled: false }, email: { sender: "COGNITO_DEFAULT" } },
+      },
       nonCompliant: { userPool: { email: { sender: "COGNITO_DEFAULT" } } },
       problem: 'prod.userPool.email.sender: must be "SES" in prod, got "COGNITO_DEFAULT"',
     },
@@ -224,7 +231,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "http://localhost callback refused in prod",
       env: "prod",
-      compliant: { appClient: { callbackUrls: ["https://taskflow.example.com/auth/callback"] } },
+      compliant: { stage: "dev", appClient: { callbackUrls: ["https://taskflow.example.com/auth/callback", "http://localhost:4200/cb"] } },
       nonCompliant: { appClient: { callbackUrls: ["https://taskflow.example.com/auth/callback", "http://localhost:4200/cb"] } },
       problem:
         'prod.appClient.callbackUrls[1]: http://localhost is allowed in dev only; use https://taskflow.example.com/..., got "http://localhost:4200/cb"',
@@ -313,7 +320,7 @@ const RULE_CASES: Readonly<Record<string, readonly RefusalCase[]>> = {
     {
       rule: "prod keeps server access logs of the state bucket",
       env: "prod",
-      compliant: { state: { createAccessLogBucket: true } },
+      compliant: { stage: "dev", state: { createAccessLogBucket: false } },
       nonCompliant: { state: { createAccessLogBucket: false } },
       problem: "prod.state.createAccessLogBucket: must be true in prod unless accessLogBucket names an existing log bucket, got false",
     },

@@ -64,7 +64,7 @@ const cases: RefusalCase[] = [
   {
     rule: "temporary password validity 1-365 days",
     env: "prod",
-    compliant: { userPool: { passwordPolicy: { temporaryPasswordValidityDays: 7 } } },
+    compliant: { userPool: { passwordPolicy: { temporaryPasswordValidityDays: 1 } } },
     nonCompliant: { userPool: { passwordPolicy: { temporaryPasswordValidityDays: 0 } } },
     problem: "prod.userPool.passwordPolicy.temporaryPasswordValidityDays: must be between 1 and 365 days, got 0",
   },
@@ -125,8 +125,8 @@ const cases: RefusalCase[] = [
 describeRefusals(cases);
 
 describe("account ids differ between environments", () => {
-  test("compliant: the shipped environments", () => {
-    expect(problemsOfAll({})).toEqual([]);
+  test("compliant: staging in an account of its own", () => {
+    expect(problemsOfAll({ staging: { accountId: "444444444444" } })).toEqual([]);
   });
   test("non-compliant: staging reuses dev's account", () => {
     expect(problemsOfAll({ staging: { accountId: "111111111111" } })).toContain(
@@ -187,33 +187,48 @@ describe("environment names and stages", () => {
   });
 });
 
+/**
+ * What an environment gets when it writes only what has no default. A dev stage, whose rules require
+ * none of these, so the defaults alone decide: each one that protects users is pinned as the bound an
+ * insecure value fails, with its reason.
+ */
 describe("defaults", () => {
-  const prod = parseEnvironmentConfig(rawEnv("prod", { appClient: undefined, userPool: { passwordPolicy: undefined } }), "prod");
-  test("are the strict settings", () => {
-    expect(prod.userPool.passwordPolicy).toEqual({
-      minimumLength: 15,
-      requireLowercase: true,
-      requireUppercase: true,
-      requireNumbers: true,
-      requireSymbols: true,
-      temporaryPasswordValidityDays: 3,
-      passwordHistorySize: 5,
-    });
-    expect(prod.appClient).toMatchObject({
-      accessTokenMinutes: 30,
-      idTokenMinutes: 30,
-      refreshTokenMinutes: 7 * DAY,
-      allowCustomAuth: false,
-    });
+  const bare = parseEnvironmentConfig(
+    { stage: "dev", accountId: "444444444444", region: "eu-west-1", domainName: "qa.example.org", alertEmail: "qa@example.org" },
+    "qa",
+  );
+
+  test("passwords: at least 15 characters (NIST SP 800-63B rev. 4, the only factor), all four classes (Security Hub Cognito.3), reuse refused, temporary ones valid at most Cognito's 7 days", () => {
+    const policy = bare.userPool.passwordPolicy;
+    expect(policy.minimumLength).toBeGreaterThanOrEqual(15);
+    expect(policy).toMatchObject({ requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true });
+    expect(policy.passwordHistorySize).toBeGreaterThan(0);
+    expect(policy.temporaryPasswordValidityDays).toBeLessThanOrEqual(7);
   });
-  test("derive names, URLs and state location from the environment", () => {
-    expect(prod.appClient.callbackUrls).toEqual(["https://taskflow.example.com/auth/callback"]);
-    expect(prod.appClient.logoutUrls).toEqual(["https://taskflow.example.com/"]);
-    expect(prod.state).toMatchObject({
-      bucket: "taskflow-tfstate-333333333333-ap-northeast-1",
-      key: "taskflow/prod/terraform.tfstate",
-      lockTable: "taskflow-tfstate-lock",
-    });
-    expect(prod.region).toBe("ap-northeast-1");
+
+  test("the pool: deletion protection on (deleting it deletes every user), threat protection ENFORCED on PLUS, MFA offered with email codes, passkeys that verify the user", () => {
+    const pool = bare.userPool;
+    expect(pool.deletionProtection).toBe(true);
+    expect([pool.tier, pool.threatProtection]).toEqual(["PLUS", "ENFORCED"]);
+    expect(pool.mfa).not.toBe("OFF");
+    expect(pool.emailMfa.enabled).toBe(true);
+    expect(pool.passkeys.userVerification).toBe("required");
+  });
+
+  test("the app client: access and ID tokens at most Cognito's 60 minutes, refresh tokens at most its 30 days; no custom auth, no SRP sign-in (unchecked for leaked passwords)", () => {
+    const client = bare.appClient;
+    expect(Math.max(client.accessTokenMinutes, client.idTokenMinutes)).toBeLessThanOrEqual(60);
+    expect(client.refreshTokenMinutes).toBeLessThanOrEqual(30 * DAY);
+    expect([client.allowCustomAuth, client.allowSrpSignIn]).toEqual([false, false]);
+  });
+
+  test("logs are kept at least a year (prod's minimum: LogRetentionInProd)", () => {
+    expect(bare.monitoring.logRetentionDays).toBeGreaterThanOrEqual(365);
+  });
+
+  test("URLs on the environment's own domain over https; state in a bucket named for the account and region, under the environment's key", () => {
+    expect(bare.appClient.callbackUrls).toEqual(["https://qa.example.org/auth/callback"]);
+    expect(bare.appClient.logoutUrls).toEqual(["https://qa.example.org/"]);
+    expect(bare.state).toMatchObject({ bucket: "taskflow-tfstate-444444444444-eu-west-1", key: "taskflow/qa/terraform.tfstate" });
   });
 });

@@ -5,6 +5,7 @@
  * outside them.
  */
 
+import { partitionOf } from "./aws-regions";
 /**
  * Which environment, in which account and Region: all a name or ARN of one of its resources is built
  * from. A resolved environment config is one; constructs and name functions take this, not the config.
@@ -35,6 +36,10 @@ export const bootstrapStateKey = (envName: string): string => `taskflow/${envNam
 
 /** The state bucket (globally unique by account and region). */
 export const stateBucketName = (accountId: string, region: string): string => `taskflow-tfstate-${accountId}-${region}`;
+
+/** ARN of the state key's alias: the backend's kms_key_id and the ops commands that read state both derive it here. */
+export const stateKeyAliasArn = (region: string, accountId: string, alias: string): string =>
+  `arn:${partitionOf(region)}:kms:${region}:${accountId}:${alias}`;
 
 /** The state bucket's access-log bucket that state-<env> creates. */
 export const accessLogBucketName = (accountId: string, region: string): string => `taskflow-tfstate-logs-${accountId}-${region}`;

@@ -1,11 +1,6 @@
 import { S3Backend, type TerraformStack } from "cdktf";
-import { partitionOf } from "../config/aws-regions";
 import type { EnvironmentConfig } from "../config";
-
-/** ARN of the state key's alias: derived from config, so backend and bootstrap cannot disagree. */
-export function stateKeyAliasArn(env: EnvironmentConfig): string {
-  return `arn:${partitionOf(env.region)}:kms:${env.region}:${env.accountId}:${env.state.kmsKeyAlias}`;
-}
+import { stateKeyAliasArn } from "../config/names";
 
 /**
  * S3 backend in the environment's own account, locked twice during the DynamoDB-to-lockfile
@@ -18,7 +13,7 @@ export function useS3Backend(stack: TerraformStack, env: EnvironmentConfig, key:
     key,
     region: env.region,
     encrypt: true,
-    kmsKeyId: stateKeyAliasArn(env),
+    kmsKeyId: stateKeyAliasArn(env.region, env.accountId, env.state.kmsKeyAlias),
     dynamodbTable: env.state.lockTable,
   });
   backend.addOverride("use_lockfile", true);

@@ -9,7 +9,7 @@ import { ciRoleArn, ciSubjects } from "../../stacks/constructs/ci-roles/names";
 import { describeRefusals } from "../support/config-problems";
 import { ciRolePolicies } from "../support/ci-role-policies";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
-import { KEY, configOf, controlInEveryStateStack, ref, resourceAt, synthStateStack } from "../state/helpers";
+import { KEY, configOf, controlInEveryStateStack, ref, resourceAt, shippedStateStack, synthStateStack } from "../state/helpers";
 
 const PROVIDER = "aws_iam_openid_connect_provider.github_actions";
 const REPO = "example-org/taskflow-auth-infra";
@@ -49,7 +49,7 @@ for (const kind of ["plan", "apply"] as const) {
     test.each(["dev", "staging", "prod"] as const)(
       `state-%s: 1. one statement: Allow, only sts:AssumeRoleWithWebIdentity, only the GitHub provider`,
       (name) => {
-        const trust = trustOf(synthStateStack(configOf(name)), kind);
+        const trust = trustOf(shippedStateStack(name), kind);
         expect(trust).toHaveLength(1);
         expect(trust[0].Effect).toBe("Allow");
         expect(trust[0].Action).toBe("sts:AssumeRoleWithWebIdentity");
@@ -58,7 +58,7 @@ for (const kind of ["plan", "apply"] as const) {
     );
 
     test.each(["dev", "staging", "prod"] as const)(`state-%s: 2. only StringEquals conditions (no StringLike wildcard)`, (name) => {
-      const trust = trustOf(synthStateStack(configOf(name)), kind);
+      const trust = trustOf(shippedStateStack(name), kind);
       expect(Object.keys(trust[0].Condition ?? {})).toEqual(["StringEquals"]);
       expect(Object.keys(trust[0].Condition!.StringEquals).sort()).toEqual([
         "token.actions.githubusercontent.com:aud",
@@ -67,12 +67,12 @@ for (const kind of ["plan", "apply"] as const) {
     });
 
     test.each(["dev", "staging", "prod"] as const)(`state-%s: 3. aud is exactly sts.amazonaws.com`, (name) => {
-      const trust = trustOf(synthStateStack(configOf(name)), kind);
+      const trust = trustOf(shippedStateStack(name), kind);
       expect(trust[0].Condition!.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
     });
 
     test.each(["dev", "staging", "prod"] as const)(`state-%s: 4. sub lists exactly this repository's allowed contexts`, (name) => {
-      const sub = trustOf(synthStateStack(configOf(name)), kind)[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"];
+      const sub = trustOf(shippedStateStack(name), kind)[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"];
       const expected =
         kind === "apply" ? [`repo:${REPO}:environment:${name}`] : [`repo:${REPO}:environment:${name}`, `repo:${REPO}:ref:refs/heads/main`];
       expect(sub).toEqual(expected);
@@ -208,7 +208,7 @@ controlInEveryStateStack("CiApplyRoleStateKeyProtected", "key/* must not reach t
 
 describe("CiApplyRoleCoversWafAndAuditTrail", () => {
   const statementsOf = (name: "dev" | "staging" | "prod") =>
-    Object.fromEntries(policyOf(synthStateStack(configOf(name)), "apply").map((s) => [s.Sid, s]));
+    Object.fromEntries(policyOf(shippedStateStack(name), "apply").map((s) => [s.Sid, s]));
   test.each(["staging", "prod"] as const)(
     "1. %s (web ACL, exported Cognito logs, branding): the apply role's statements for them name exactly those resources",
     (name) => {
@@ -239,10 +239,10 @@ describe("CiApplyRoleCoversWafAndAuditTrail", () => {
 
 describe("CiApplyRoleUserPoolDeletion", () => {
   test("1. dev (deletion protection off in config): the apply role may delete the throwaway pool", () => {
-    expect(actionsOf(policyOf(synthStateStack(configOf("dev")), "apply"))).toContain("cognito-idp:DeleteUserPool");
+    expect(actionsOf(policyOf(shippedStateStack("dev"), "apply"))).toContain("cognito-idp:DeleteUserPool");
   });
   test.each(["staging", "prod"] as const)("2. %s (deletion protection on): the apply role cannot delete a pool", (name) => {
-    expect(actionsOf(policyOf(synthStateStack(configOf(name)), "apply"))).not.toContain("cognito-idp:DeleteUserPool");
+    expect(actionsOf(policyOf(shippedStateStack(name), "apply"))).not.toContain("cognito-idp:DeleteUserPool");
   });
 });
 
@@ -311,7 +311,7 @@ describe("ci settings from config", () => {
     const byId = Object.fromEntries(policyOf(json, "apply").map((s) => [s.Sid, s]));
     expect(byId.RequestCertificate.Action).toEqual(["acm:RequestCertificate"]);
     expect(byId.ManageCertificate.Resource).toBe("arn:aws:acm:us-east-1:333333333333:certificate/*");
-    expect(policyOf(synthStateStack(configOf("prod")), "apply").map((s) => s.Sid)).not.toContain("RequestCertificate");
+    expect(policyOf(shippedStateStack("prod"), "apply").map((s) => s.Sid)).not.toContain("RequestCertificate");
   });
 });
 

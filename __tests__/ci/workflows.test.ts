@@ -87,7 +87,15 @@ function runJob(
                 step.run,
               ].join("\n"),
             ],
-            { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary } },
+            {
+              cwd: dir,
+              encoding: "utf8",
+              env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+              // Not node's default stdin, a socket: bash reads ~/.bashrc when its stdin is a network connection
+              // (bash(1), INVOCATION: "as when executed by ... sshd"), so each step would run the machine's rc files
+              // (here ~0.1 s of CPU each, and whatever they change).
+              stdio: ["ignore", "pipe", "pipe"],
+            },
           ).status
         : null;
       const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");

@@ -22,7 +22,7 @@ const cases: RefusalCase[] = [
   {
     rule: "alarm thresholds are not negative",
     env: "staging",
-    compliant: monitoring({ api5xx: { threshold: 5 } }),
+    compliant: monitoring({ api5xx: { threshold: 0.5 } }),
     nonCompliant: monitoring({ api5xx: { threshold: -1 } }),
     problem: "staging.monitoring.api5xx.threshold: must be greater than 0, got -1",
   },
@@ -50,7 +50,7 @@ const cases: RefusalCase[] = [
   {
     rule: "the failure-rate period is at least 60 s",
     env: "staging",
-    compliant: monitoring({ signInFailureRate: { periodSeconds: 120 } }),
+    compliant: monitoring({ signInFailureRate: { periodSeconds: 60 } }),
     nonCompliant: monitoring({ signInFailureRate: { periodSeconds: 59 } }),
     problem: "staging.monitoring.signInFailureRate.periodSeconds: must be at least 60 seconds (standard-resolution metrics), got 59",
   },
@@ -64,9 +64,9 @@ const cases: RefusalCase[] = [
   {
     rule: "alarms evaluate at least one period",
     env: "prod",
-    compliant: monitoring({ riskEvents: { threshold: 1, evaluationPeriods: 1 } }),
-    nonCompliant: monitoring({ riskEvents: { threshold: 1, evaluationPeriods: 0 } }),
-    problem: "prod.monitoring.riskEvents.evaluationPeriods: must be between 1 and 100, got 0",
+    compliant: monitoring({ lambdaErrors: { threshold: 10, evaluationPeriods: 1 } }),
+    nonCompliant: monitoring({ lambdaErrors: { threshold: 10, evaluationPeriods: 0 } }),
+    problem: "prod.monitoring.lambdaErrors.evaluationPeriods: must be between 1 and 100, got 0",
   },
   {
     rule: "the failure rate needs a minimum volume of at least 1 attempt",

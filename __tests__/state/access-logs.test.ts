@@ -8,7 +8,7 @@
 import { parseEnvironmentConfig } from "../../config";
 import { describeRefusals } from "../support/config-problems";
 import { rawEnv, resourcesOf, type TfJson } from "../support/synth";
-import { BUCKET, configOf, deniesInsecureTransport, ref, resourceAt, synthStateStack } from "./helpers";
+import { BUCKET, configOf, deniesInsecureTransport, ref, resourceAt, shippedStateStack, synthStateStack } from "./helpers";
 import { denyingStatements, type Statement } from "./policy-eval";
 
 const LOG_BUCKET = "aws_s3_bucket.state_access_log_bucket";
@@ -21,7 +21,7 @@ describe.each(["staging", "prod"] as const)(
   "StateAccessLogBucket: state-%s creates its access-log bucket and logs the state bucket into it",
   (name) => {
     const env = configOf(name);
-    const json = synthStateStack(env);
+    const json = shippedStateStack(name);
     const accountId = env.accountId;
 
     test("the state bucket logs into the created bucket, under its own name as prefix", () => {
@@ -101,7 +101,7 @@ describe.each(["staging", "prod"] as const)(
 
 describe("StateAccessLogOptions: dev may stay without; an existing log bucket still works; retention from config", () => {
   test("1. state-dev as shipped: no log bucket, no logging", () => {
-    const json = synthStateStack(configOf("dev"));
+    const json = shippedStateStack("dev");
     expect(resourcesOf(json, "aws_s3_bucket_logging")).toEqual({});
     expect(resourcesOf(json, "aws_s3_bucket")).toEqual({ state_bucket: expect.anything() });
   });
@@ -138,7 +138,7 @@ const ERASING = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleCo
 describe("StateAccessLogNotErasable: nobody but break-glass principals deletes access logs or shortens their lifecycle; deleted logs stay 30 days", () => {
   // Reason: the access log is the evidence of who read state; whoever can erase it within a day can hide that read.
   test.each(ERASING)("1. compliant (shipped prod, no break-glass): %s is denied to the deploy role", async (action) => {
-    expect(await denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest(action, DEPLOY_ROLE))).toEqual([
+    expect(await denyingStatements(logPolicy(shippedStateStack("prod")), logRequest(action, DEPLOY_ROLE))).toEqual([
       "DenyAccessLogErasure",
     ]);
   });
@@ -148,10 +148,10 @@ describe("StateAccessLogNotErasable: nobody but break-glass principals deletes a
     expect(await denyingStatements(statements, logRequest(action, DEPLOY_ROLE))).toEqual(["DenyAccessLogErasure"]);
   });
   test("3. compliant: the logging service's delivery (PutObject over TLS) is not denied", async () => {
-    expect(await denyingStatements(logPolicy(synthStateStack(configOf("prod"))), logRequest("s3:PutObject", DEPLOY_ROLE))).toEqual([]);
+    expect(await denyingStatements(logPolicy(shippedStateStack("prod")), logRequest("s3:PutObject", DEPLOY_ROLE))).toEqual([]);
   });
   test.each(["staging", "prod"] as const)("4. compliant: %s keeps deleted or overwritten logs 30 days as noncurrent versions", (env) => {
-    const [rule] = resourceAt(synthStateStack(configOf(env)), LIFECYCLE).rule;
+    const [rule] = resourceAt(shippedStateStack(env), LIFECYCLE).rule;
     expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
   });
   test("5. compliant: state.accessLogNoncurrentVersionDays sets how long", () => {
@@ -159,7 +159,7 @@ describe("StateAccessLogNotErasable: nobody but break-glass principals deletes a
     expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
   });
   test("6. compliant: the policy is applied after the lifecycle rule, which it then protects (a first deploy is not denied)", () => {
-    expect(resourceAt(synthStateStack(configOf("prod")), "aws_s3_bucket_policy.state_access_log_bucket_policy").depends_on).toContain(
+    expect(resourceAt(shippedStateStack("prod"), "aws_s3_bucket_policy.state_access_log_bucket_policy").depends_on).toContain(
       `aws_s3_bucket_lifecycle_configuration.state_access_log_bucket_lifecycle`,
     );
   });

@@ -12,12 +12,13 @@ export const STATE_ENV_NAMES: readonly EnvName[] = ["dev", "staging", "prod"];
 const configs = new Map(loadEnvironments().map((c) => [c.name, c]));
 export const configOf = (name: EnvName): EnvironmentConfig => configs.get(name)!;
 
-/** Synthesized JSON of state-<env> built from a config (default: the shipped one). */
+/** Synthesized JSON of state-<env> built from a patched config (a shipped one: shippedStateStack). */
 export function synthStateStack(env: EnvironmentConfig): TfJson {
   return JSON.parse(Testing.synth(new StateStack(testApp(), env)));
 }
 
-const shippedStateStack = (name: EnvName): TfJson => synthStack(`state-${name}`);
+/** Synthesized JSON of a shipped state-<env> stack, from the run's one synth of the shipped app. */
+export const shippedStateStack = (name: EnvName): TfJson => synthStack(`state-${name}`);
 
 /** One describe per control; one test per environment, titled with the control's reason. */
 export function controlInEveryStateStack(control: string, reason: string, check: (json: TfJson, env: EnvironmentConfig) => void): void {

@@ -6,7 +6,7 @@
  */
 import { parseEnvironmentConfig } from "../../config";
 import { rawEnv, type TfJson } from "../support/synth";
-import { BUCKET, KEY, configOf, controlInEveryStateStack, ref, resourceAt, synthStateStack } from "./helpers";
+import { BUCKET, KEY, controlInEveryStateStack, ref, resourceAt, shippedStateStack, synthStateStack } from "./helpers";
 import { denyingStatements, type Statement } from "./policy-eval";
 
 const bucketPolicy = (json: TfJson): Statement[] =>
@@ -36,7 +36,7 @@ const backendPut = (key: string) => ({
 });
 
 describe("StateBucketWritesOnlySseKms: objects are written only with SSE-KMS (the backend's own state and lock writes pass)", () => {
-  const statements = bucketPolicy(synthStateStack(configOf("prod")));
+  const statements = bucketPolicy(shippedStateStack("prod"));
   test("1. compliant: the backend's state object write is not denied", async () => {
     expect(await denyingStatements(statements, backendPut("taskflow/prod/terraform.tfstate"))).toEqual([]);
   });
@@ -79,7 +79,7 @@ describe("StateBucketHistoryNotErasable: deleting state versions is denied to ev
   });
 
   test("1. compliant (shipped, no break-glass): nobody may delete a version, the deploy role included", async () => {
-    const statements = bucketPolicy(synthStateStack(configOf("prod")));
+    const statements = bucketPolicy(shippedStateStack("prod"));
     expect(await denyingStatements(statements, deleteVersion(DEPLOY_ROLE))).toEqual(["DenyStateHistoryErasure"]);
     expect(statements.find((s) => s.Sid === "DenyStateHistoryErasure")?.Condition).toBeUndefined();
   });
@@ -92,7 +92,7 @@ describe("StateBucketHistoryNotErasable: deleting state versions is denied to ev
     });
   });
   test("3. compliant: an ordinary delete (a delete marker, history kept) is not affected", async () => {
-    const statements = bucketPolicy(synthStateStack(configOf("prod")));
+    const statements = bucketPolicy(shippedStateStack("prod"));
     expect(await denyingStatements(statements, { ...deleteVersion(DEPLOY_ROLE), action: "s3:DeleteObject" })).toEqual([]);
   });
   test("4. non-compliant: a break-glass principal of another account is refused in config", () => {

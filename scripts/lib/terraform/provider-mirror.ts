@@ -11,7 +11,6 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parse } from "@cdktf/hcl2json";
 
 export interface MirrorConfig {
   /** The CLI configuration file that declares the mirror. */
@@ -25,6 +24,9 @@ export function cliConfigFile(env: NodeJS.ProcessEnv): string {
   return [env.TF_CLI_CONFIG_FILE, env.TERRAFORM_CONFIG].find((f) => f) ?? join(homedir(), ".terraformrc");
 }
 
+/** On first use only: importing @cdktf/hcl2json decompresses and compiles its WebAssembly parser (~0.2 s), which only a CLI configuration in HCL needs. */
+const hcl2json = (): typeof import("@cdktf/hcl2json") => require("@cdktf/hcl2json");
+
 type Block = Record<string, unknown>;
 const blocks = (v: unknown): Block[] => (Array.isArray(v) ? (v as Block[]) : v && typeof v === "object" ? [v as Block] : []);
 
@@ -36,7 +38,7 @@ export async function mirrorsInCliConfig(file: string): Promise<string[]> {
   } catch {
     return []; // no CLI config: Terraform uses the registry
   }
-  const config: Block = file.endsWith(".json") ? (JSON.parse(text) as Block) : await parse(file, text);
+  const config: Block = file.endsWith(".json") ? (JSON.parse(text) as Block) : await hcl2json().parse(file, text);
   return blocks(config.provider_installation)
     .flatMap((pi) => blocks(pi.filesystem_mirror))
     .map((m) => m.path)
