@@ -73,7 +73,7 @@ async function actionsTheCommandsSend(): Promise<string[]> {
   return sent;
 }
 const bothForms = (arn: string) => [arn, `${arn}:*`];
-const STATE_READ_SIDS = ["ListStateBucket", "ReadEnvironmentState", "DecryptStateThroughS3", "ReadStateDigest"];
+const STATE_READ_SIDS = ["ListStateBucket", "ReadEnvironmentState", "DecryptStateThroughS3AndDynamoDB", "ReadStateDigest"];
 
 describe("IncidentResponderTrust: only the configured principals may assume the responder role; IAM users and account roots only after MFA", () => {
   // Reason: the role can disable and sign out any user of the pool; a stolen access key alone must not be enough.
@@ -268,15 +268,21 @@ describe("IncidentResponderSufficient: every request the user and investigate co
       expect([action, (await ask(action, target, service === "cognito-idp" ? prodPool : {})).decision]).toEqual([action, "Allowed"]);
     }
   });
-  test("2. the state read that finds the pool id: list the bucket, read the state object through S3's decryption, read its digest", async () => {
+  test("2. the state read that finds the pool id: list the bucket, read the state object and its digest, decrypting through S3 and DynamoDB", async () => {
     expect((await ask("s3:ListBucket", bucket)).decision).toBe("Allowed");
     expect((await ask("s3:GetObject", `${bucket}/${stateKeyPath}`)).decision).toBe("Allowed");
     expect(await ask("kms:Decrypt", stateKey, viaS3, stateKeyPolicy)).toEqual({
       decision: "Allowed",
-      decidedBy: ["identity:incident-response/DecryptStateThroughS3", "resource/StateDataOnlyThroughS3AndDynamoDB"],
+      decidedBy: ["identity:incident-response/DecryptStateThroughS3AndDynamoDB", "resource/StateDataOnlyThroughS3AndDynamoDB"],
     });
     const digest = { "dynamodb:LeadingKeys": [`${bucket.split(":::")[1]}/${stateKeyPath}-md5`] };
     expect((await ask("dynamodb:GetItem", table, digest)).decision).toBe("Allowed");
+    // The lock table is encrypted with the state key: DynamoDB decrypts it with the caller's permission.
+    const viaDynamoDb = { ...viaS3, "kms:ViaService": "dynamodb.ap-northeast-1.amazonaws.com" };
+    expect(await ask("kms:Decrypt", stateKey, viaDynamoDb, stateKeyPolicy)).toEqual({
+      decision: "Allowed",
+      decidedBy: ["identity:incident-response/DecryptStateThroughS3AndDynamoDB", "resource/StateDataOnlyThroughS3AndDynamoDB"],
+    });
   });
   test("3. non-compliant: the pool's configuration cannot be changed, nor the pool deleted", async () => {
     for (const action of [
@@ -297,7 +303,7 @@ describe("IncidentResponderSufficient: every request the user and investigate co
     for (const tags of others)
       expect([tags, (await ask("cognito-idp:AdminDisableUser", other, tags)).decision]).toEqual([tags, "ImplicitlyDenied"]);
   });
-  test("4. non-compliant: no state write, no lock, no other state, no decryption outside S3", async () => {
+  test("4. non-compliant: no state write, no lock, no other state, no decryption outside S3 and DynamoDB", async () => {
     expect((await ask("s3:PutObject", `${bucket}/${stateKeyPath}`, { "s3:x-amz-server-side-encryption": "aws:kms" })).decision).toBe(
       "ImplicitlyDenied",
     );

@@ -141,7 +141,7 @@ export type IdentityStatement = Omit<PolicyStatement, "Principal">;
 /**
  * The state read the commands need to find the pool id (`terraform output` on the S3 backend:
  * Terraform docs, "Backend Type: s3", Permissions Required): list the bucket, read this environment's
- * state object, decrypt it through S3 only, and read its digest item. No lock, no write.
+ * state object, decrypt it through S3 and DynamoDB only, and read its digest item. No lock, no write.
  * The state key's id is generated in state-<env>: it is named by its alias (kms:ResourceAliases,
  * AWS KMS Developer Guide, "kms:ResourceAliases") and only through S3 (kms:ViaService).
  */
@@ -153,12 +153,15 @@ export function responderStateReadStatements(account: AccountAndRegion, state: E
     { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
     { Sid: "ReadEnvironmentState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${state.key}` },
     {
-      Sid: "DecryptStateThroughS3",
+      // S3 decrypts the state object, and DynamoDB the lock table (encrypted with the same key) for the
+      // digest read, both with the caller's permission ("How Amazon DynamoDB uses AWS KMS": the caller of an
+      // item request on a table encrypted with a customer managed key needs kms:Decrypt on it).
+      Sid: "DecryptStateThroughS3AndDynamoDB",
       Effect: "Allow",
       Action: "kms:Decrypt",
       Resource: `arn:${partition}:kms:${region}:${accountId}:key/*`,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+        StringEquals: { "kms:ViaService": [`s3.${region}.amazonaws.com`, `dynamodb.${region}.amazonaws.com`] },
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": state.kmsKeyAlias },
       },
     },
